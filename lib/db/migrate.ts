@@ -17,18 +17,17 @@ export function defaultMigrationsDir(): string {
   return process.env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../migrations/', import.meta.url));
 }
 
-/** Reads the numbered migration files in order; a file that breaks the naming or numbering rule is an error. */
+/** Reads the numbered migration files in order; a misnamed file or a number used twice is an error. */
 export async function loadMigrations(dir = defaultMigrationsDir()): Promise<Migration[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort();
-  return Promise.all(
-    names.map(async (name, i) => {
-      const match = FILE_PATTERN.exec(name);
-      if (!match || Number(match[1]) !== i + 1) {
-        throw new Error(`migration ${name} must be named ${String(i + 1).padStart(4, '0')}_<words>.sql`);
-      }
-      return { name, sql: await readFile(join(dir, name), 'utf8') };
-    }),
-  );
+  const numbers = new Set<string>();
+  for (const name of names) {
+    const match = FILE_PATTERN.exec(name);
+    if (!match) throw new Error(`migration ${name} must be named NNNN_<lowercase_words>.sql`);
+    if (numbers.has(match[1])) throw new Error(`migration number ${match[1]} is used twice`);
+    numbers.add(match[1]);
+  }
+  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })));
 }
 
 /**

@@ -56,10 +56,13 @@ describe('migration runner', () => {
     }
   });
 
-  it('refuses misnumbered files', async () => {
+  it('refuses misnamed files and numbers used twice', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'porch-migrations-'));
     await writeFile(join(dir, '0001_a.sql'), 'select 1');
-    await writeFile(join(dir, '0003_c.sql'), 'select 1');
-    await expect(loadMigrations(dir)).rejects.toThrow(/0003_c.sql must be named 0002_/);
+    await writeFile(join(dir, '0001_b.sql'), 'select 1');
+    await expect(loadMigrations(dir)).rejects.toThrow(/number 0001 is used twice/);
+    const other = await mkdtemp(join(tmpdir(), 'porch-migrations-'));
+    await writeFile(join(other, '2-add-things.sql'), 'select 1');
+    await expect(loadMigrations(other)).rejects.toThrow(/2-add-things.sql must be named NNNN_/);
   });
 });
