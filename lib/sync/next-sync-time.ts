@@ -45,7 +45,7 @@ export function nextSyncTime(s: SyncSchedule): Date {
   if (s.lastFullSyncTime === null || s.generation !== s.observedGeneration) return s.now;
   const last = s.lastFullSyncTime;
   const periodic =
-    (s.schedule && nextCronOccurrence(s.schedule, last)) ??
+    (s.schedule ? nextCronOccurrence(s.schedule, last) : undefined) ??
     new Date(last.getTime() + s.defaultPeriodSeconds * 1000);
   if (isRunOncePending(s.runOnceAt, s.observedRunOnceAt) && s.runOnceAt! < periodic) {
     return s.runOnceAt! > s.now ? s.runOnceAt! : s.now;
