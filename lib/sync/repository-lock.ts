@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../db/pool.js';
+
+/**
+ * Advisory-lock key of a repository's sync: the two-int4 form `(SYNC_LOCK_CLASS, int4 of sha256(ns NUL name))`.
+ * The two-int4 key space is separate from the one-bigint space (the migration runner's key), and the class keeps
+ * it apart from any other two-int4 user. Two repositories whose 32-bit hashes collide merely take turns.
+ */
+export const SYNC_LOCK_CLASS = 0x73796e63; // "sync"
+
+/** The (classid, objid) pair locked while a repository syncs. */
+export function repositoryLockKey(namespace: string, name: string): [number, number] {
+  const digest = createHash('sha256').update(`${namespace}\0${name}`).digest();
+  return [SYNC_LOCK_CLASS, digest.readInt32BE(0)];
+}
+
+export interface LockOptions {
+  /** Server-side backstop: a holder that stops talking for this long loses its session and so the lock. */
+  idleTimeoutMs?: number;
+  /** How often the holder proves it is alive on the lock connection (must be well below idleTimeoutMs). */
+  heartbeatMs?: number;
+}
+
+export type Locked<T> = { ran: true; value: T } | { ran: false };
+
+/**
+ * Runs `fn` while holding the repository's sync lock, or returns `{ran:false}` at once when another session holds
+ * it. The lock lives on a dedicated, non-pooled connection that is closed afterwards, so no pooled client can keep
+ * (or inherit) it; a process that dies drops the connection and with it the lock. Needs a session-mode connection:
+ * behind a transaction pooler a session lock excludes nothing.
+ */
+export async function withRepositoryLock<T>(
+  db: Database,
+  namespace: string,
+  name: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<Locked<T>> {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(idleTimeoutMs / 4));
+  const client = new pg.Client({ ...(db.pool.options as pg.ClientConfig), keepAlive: true });
+  client.on('error', () => undefined); // a killed lock session must not crash the process; the sync finishes or fails on its own
+  await client.connect();
+  let heartbeat: NodeJS.Timeout | undefined;
+  try {
+    await client.query(
+      `select set_config('idle_session_timeout', $1, false), set_config('idle_in_transaction_session_timeout', $1, false),
+              set_config('application_name', 'porch-sync-lock', false)`,
+      [String(idleTimeoutMs)],
+    );
+    const [classId, objId] = repositoryLockKey(namespace, name);
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [classId, objId]);
+    if (!rows[0]?.locked) {
+      console.log(JSON.stringify({ level: 'info', msg: 'sync skipped: already in progress', namespace, repository: name }));
+      return { ran: false };
+    }
+    heartbeat = setInterval(() => void client.query('select 1').catch(() => undefined), heartbeatMs);
+    heartbeat.unref();
+    return { ran: true, value: await fn() };
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+    // Closing the session releases the lock; no explicit unlock needed, and nothing is returned to a pool.
+    await client.end().catch(() => undefined);
+  }
+}
