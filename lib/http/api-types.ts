@@ -1,0 +1,38 @@
+import type { Database } from '../db/pool.js';
+
+/** Who made the request, as the gateway's authorizer (or the local server) established it. */
+export interface Caller {
+  /** Recorded as `updated_by` and `publishedBy`. */
+  user: string;
+}
+
+/** One API request after routing and parsing; what every operation receives. */
+export interface ApiRequest {
+  /** The route table's operation name, e.g. `list`. */
+  operation: string;
+  method: string;
+  /** Raw request path, e.g. `/apis/porch.kpt.dev/v1alpha1/namespaces/ns/packagerevisions`. */
+  path: string;
+  /** Path parameters (`namespace`, `name`), URL-decoded. Absent `namespace` means an all-namespaces list. */
+  params: Record<string, string>;
+  /** Query parameters; the first value wins when a key repeats. */
+  query: Record<string, string>;
+  /** Request headers with lower-case names. */
+  headers: Record<string, string>;
+  /** Parsed JSON or YAML body; undefined when the request has none. */
+  body: unknown;
+  caller: Caller;
+  db: Database;
+  requestId: string;
+}
+
+/** What an operation returns; the handler serialises `body` as JSON. */
+export interface ApiResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Operation = (req: ApiRequest) => Promise<ApiResult>;
+
+export type Operations = Record<string, Operation>;

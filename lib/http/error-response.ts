@@ -1,0 +1,56 @@
+import { ApiError, type StatusDetails, type StatusReason } from '../errors.js';
+import { isConnectionLost } from '../db/pool.js';
+
+/** The Kubernetes `Status` object every error response carries (API.md "Errors"). */
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure';
+  message: string;
+  reason: StatusReason;
+  code: number;
+  details?: StatusDetails;
+}
+
+export interface ErrorResponse {
+  status: Status;
+  /** True when the failure was not a domain error: the caller must log the original error. */
+  unexpected: boolean;
+}
+
+/** Builds a Status body from its parts. */
+export function statusBody(code: number, reason: StatusReason, message: string, details?: StatusDetails): Status {
+  const body: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+  if (details) body.details = details;
+  return body;
+}
+
+/** Connection-level failures of PostgreSQL (refused, reset, server shutting down, too many clients). */
+function isDatabaseUnavailable(err: unknown): boolean {
+  if (isConnectionLost(err)) return true;
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '53300', '57P03'].includes(code) || code.startsWith('08');
+}
+
+/**
+ * Maps any thrown value to the Status API.md gives it. Domain errors keep their code and message (their texts are
+ * written for users); everything else becomes a generic 500 or 503 whose body names no internals, only the
+ * request id to look up in the log.
+ */
+export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
+  if (err instanceof ApiError) {
+    return { status: statusBody(err.code, err.reason, err.message, err.details), unexpected: false };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: statusBody(503, 'ServiceUnavailable', 'the database is unavailable; retry later', { retryAfterSeconds: 5 }),
+      unexpected: true,
+    };
+  }
+  return {
+    status: statusBody(500, 'InternalError', `Internal error occurred: unexpected failure (request id ${requestId})`),
+    unexpected: true,
+  };
+}

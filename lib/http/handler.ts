@@ -1,0 +1,117 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { config } from '../config.js';
+import { getDatabase, type Database } from '../db/pool.js';
+import { BadRequestError, MethodNotAllowedError, NotFoundError, ApiError } from '../errors.js';
+import type { ApiRequest, ApiResult, Operations } from './api-types.js';
+import { resolveCaller } from './caller.js';
+import { toErrorResponse, statusBody } from './error-response.js';
+import { normaliseHeaders, parseQuery } from './headers.js';
+import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
+import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
+import { findRoute } from './routes.js';
+
+export type { ApiRequest, ApiResult, Operation, Operations, Caller } from './api-types.js';
+
+/** What a handler needs from outside; tests and the local server pass their own, Lambda uses the defaults. */
+export interface HandlerDeps {
+  /** The database operations run against; default: the container's shared pool (`getDatabase`). */
+  database?: () => Promise<Database>;
+  /** Largest body accepted, in bytes; default: `MAX_BODY_BYTES` of the configuration. */
+  maxBodyBytes?: number;
+  /** Where the per-request log line goes; default: stdout. */
+  log?: LogSink;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type HttpHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
+
+class RouteNotFoundError extends ApiError {
+  constructor() {
+    super(404, 'NotFound', 'the server could not find the requested resource');
+  }
+}
+
+const BODY_VERBS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Turns the v2 event into an ApiRequest: route, headers, query, size-limited body, caller, database. */
+async function buildRequest(event: HttpEvent, operations: Operations, deps: Required<HandlerDeps>, requestId: string) {
+  const route = findRoute(event.routeKey);
+  if (!route) throw new RouteNotFoundError();
+  const method = event.requestContext?.http?.method ?? route.method;
+  const operation = operations[route.operation];
+  if (!operation) throw new MethodNotAllowedError(`${method} is not supported on ${event.rawPath}`);
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[key] = value;
+  if (route.path.includes('{namespace}') && !params.namespace) throw new BadRequestError('namespace must be specified');
+  if (route.path.includes('{name}') && !params.name) throw new NotFoundError({ resource: 'resource', group: '', name: '' });
+  const headers = normaliseHeaders(event.headers);
+  const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
+  let body = parseBody(text, headers['content-type']);
+  if (BODY_VERBS.has(method)) body = requireObjectBody(body);
+  const caller = resolveCaller((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
+  logState(event).user = caller.user;
+  const request: ApiRequest = {
+    operation: route.operation,
+    method,
+    path: event.rawPath,
+    params,
+    query: parseQuery(event.rawQueryString),
+    headers,
+    body,
+    caller,
+    db: await deps.database(),
+    requestId,
+  };
+  return { request, operation };
+}
+
+function toHttpResult(result: ApiResult, requestId: string): HttpResult {
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...result.headers },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+    isBase64Encoded: false,
+  };
+}
+
+const requestIdOf = (event: HttpEvent, context?: Partial<Context>) =>
+  event.requestContext?.requestId || context?.awsRequestId || randomUUID();
+
+/**
+ * Builds the middy handler of one Lambda function for API Gateway HTTP API (payload 2.0) events: routes by
+ * `event.routeKey` to one of `operations`, parses the request, runs the operation and answers JSON; every failure
+ * becomes a Kubernetes Status, and one JSON log line is written per request.
+ */
+export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}): HttpHandler {
+  const resolved: Required<HandlerDeps> = {
+    database: deps.database ?? getDatabase,
+    maxBodyBytes: deps.maxBodyBytes ?? config().maxBodyBytes,
+    log: deps.log ?? stdoutLog,
+  };
+  const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const requestId = requestIdOf(event, context);
+    const { request, operation } = await buildRequest(event, operations, resolved, requestId);
+    return toHttpResult(await operation(request), requestId);
+  };
+  const handler = middy<HttpEvent, HttpResult>(core)
+    .use(requestLog(resolved.log))
+    .use({
+      onError: (request) => {
+        const requestId = requestIdOf(request.event, request.context);
+        const { status, unexpected } = toErrorResponse(request.error, requestId);
+        if (unexpected || status.code >= 500) {
+          const err = request.error as Error | null;
+          logState(request.event).error = { name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack };
+        }
+        const headers: Record<string, string> = {};
+        if (status.details?.retryAfterSeconds) headers['retry-after'] = String(status.details.retryAfterSeconds);
+        request.response = toHttpResult({ status: status.code, body: status, headers }, requestId);
+      },
+    });
+  return (event, context = {}) => handler(event, context as Context);
+}
+
+export { statusBody };

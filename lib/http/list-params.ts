@@ -1,0 +1,37 @@
+import { BadRequestError, MethodNotAllowedError } from '../errors.js';
+
+export const MAX_LIMIT = 500;
+
+/** Kubernetes list options as this service serves them (API.md "Lists"). */
+export interface ListParams {
+  /** Page size, 1..500; 500 when absent or 0. */
+  limit: number;
+  /** Opaque keyset token from the previous page's `metadata.continue`. */
+  continue?: string;
+  fieldSelector?: string;
+  labelSelector?: string;
+}
+
+/**
+ * Reads `limit`, `continue`, `fieldSelector` and `labelSelector` from a query; `watch=true` is refused with 405
+ * because this service has no watch, and a limit that is not a non-negative integer is a 400. Larger limits are
+ * capped at 500, as a Kubernetes server may return fewer items than asked for.
+ */
+export function parseListParams(query: Record<string, string>): ListParams {
+  if (query.watch === 'true' || query.watch === '1') {
+    throw new MethodNotAllowedError('watch is not supported by this server; list again (with limit/continue) instead');
+  }
+  let limit = MAX_LIMIT;
+  if (query.limit !== undefined && query.limit !== '') {
+    if (!/^\d+$/.test(query.limit)) {
+      throw new BadRequestError(`limit must be a non-negative integer, got "${query.limit}"`);
+    }
+    const n = Number(query.limit);
+    limit = n === 0 ? MAX_LIMIT : Math.min(n, MAX_LIMIT);
+  }
+  const params: ListParams = { limit };
+  if (query.continue) params.continue = query.continue;
+  if (query.fieldSelector) params.fieldSelector = query.fieldSelector;
+  if (query.labelSelector) params.labelSelector = query.labelSelector;
+  return params;
+}

@@ -1,0 +1,56 @@
+import YAML from 'yaml';
+import { BadRequestError, PayloadTooLargeError } from '../errors.js';
+
+/** Decodes the event body to text, refusing one larger than `limit` bytes before anything parses it. */
+export function decodeBody(body: string | undefined, isBase64: boolean | undefined, limit: number): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  const bytes = isBase64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  if (bytes.length > limit) throw new PayloadTooLargeError(limit);
+  return isBase64 ? bytes.toString('utf8') : body;
+}
+
+const isYaml = (contentType: string) => /\b(yaml|x-yaml)\b/i.test(contentType);
+const isJson = (contentType: string) => /\bjson\b/i.test(contentType);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BadRequestError(`request body is not valid JSON: ${(err as Error).message}; send one JSON object`);
+  }
+}
+
+function parseYaml(text: string): unknown {
+  const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
+  if (!Array.isArray(docs) || docs.length !== 1) {
+    throw new BadRequestError('request body must hold exactly one YAML document');
+  }
+  const [doc] = docs;
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+    throw new BadRequestError(`request body is not valid YAML${where}: ${first.message.split('\n')[0]}`);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/**
+ * Parses a request body by its Content-Type: JSON (also merge-patch/strategic-merge types), YAML, or — without a
+ * usable type — JSON when it looks like JSON and YAML otherwise.
+ */
+export function parseBody(text: string | undefined, contentType: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  const type = contentType ?? '';
+  if (isYaml(type)) return parseYaml(text);
+  if (isJson(type)) return parseJson(text);
+  return /^\s*[[{]/.test(text) ? parseJson(text) : parseYaml(text);
+}
+
+/** Refuses a body that is missing or not a single object, for verbs that carry one. */
+export function requireObjectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) throw new BadRequestError('request body is required: send the object as JSON or YAML');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestError('request body must be a single JSON or YAML object');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The one route table: API Gateway (CDK) and the local server both read it, so deployed and local routing cannot
+ * drift. Paths use API Gateway's `{param}` syntax; each route names the Lambda function and the operation in it.
+ */
+export type FunctionName =
+  | 'discovery'
+  | 'repositories'
+  | 'packages'
+  | 'package-revisions'
+  | 'package-revision-resources'
+  | 'approval';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  path: string;
+  fn: FunctionName;
+  operation: string;
+  /** False only for /healthz, which load balancers and probes call without credentials. */
+  auth: boolean;
+}
+
+export const PORCH_GROUP = 'porch.kpt.dev';
+export const CONFIG_GROUP = 'config.porch.kpt.dev';
+export const VERSION = 'v1alpha1';
+
+const porch = `/apis/${PORCH_GROUP}/${VERSION}`;
+const config = `/apis/${CONFIG_GROUP}/${VERSION}`;
+const ns = 'namespaces/{namespace}';
+
+const r = (method: Method, path: string, fn: FunctionName, operation: string, auth = true): Route => ({
+  method,
+  path,
+  fn,
+  operation,
+  auth,
+});
+
+export const routes: Route[] = [
+  // Discovery, OpenAPI, health: served by one small function.
+  r('GET', '/api', 'discovery', 'coreVersions'),
+  r('GET', '/apis', 'discovery', 'groups'),
+  r('GET', porch, 'discovery', 'resources'),
+  r('GET', config, 'discovery', 'resources'),
+  r('GET', '/version', 'discovery', 'version'),
+  r('GET', '/openapi/v2', 'discovery', 'openapiV2'),
+  r('GET', '/openapi/v3', 'discovery', 'openapiV3Index'),
+  r('GET', `/openapi/v3${porch}`, 'discovery', 'openapiV3'),
+  r('GET', `/openapi/v3${config}`, 'discovery', 'openapiV3'),
+  r('GET', '/healthz', 'discovery', 'healthz', false),
+
+  // Repositories.
+  r('GET', `${config}/repositories`, 'repositories', 'list'),
+  r('GET', `${config}/${ns}/repositories`, 'repositories', 'list'),
+  r('POST', `${config}/${ns}/repositories`, 'repositories', 'create'),
+  r('GET', `${config}/${ns}/repositories/{name}`, 'repositories', 'get'),
+  r('PUT', `${config}/${ns}/repositories/{name}`, 'repositories', 'update'),
+  r('PATCH', `${config}/${ns}/repositories/{name}`, 'repositories', 'patch'),
+  r('DELETE', `${config}/${ns}/repositories/{name}`, 'repositories', 'delete'),
+
+  // Packages: read-only; writes answer 405 with Porch's texts.
+  r('GET', `${porch}/packages`, 'packages', 'list'),
+  r('GET', `${porch}/${ns}/packages`, 'packages', 'list'),
+  r('POST', `${porch}/${ns}/packages`, 'packages', 'create'),
+  r('GET', `${porch}/${ns}/packages/{name}`, 'packages', 'get'),
+  r('PUT', `${porch}/${ns}/packages/{name}`, 'packages', 'update'),
+  r('DELETE', `${porch}/${ns}/packages/{name}`, 'packages', 'delete'),
+
+  // Package revisions. DELETE may touch git (DeletionProposed), so it runs in the approval function.
+  r('GET', `${porch}/packagerevisions`, 'package-revisions', 'list'),
+  r('GET', `${porch}/${ns}/packagerevisions`, 'package-revisions', 'list'),
+  r('POST', `${porch}/${ns}/packagerevisions`, 'package-revisions', 'create'),
+  r('GET', `${porch}/${ns}/packagerevisions/{name}`, 'package-revisions', 'get'),
+  r('PUT', `${porch}/${ns}/packagerevisions/{name}`, 'package-revisions', 'update'),
+  r('PATCH', `${porch}/${ns}/packagerevisions/{name}`, 'package-revisions', 'patch'),
+  r('DELETE', `${porch}/${ns}/packagerevisions/{name}`, 'approval', 'delete'),
+  r('PUT', `${porch}/${ns}/packagerevisions/{name}/approval`, 'approval', 'approve'),
+  r('PATCH', `${porch}/${ns}/packagerevisions/{name}/approval`, 'approval', 'patch'),
+
+  // Package revision resources.
+  r('GET', `${porch}/packagerevisionresources`, 'package-revision-resources', 'list'),
+  r('GET', `${porch}/${ns}/packagerevisionresources`, 'package-revision-resources', 'list'),
+  r('GET', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'get'),
+  r('PUT', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'update'),
+  r('PATCH', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'patch'),
+];
+
+/** API Gateway's route key of a route, e.g. `GET /healthz`. */
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+const byKey = new Map(routes.map((route) => [routeKey(route), route]));
+
+/** The route registered under an API Gateway route key, if any. */
+export function findRoute(key: string): Route | undefined {
+  return byKey.get(key);
+}
+
+/** The routes served by one function (CDK attaches exactly these to it). */
+export function routesOf(fn: FunctionName): Route[] {
+  return routes.filter((route) => route.fn === fn);
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+
+const compiled: CompiledRoute[] = routes.map((route) => {
+  const names: string[] = [];
+  const source = route.path
+    .split(/(\{[a-z]+\})/i)
+    .map((part) => {
+      const param = /^\{([a-z]+)\}$/i.exec(part);
+      if (!param) return escape(part);
+      names.push(param[1]);
+      return '([^/]+)';
+    })
+    .join('');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+});
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/**
+ * Matches a request as API Gateway would (literal segments, `{param}` = one segment). Returns the route, or
+ * `{ allowed }` listing the methods the path does serve, so the caller can tell 404 from 405.
+ */
+export function matchRoute(method: string, path: string): RouteMatch | { route: undefined; allowed: Method[] } {
+  const allowed: Method[] = [];
+  for (const { route, pattern, names } of compiled) {
+    const m = pattern.exec(path);
+    if (!m) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+    return { route, params };
+  }
+  return { route: undefined, allowed };
+}
