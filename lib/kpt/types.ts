@@ -33,12 +33,10 @@ export type MergeStrategy = 'resource-merge' | 'fast-forward' | 'force-delete-re
 
 export interface CloneTaskSpec {
   upstreamRef: UpstreamPackage;
-  /** Deprecated in Porch; kept so stored tasks round-trip. */
-  strategy?: MergeStrategy;
 }
 
 export interface EditTaskSpec {
-  sourceRef: PackageRevisionRef;
+  sourceRef?: PackageRevisionRef;
 }
 
 export interface UpgradeTaskSpec {

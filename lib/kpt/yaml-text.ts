@@ -1,0 +1,71 @@
+import { Document, isScalar, parseAllDocuments, parseDocument, type Node } from 'yaml';
+
+/** How a YAML text is laid out, so an edited text keeps the author's line endings and indentation. */
+export interface TextStyle {
+  crlf: boolean;
+  indent: number;
+  /** `true`: `- item` indented below its key; `false`: kpt's compact style, `- item` level with the key. */
+  indentSeq: boolean;
+  finalNewline: boolean;
+}
+
+const keyOnlyLine = /^( *)(?:"[^"]*"|'[^']*'|[^\s#'"-][^#]*?)\s*:\s*(?:#.*)?$/;
+
+/** Reads line endings, mapping indentation and sequence style from the text (defaults: LF, 2, compact). */
+export function detectStyle(text: string): TextStyle {
+  const lines = text.split(/\r?\n/);
+  let indent = 0;
+  let indentSeq: boolean | undefined;
+  for (let i = 0; i < lines.length && (indent === 0 || indentSeq === undefined); i++) {
+    const parent = keyOnlyLine.exec(lines[i]);
+    if (!parent) continue;
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    if (next === undefined) break;
+    const depth = next.length - next.trimStart().length - parent[1].length;
+    if (next.trimStart().startsWith('- ') || next.trim() === '-') {
+      indentSeq ??= depth > 0;
+    } else if (depth > 0 && indent === 0) {
+      indent = depth;
+    }
+  }
+  return {
+    crlf: text.includes('\r\n'),
+    indent: indent || 2,
+    indentSeq: indentSeq ?? false,
+    finalNewline: text === '' || text.endsWith('\n'),
+  };
+}
+
+/** First line of a `yaml` parse error, without the source excerpt it appends. */
+export const describeYamlError = (message: string) => message.split(':\n')[0];
+
+/** Parses a single-document YAML text; returns the document or the first problem found. */
+export function parseSingleDocument(text: string): { doc: Document; error?: undefined } | { doc?: undefined; error: string } {
+  const docs = parseAllDocuments(text);
+  if (docs.length > 1) return { error: `expected one YAML document, found ${docs.length}` };
+  const doc = docs[0] ?? parseDocument(text);
+  const problem = doc.errors[0];
+  return problem ? { error: describeYamlError(problem.message) } : { doc };
+}
+
+/** Serialises documents back in the given style; documents after the first keep their `---` marker. */
+export function stringifyDocuments(docs: Document[], style: TextStyle): string {
+  let text = docs
+    .map((doc, i) => {
+      if (i > 0) doc.directives!.docStart = true;
+      return doc.toString({ indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0, minContentWidth: 0 });
+    })
+    .join('');
+  if (!style.finalNewline) text = text.replace(/\n$/, '');
+  return style.crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
+/** Text of a scalar as Go's YAML decoder would put it in a string field (`1.0` stays `1.0`, `~` becomes ""). */
+export function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  if (typeof node.value === 'string') return node.value;
+  if (node.value === null) return '';
+  return typeof node.source === 'string' ? node.source : String(node.value);
+}
+
+export type { Node };
