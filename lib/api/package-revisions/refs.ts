@@ -1,0 +1,30 @@
+import { InvalidError, type ResourceRef, type StatusCause } from '../../errors.js';
+
+export const GROUP = 'porch.kpt.dev';
+export const API_VERSION = 'porch.kpt.dev/v1alpha1';
+export const LATEST_LABEL = 'kpt.dev/latest-revision';
+
+/** How error messages name a package revision: `packagerevisions.porch.kpt.dev "<name>"`. */
+export const revisionRef = (name: string): ResourceRef => ({ resource: 'packagerevisions', group: GROUP, name });
+
+/** How error messages name a package revision's resources. */
+export const resourcesRef = (name: string): ResourceRef => ({
+  resource: 'packagerevisionresources',
+  group: GROUP,
+  name,
+});
+
+/** How error messages name a Repository. */
+export const repositoryRef = (name: string): ResourceRef => ({
+  resource: 'repositories',
+  group: 'config.porch.kpt.dev',
+  name,
+});
+
+/** 422 `PackageRevision.porch.kpt.dev "<name>" is invalid: …`. */
+export const invalidRevision = (name: string, ...causes: StatusCause[]) =>
+  new InvalidError('PackageRevision', GROUP, name, causes);
+
+/** 422 for a PackageRevisionResources object. */
+export const invalidResources = (name: string, ...causes: StatusCause[]) =>
+  new InvalidError('PackageRevisionResources', GROUP, name, causes);

@@ -1,0 +1,40 @@
+import type { Files, PackageRevisionRow } from '../../storage/types.js';
+import { API_VERSION } from '../package-revisions/refs.js';
+import { formatTime } from '../package-revisions/to-object.js';
+
+export type ResourcesObject = ReturnType<typeof toResources>;
+
+/** A stored revision and its files as the PackageRevisionResources object of porch-behaviour.md §1.3. */
+export function toResources(row: PackageRevisionRow, files: Files) {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'PackageRevisionResources' as const,
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      uid: row.uid,
+      resourceVersion: String(row.resourceVersion),
+      creationTimestamp: formatTime(row.created),
+    },
+    spec: {
+      // Porch quirk kept: only the last path segment.
+      packageName: row.packageName,
+      workspaceName: row.workspace,
+      ...(row.revision !== 0 ? { revision: row.revision } : {}),
+      repository: row.repository,
+      resources: files,
+    },
+    // No KRM function pipeline runs here (API.md), so the render status is always empty.
+    status: { renderStatus: { result: { metadata: { creationTimestamp: null } }, error: '' } },
+  };
+}
+
+/** A list of resources objects as a Kubernetes list object. */
+export function toResourcesList(items: ResourcesObject[], next?: string) {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'PackageRevisionResourcesList',
+    metadata: next ? { continue: next } : {},
+    items,
+  };
+}
