@@ -1,0 +1,41 @@
+import type { Queryable } from '../db/queryable.js';
+import { findDueRepositories, type RepositoryKey } from './find-due-repositories.js';
+import type { InvokeSync } from './sync-invoker.js';
+
+export interface FanoutResult {
+  due: number;
+  invoked: number;
+  failed: { target: RepositoryKey; error: string }[];
+}
+
+/**
+ * One scheduled tick: finds the repositories due at `now` and starts a sync of each through `invoke`, at most
+ * `concurrency` invocations in flight. Duplicate or late starts are harmless: the per-repository lock turns
+ * them into no-ops.
+ */
+export async function runSyncFanout(
+  db: Queryable,
+  now: Date,
+  invoke: InvokeSync,
+  options: { concurrency?: number; limit?: number } = {},
+): Promise<FanoutResult> {
+  const due = await findDueRepositories(db, now, options.limit ?? 1000);
+  const failed: FanoutResult['failed'] = [];
+  let next = 0;
+  let invoked = 0;
+  const worker = async () => {
+    while (next < due.length) {
+      const target = due[next++]!;
+      try {
+        await invoke(target);
+        invoked++;
+      } catch (err) {
+        failed.push({ target, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 10, due.length) }, worker));
+  const result = { due: due.length, invoked, failed };
+  console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
+  return result;
+}

@@ -1,0 +1,89 @@
+import type { InvokeCommand } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findDueRepositories } from '../../lib/sync/find-due-repositories.js';
+import { runSyncFanout } from '../../lib/sync/run-sync-fanout.js';
+import { lambdaInvoker } from '../../lib/sync/sync-invoker.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+let t: TestDatabase;
+const now = new Date('2026-06-01T12:00:00Z');
+const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+
+async function addRepository(name: string, spec: Record<string, unknown> = {}, sync?: Record<string, unknown>) {
+  await t.db.query(
+    `insert into repositories (namespace, name, repo_url, branch, directory, spec) values ('ns', $1, 'http://git/x.git', 'main', '', $2)`,
+    [name, JSON.stringify({ git: { repo: 'http://git/x.git' }, ...spec })],
+  );
+  if (sync) {
+    await t.db.query(
+      `insert into repository_sync (namespace, repository, next_full_sync_time, observed_generation, observed_run_once_at, state)
+       values ('ns', $1, $2, $3, $4, 'Ready')`,
+      [name, sync.next, sync.observedGeneration ?? 1, sync.observedRunOnceAt ?? null],
+    );
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await addRepository('never-synced');
+  await addRepository('due', {}, { next: minutes(-1) });
+  await addRepository('not-due', {}, { next: minutes(30) });
+  await addRepository('generation-changed', {}, { next: minutes(30), observedGeneration: 0 });
+  await addRepository('run-once', { sync: { runOnceAt: minutes(-5).toISOString() } }, { next: minutes(30) });
+  await addRepository('run-once-seen', { sync: { runOnceAt: minutes(-5).toISOString() } }, { next: minutes(30), observedRunOnceAt: minutes(-5) });
+  await addRepository('run-once-later', { sync: { runOnceAt: minutes(5).toISOString() } }, { next: minutes(30) });
+  await addRepository('run-once-garbage', { sync: { runOnceAt: 'soon' } }, { next: minutes(30) });
+});
+afterAll(async () => t?.drop());
+
+describe('findDueRepositories', () => {
+  it('finds never-synced, overdue, generation-changed and pending runOnceAt repositories only', async () => {
+    const due = (await findDueRepositories(t.db, now)).map((r) => r.name).sort();
+    expect(due).toEqual(['due', 'generation-changed', 'never-synced', 'run-once']);
+  });
+  it('honours the limit', async () => {
+    expect(await findDueRepositories(t.db, now, 2)).toHaveLength(2);
+  });
+});
+
+describe('runSyncFanout', () => {
+  it('invokes sync-repository asynchronously for each due repository with bounded concurrency', async () => {
+    const sent: InvokeCommand[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const send = async (command: InvokeCommand) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      sent.push(command);
+      inFlight--;
+      return { StatusCode: 202 };
+    };
+    const result = await runSyncFanout(t.db, now, lambdaInvoker('porch-sync-repository', send), { concurrency: 2 });
+    expect(result).toEqual({ due: 4, invoked: 4, failed: [] });
+    expect(maxInFlight).toBe(2);
+    for (const c of sent) {
+      expect(c.input.FunctionName).toBe('porch-sync-repository');
+      expect(c.input.InvocationType).toBe('Event');
+    }
+    const payloads = sent.map((c) => JSON.parse(Buffer.from(c.input.Payload as Uint8Array).toString())).map((p) => p.name).sort();
+    expect(payloads).toEqual(['due', 'generation-changed', 'never-synced', 'run-once']);
+    expect(JSON.parse(Buffer.from(sent[0]!.input.Payload as Uint8Array).toString())).toHaveProperty('namespace', 'ns');
+  });
+
+  it('reports failed invocations and keeps going', async () => {
+    const send = async (command: InvokeCommand) => {
+      const name = JSON.parse(Buffer.from(command.input.Payload as Uint8Array).toString()).name;
+      if (name === 'due') throw new Error('throttled');
+      return { StatusCode: 202 };
+    };
+    const result = await runSyncFanout(t.db, now, lambdaInvoker('f', send));
+    expect(result.invoked).toBe(3);
+    expect(result.failed).toEqual([{ target: { namespace: 'ns', name: 'due' }, error: 'throttled' }]);
+  });
+
+  it('treats a non-202 answer as a failure', async () => {
+    const invoke = lambdaInvoker('f', async () => ({ StatusCode: 500, FunctionError: 'Unhandled' }));
+    await expect(invoke({ namespace: 'ns', name: 'x' })).rejects.toThrow('answered 500 Unhandled');
+  });
+});
