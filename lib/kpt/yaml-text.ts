@@ -1,4 +1,4 @@
-import { Document, isScalar, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { Document, isCollection, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node } from 'yaml';
 
 /** How a YAML text is laid out, so an edited text keeps the author's line endings and indentation. */
 export interface TextStyle {
@@ -45,7 +45,40 @@ export function parseSingleDocument(text: string): { doc: Document; error?: unde
   if (docs.length > 1) return { error: `expected one YAML document, found ${docs.length}` };
   const doc = docs[0] ?? parseDocument(text);
   const problem = doc.errors[0];
-  return problem ? { error: describeYamlError(problem.message) } : { doc };
+  if (problem) return { error: describeYamlError(problem.message) };
+  return { doc: keepCommentPlacement(doc, text) };
+}
+
+/**
+ * The `yaml` package moves a comment written after `key:` (whose value is a block collection) onto its own line
+ * inside the collection, and puts a blank line before a trailing comment. Undo both where the source had neither,
+ * so an edit does not move comments around.
+ */
+export function keepCommentPlacement(doc: Document, text: string): Document {
+  visit(doc, {
+    Pair(_, pair) {
+      const value = pair.value;
+      if (!isScalar(pair.key) || !isCollection(value) || !value.commentBefore || !pair.key.range) return;
+      const end = pair.key.range[1];
+      const newline = text.indexOf('\n', end);
+      const rest = text.slice(end, newline < 0 ? undefined : newline).replace(/\r$/, '');
+      const onKeyLine = /^\s*:\s*#(.*)$/.exec(rest)?.[1];
+      const [first, ...others] = value.commentBefore.split('\n');
+      if (onKeyLine === undefined || first !== onKeyLine) return;
+      pair.key.comment = first;
+      value.commentBefore = others.length ? others.join('\n') : undefined;
+    },
+  });
+  const [start, , stop] = doc.range ?? [0, 0, text.length];
+  const lines = text.slice(start, stop).trimEnd().split(/\r?\n/);
+  let i = lines.length - 1;
+  while (i >= 0 && lines[i].trim().startsWith('#')) i--;
+  const blankBefore = i >= 0 && lines[i].trim() === '';
+  if (doc.comment && !blankBefore && (isMap(doc.contents) || isSeq(doc.contents)) && !doc.contents.comment) {
+    doc.contents.comment = doc.comment;
+    doc.comment = null;
+  }
+  return doc;
 }
 
 /** Serialises documents back in the given style; documents after the first keep their `---` marker. */
