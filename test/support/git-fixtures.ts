@@ -75,6 +75,12 @@ export interface FixtureRepo {
   /** Creates or moves a branch to `target` (default HEAD) without checking it out. */
   setBranch(name: string, target?: string): Promise<void>;
   deleteRef(ref: string): Promise<void>;
+  /**
+   * Publishes a package the way Porch does (§7.4): a draft commit with the task annotation on top of the branch,
+   * then a two-parent approval commit [previous head, draft] on the branch, tagged `<fullpath>/v<N>` (lightweight).
+   */
+  publishLikePorch(a: { fullpath: string; workspace: string; revision: number; task: unknown; files?: Record<string, string> }):
+    Promise<{ draft: string; approval: string }>;
   /** Mirrors every ref of the work tree into the bare repository (deleted refs vanish there too). */
   push(): Promise<void>;
 }
@@ -83,7 +89,7 @@ export interface FixtureRepo {
 export async function createFixtureRepo(
   root: string,
   name: string,
-  opts: { branch?: string; empty?: boolean } = {},
+  opts: { branch?: string; empty?: boolean; allowFilter?: boolean } = {},
 ): Promise<FixtureRepo> {
   const branch = opts.branch ?? 'main';
   const bareDir = join(root, `${name}.git`);
@@ -91,6 +97,8 @@ export async function createFixtureRepo(
   await mkdir(bareDir, { recursive: true });
   await git(bareDir, 'init', '--bare', '--quiet', `--initial-branch=${branch}`);
   await git(bareDir, 'config', 'http.receivepack', 'true');
+  // GitHub and GitLab allow partial-clone filters; discovery uses them to fetch commits without trees.
+  if (opts.allowFilter !== false) await git(bareDir, 'config', 'uploadpack.allowFilter', 'true');
   await git(workDir, 'init', '--quiet', `--initial-branch=${branch}`);
   const repo: FixtureRepo = {
     bareDir,
@@ -128,6 +136,20 @@ export async function createFixtureRepo(
     },
     async deleteRef(ref) {
       await git(workDir, 'update-ref', '-d', ref);
+    },
+    async publishLikePorch(a) {
+      const head = await git(workDir, 'rev-parse', 'HEAD');
+      await repo.remove(a.fullpath);
+      await repo.writePackage(a.fullpath, a.files ?? {});
+      const note = kptAnnotation({ package: a.fullpath, workspaceName: a.workspace, revision: '0', task: a.task });
+      const draft = await repo.commit(`Creating new empty revision\n\n\n${note}\n`);
+      const approvalNote = kptAnnotation({ package: a.fullpath, workspaceName: a.workspace, revision: String(a.revision) });
+      const message = `Approving package revision ${a.fullpath}/${a.revision}\n\n${approvalNote}\n`;
+      const tree = await git(workDir, 'rev-parse', `${draft}^{tree}`);
+      const approval = await git(workDir, 'commit-tree', tree, '-p', head, '-p', draft, '-m', message);
+      await git(workDir, 'update-ref', `refs/heads/${branch}`, approval);
+      await git(workDir, 'tag', '-f', `${a.fullpath}/v${a.revision}`, approval);
+      return { draft, approval };
     },
     async push() {
       await git(workDir, 'push', '--quiet', '--mirror', bareDir);

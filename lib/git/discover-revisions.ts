@@ -1,0 +1,190 @@
+/**
+ * Discovery of Published and DeletionProposed revisions (porch-behaviour.md §7.1–§7.3): placeholders from the branch
+ * head, revisions from `<path>/<suffix>` tags. Only the refs asked for are fetched (depth 1, in batches so memory
+ * stays bounded), package trees are read along their path only, and files are read only for the revisions the
+ * caller wants. drafts/ and proposed/ branches are ignored (API.md).
+ */
+import git from 'isomorphic-git';
+import { remoteCall } from './errors.js';
+import { withLocalRepo, type LocalRepo } from './local-repo.js';
+import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
+import { DELETION_PROPOSED, HEADS, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from './ref-names.js';
+import { storageProblem } from './storage-rules.js';
+import { fetchObjects } from './upload-pack.js';
+import { mentionsPackage, tasksFromMessages, workspaceFromMessage } from './tasks-from-commits.js';
+import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
+
+export interface RevisionKey {
+  packagePath: string;
+  workspace: string;
+  revision: number;
+}
+
+export interface DiscoverOptions {
+  /** Examine only these refs (the new or moved ones); all of `refs` still decide lifecycles. */
+  only?: string[];
+  /** Repository name, to skip revisions whose composed name would exceed 253 characters. */
+  repository?: string;
+  /** Which revisions need their files read; default all. */
+  withFiles?: (key: RevisionKey) => boolean;
+  /** Tags fetched per request. */
+  batchSize?: number;
+}
+
+interface Candidate {
+  fullRef: string;
+  commit: string;
+  /** undefined for the branch. */
+  tag?: { path: string; suffix: string; revision: number };
+}
+
+/** Finds the revisions the given refs (ref → peeled commit, as listRemoteRefs returns) hold. */
+export async function discoverRevisions(
+  remote: RemoteSpec,
+  refs: Record<string, string>,
+  opts: DiscoverOptions = {},
+): Promise<DiscoveryResult> {
+  const directory = normalizeDirectory(remote.directory);
+  const only = opts.only ? new Set(opts.only) : undefined;
+  const deletionProposed = new Set(
+    Object.keys(refs)
+      .filter((r) => r.startsWith(HEADS + DELETION_PROPOSED))
+      .map((r) => r.slice(HEADS.length + DELETION_PROPOSED.length)),
+  );
+  const skipped: SkippedRef[] = [];
+  const tags: Candidate[] = [];
+  let branch: Candidate | undefined;
+  for (const [fullRef, commit] of Object.entries(refs)) {
+    if (only && !only.has(fullRef)) continue;
+    if (fullRef === HEADS + remote.branch) branch = { fullRef, commit };
+    const tag = parseTagRef(fullRef);
+    if (!tag || packagePathIn(directory, tag.path) === undefined) continue;
+    const revision = parseRevision(tag.suffix);
+    if (revision === 0 || revision < -1) skipped.push({ ref: fullRef, reason: storageProblem('x', 'x', revision)! });
+    else tags.push({ fullRef, commit, tag: { ...tag, revision } });
+  }
+  // Canonical `v<N>` tags first, so they win over `<N>` duplicates of the same revision.
+  tags.sort((a, b) => rank(a) - rank(b) || (a.fullRef < b.fullRef ? -1 : a.fullRef > b.fullRef ? 1 : 0));
+
+  const ctx: Context = { remote, directory, deletionProposed, opts, found: [], skipped };
+  await remoteCall(remote.url, async () => {
+    if (branch) await inBatch(ctx, [branch]);
+    const size = opts.batchSize ?? 200;
+    for (let i = 0; i < tags.length; i += size) await inBatch(ctx, tags.slice(i, i + size));
+  });
+  return { revisions: dedupe(ctx.found, skipped), skipped };
+}
+
+const rank = (c: Candidate) => (c.tag && /^v[0-9]+$/.test(c.tag.suffix) ? 0 : 1);
+
+interface Context {
+  remote: RemoteSpec;
+  directory: string;
+  deletionProposed: Set<string>;
+  opts: DiscoverOptions;
+  found: DiscoveredRevision[];
+  skipped: SkippedRef[];
+}
+
+/** One scratch repository and one fetch per batch of refs; a fresh cache per batch keeps memory flat. */
+async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
+  await withLocalRepo(ctx.remote, async (repo) => {
+    await fetchObjects(repo, batch.map((c) => c.commit), { depth: 1 });
+    const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
+    for (const c of batch) {
+      const { commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: c.commit, cache: repo.cache });
+      if (!c.tag) {
+        await addPlaceholders(ctx, repo, c, commit.tree, commit.message);
+        continue;
+      }
+      const rev = await tagRevision(ctx, repo, c, commit.tree, commit.message);
+      const full = c.tag.path;
+      if (rev && rev.tasks.length === 0 && commit.parent.length > 1 && mentionsPackage(commit.message, full)) {
+        needParents.push({ rev, parent: commit.parent[1]!, full });
+      }
+    }
+    if (needParents.length === 0) return;
+    // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
+    // those commits, without their trees where the server allows filters.
+    await fetchObjects(repo, needParents.map((n) => n.parent), { depth: 1, filter: 'tree:0' });
+    for (const n of needParents) {
+      const { commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: n.parent, cache: repo.cache });
+      n.rev.tasks = tasksFromMessages([commit.message], n.full, n.rev.workspace);
+    }
+  });
+}
+
+function wantsFiles(ctx: Context, key: RevisionKey): boolean {
+  return ctx.opts.withFiles ? ctx.opts.withFiles(key) : true;
+}
+
+async function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
+  const branch = ctx.remote.branch;
+  for (const pkg of await findPackages(repo, root, ctx.directory)) {
+    const packagePath = packagePathIn(ctx.directory, pkg.fullpath) ?? '';
+    const problem = storageProblem(packagePath, branch, -1, ctx.opts.repository);
+    if (problem) {
+      ctx.skipped.push({ ref: `${c.fullRef}:${pkg.fullpath || '/'}`, reason: problem });
+      continue;
+    }
+    const key = { packagePath, workspace: branch, revision: -1 };
+    ctx.found.push({
+      ...key,
+      lifecycle: ctx.deletionProposed.has(`${pkg.fullpath}/${branch}`) ? 'DeletionProposed' : 'Published',
+      ref: branch,
+      fullRef: c.fullRef,
+      commit: c.commit,
+      files: wantsFiles(ctx, key) ? await readPackageFiles(repo, pkg.tree) : {},
+      tasks: tasksFromMessages([message], pkg.fullpath, branch),
+    });
+  }
+}
+
+async function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
+  const { path, suffix, revision } = c.tag!;
+  const tree = await findPackageAt(repo, root, path);
+  if (!tree) return undefined; // not a package at that commit: a tag Porch ignores
+  const packagePath = packagePathIn(ctx.directory, path)!;
+  const workspace = revision > 0 ? (workspaceFromMessage(message, path) ?? `v${revision}`) : suffix;
+  const problem = storageProblem(packagePath, workspace, revision, ctx.opts.repository);
+  if (problem) {
+    ctx.skipped.push({ ref: c.fullRef, reason: problem });
+    return undefined;
+  }
+  const key = { packagePath, workspace, revision };
+  const dpName = `${path}/${revision > 0 ? `v${revision}` : workspace}`;
+  const rev: DiscoveredRevision = {
+    ...key,
+    lifecycle: ctx.deletionProposed.has(dpName) ? 'DeletionProposed' : 'Published',
+    ref: `${path}/${suffix}`,
+    fullRef: c.fullRef,
+    commit: c.commit,
+    files: wantsFiles(ctx, key) ? await readPackageFiles(repo, tree) : {},
+    tasks: tasksFromMessages([message], path, workspace),
+  };
+  ctx.found.push(rev);
+  return rev;
+}
+
+/** Two refs giving the same name or the same revision number of a package: the first wins, the rest are skipped. */
+function dedupe(found: DiscoveredRevision[], skipped: SkippedRef[]): DiscoveredRevision[] {
+  const byName = new Map<string, DiscoveredRevision>();
+  const byNumber = new Map<string, DiscoveredRevision>();
+  const kept: DiscoveredRevision[] = [];
+  for (const rev of found) {
+    const nameKey = `${rev.packagePath}\0${rev.workspace}`;
+    const numberKey = `${rev.packagePath}\0${rev.revision}`;
+    const clash = byName.get(nameKey) ?? (rev.revision > 0 ? byNumber.get(numberKey) : undefined);
+    if (clash) {
+      skipped.push({
+        ref: rev.fullRef,
+        reason: `package "${rev.packagePath}" revision ${rev.revision} workspace "${rev.workspace}" clashes with ${clash.fullRef}`,
+      });
+      continue;
+    }
+    byName.set(nameKey, rev);
+    if (rev.revision > 0) byNumber.set(numberKey, rev);
+    kept.push(rev);
+  }
+  return kept;
+}

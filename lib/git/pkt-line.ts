@@ -1,0 +1,46 @@
+/** git's pkt-line framing (gitprotocol-common): 4 hex digits of length, then data; 0000 = flush, 0001 = delim. */
+
+export const FLUSH = Buffer.from('0000');
+
+/** One pkt-line holding `data` (a trailing newline is the caller's business). */
+export function pktLine(data: string | Buffer): Buffer {
+  const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  return Buffer.concat([Buffer.from((body.length + 4).toString(16).padStart(4, '0')), body]);
+}
+
+export type Packet = Buffer | 'flush' | 'delim' | 'end';
+
+/** Reads pkt-lines from a byte stream without holding more than one packet in memory. */
+export class PktReader {
+  private buffer = Buffer.alloc(0);
+  private done = false;
+
+  constructor(private readonly source: AsyncIterator<Uint8Array>) {}
+
+  private async fill(n: number): Promise<boolean> {
+    while (this.buffer.length < n && !this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else this.buffer = this.buffer.length ? Buffer.concat([this.buffer, next.value]) : Buffer.from(next.value);
+    }
+    return this.buffer.length >= n;
+  }
+
+  /** The next packet, or 'end' when the stream ends between packets. */
+  async read(): Promise<Packet> {
+    if (!(await this.fill(4))) {
+      if (this.buffer.length) throw new Error('git protocol: truncated pkt-line length');
+      return 'end';
+    }
+    const length = Number.parseInt(this.buffer.subarray(0, 4).toString('latin1'), 16);
+    if (Number.isNaN(length)) throw new Error(`git protocol: bad pkt-line "${this.buffer.subarray(0, 4).toString('latin1')}"`);
+    if (length === 0 || length === 1 || length === 2) {
+      this.buffer = this.buffer.subarray(4);
+      return length === 1 ? 'delim' : 'flush';
+    }
+    if (!(await this.fill(length))) throw new Error('git protocol: truncated pkt-line');
+    const data = this.buffer.subarray(4, length);
+    this.buffer = this.buffer.subarray(length);
+    return data;
+  }
+}

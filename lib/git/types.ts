@@ -1,0 +1,56 @@
+/** Shapes shared by the git layer and its callers (sync, approval, clone). */
+import type { Task } from '../kpt/types.js';
+
+/** Credentials for a remote: HTTP basic (username/password or token as password) or a bearer token. */
+export type GitAuth = { username: string; password: string } | { bearerToken: string };
+
+/** Where a Repository's packages live in git and how to reach it. */
+export interface RemoteSpec {
+  url: string;
+  branch: string;
+  /** spec.git.directory without leading/trailing `/`; "" = repository root. */
+  directory: string;
+  auth?: GitAuth;
+  /** Timeout of every HTTP request (connect, first byte, and silence while streaming), in milliseconds. */
+  timeoutMs: number;
+}
+
+/** path → UTF-8 content, paths relative to the package directory. */
+export type Files = Record<string, string>;
+
+export type PublishedLifecycle = 'Published' | 'DeletionProposed';
+
+/** A Published or DeletionProposed package revision found in git (porch-behaviour.md §7.2). */
+export interface DiscoveredRevision {
+  /** pkgpath: the fullpath without the repository directory. */
+  packagePath: string;
+  workspace: string;
+  /** N > 0 for `<path>/v<N>` tags, -1 for the branch placeholder and non-numeric tags. */
+  revision: number;
+  lifecycle: PublishedLifecycle;
+  /** Short ref name the revision came from: the branch name or `<fullpath>/<suffix>`. */
+  ref: string;
+  /** Full ref name, e.g. `refs/tags/pkgs/a/v1`. */
+  fullRef: string;
+  /** The commit the ref points to (annotated tags peeled). */
+  commit: string;
+  files: Files;
+  tasks: Task[];
+}
+
+/** A ref that discovery could not turn into a revision the storage rules accept. */
+export interface SkippedRef {
+  ref: string;
+  reason: string;
+}
+
+export interface DiscoveryResult {
+  revisions: DiscoveredRevision[];
+  skipped: SkippedRef[];
+}
+
+/** Name and email for a commit signature. */
+export interface Signature {
+  name: string;
+  email: string;
+}
