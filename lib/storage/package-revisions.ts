@@ -1,0 +1,171 @@
+/** Storage of package revisions (table `package_revisions`): create with files, read, compare-and-set, delete. */
+import type { Queryable } from '../db/queryable.js';
+import { withSqlErrors } from '../db/sql-errors.js';
+import { NotFoundError } from '../errors.js';
+import { packageRevisionName, packageRevisionUid } from '../names.js';
+import { REVISION_COLUMNS, setList } from './package-revision-columns.js';
+import { ensurePackage } from './packages.js';
+import { insertFiles } from './resources.js';
+import { json, throwCasMiss, versionParam } from './sql.js';
+import type { PackageRevisionChanges } from './package-revision-columns.js';
+import { inTransaction, type Transactional } from './transaction.js';
+import { refs, type Condition, type Files, type Lifecycle, type Lock, type PackageRevisionRow, type PackageRevisionSpec, type StoredMeta, type Task } from './types.js';
+
+/** A revision to create; the name, package and uid are derived (§3). */
+export interface NewPackageRevision {
+  namespace: string;
+  repository: string;
+  packagePath: string;
+  workspace: string;
+  /** Default 0 (Draft/Proposed); -1 or N > 0 for published rows. */
+  revision?: number;
+  /** Default Draft. */
+  lifecycle?: Lifecycle;
+  meta?: StoredMeta;
+  spec?: PackageRevisionSpec;
+  tasks?: Task[];
+  selfLock?: Lock | null;
+  upstreamLock?: Lock | null;
+  conditions?: Condition[];
+  publishedBy?: string | null;
+  publishTimestamp?: Date | null;
+  updatedBy: string;
+}
+
+export type { PackageRevisionChanges } from './package-revision-columns.js';
+
+/** Inserts one revision row (package row must exist); used inside the write transactions. */
+export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg: string): Promise<PackageRevisionRow> {
+  const name = packageRevisionName(r.repository, r.packagePath, r.workspace);
+  const { rows } = await q.query<PackageRevisionRow>(
+    `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
+       uid, meta, spec, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13::jsonb, $14::jsonb,
+       $15::jsonb, $16, $17, $18)
+     returning ${REVISION_COLUMNS}`,
+    [r.namespace, name, pkg, r.repository, r.packagePath, r.workspace, r.revision ?? 0, r.lifecycle ?? 'Draft',
+      packageRevisionUid(r.namespace, name), json(r.meta ?? {}), json(r.spec ?? {}), json(r.tasks ?? []),
+      json(r.selfLock ?? null), json(r.upstreamLock ?? null), json(r.conditions ?? []), r.publishedBy ?? null,
+      r.publishTimestamp ?? null, r.updatedBy],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Creates a revision with its files in one transaction (package row created when missing). 409 when the name or
+ * the revision number is taken; 422 when a storage rule refuses it (e.g. an unsafe file path).
+ */
+export async function createPackageRevision(db: Transactional, input: NewPackageRevision, files: Files): Promise<PackageRevisionRow> {
+  const name = packageRevisionName(input.repository, input.packagePath, input.workspace);
+  const subject = { ref: refs.packageRevision(name), parent: refs.repository(input.repository), revision: input.revision };
+  return withSqlErrors(subject, () =>
+    inTransaction(db, async (tx) => {
+      const pkg = await ensurePackage(tx, input.namespace, input.repository, input.packagePath, input.updatedBy);
+      const row = await insertRevisionRow(tx, input, pkg);
+      await insertFiles(tx, input.namespace, name, files);
+      return row;
+    }),
+  );
+}
+
+/** One revision, or undefined. */
+export async function getPackageRevision(q: Queryable, namespace: string, name: string): Promise<PackageRevisionRow | undefined> {
+  const { rows } = await q.query<PackageRevisionRow>(
+    `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and name = $2`,
+    [namespace, name],
+  );
+  return rows[0];
+}
+
+/** Several revisions of one namespace by name (missing names are left out), ordered by name. */
+export async function getPackageRevisions(q: Queryable, namespace: string, names: string[]): Promise<PackageRevisionRow[]> {
+  const { rows } = await q.query<PackageRevisionRow>(
+    `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and name = any($2::text[]) order by name`,
+    [namespace, names],
+  );
+  return rows;
+}
+
+/** Every revision of a package (placeholder included), ordered by name. */
+export async function listRevisionsOfPackage(q: Queryable, namespace: string, pkg: string): Promise<PackageRevisionRow[]> {
+  const { rows } = await q.query<PackageRevisionRow>(
+    `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and package = $2 order by name`,
+    [namespace, pkg],
+  );
+  return rows;
+}
+
+/** The number the next publish of a package gets: its latest revision + 1, or 1 (§5). */
+export async function nextRevisionNumber(q: Queryable, namespace: string, pkg: string): Promise<number> {
+  const { rows } = await q.query<{ next: number }>(
+    `select coalesce((select revision from package_revisions where namespace = $1 and package = $2 and latest), 0) + 1 as next`,
+    [namespace, pkg],
+  );
+  return rows[0]!.next;
+}
+
+/**
+ * Compare-and-set update of a revision: applied only if its resourceVersion is still `expectedResourceVersion`,
+ * decided in the UPDATE. Stale → ConflictError, absent → NotFoundError, a forbidden transition → InvalidError.
+ * Every update, even one without changes, gives the row a new resourceVersion.
+ */
+export async function updatePackageRevision(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  expectedResourceVersion: string,
+  changes: PackageRevisionChanges,
+  updatedBy: string,
+): Promise<PackageRevisionRow> {
+  const ref = refs.packageRevision(name);
+  return withSqlErrors({ ref, revision: changes.revision }, async () => {
+    const values: unknown[] = [namespace, name, versionParam(expectedResourceVersion), updatedBy];
+    const sets = ['updated_by = $4', ...setList(changes, values)];
+    const { rows } = await q.query<PackageRevisionRow>(
+      `update package_revisions set ${sets.join(', ')} where namespace = $1 and name = $2 and resource_version = $3
+       returning ${REVISION_COLUMNS}`,
+      values,
+    );
+    if (!rows[0]) return throwCasMiss(q, 'package_revisions', namespace, name, ref);
+    // The latest flag of this row may have been moved by the trigger after RETURNING was built.
+    return changes.revision !== undefined ? (await getPackageRevision(q, namespace, name))! : rows[0];
+  });
+}
+
+/**
+ * Deletes a revision with its files; the database moves the latest flag and removes the package with its last
+ * revision. With `expectedResourceVersion`, only if unchanged. Returns the row as it was.
+ */
+export async function deletePackageRevision(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  expectedResourceVersion?: string,
+): Promise<PackageRevisionRow> {
+  const ref = refs.packageRevision(name);
+  const rv = expectedResourceVersion === undefined ? undefined : versionParam(expectedResourceVersion);
+  if (rv === null) return throwCasMiss(q, 'package_revisions', namespace, name, ref);
+  const { rows } = await q.query<PackageRevisionRow>(
+    `delete from package_revisions where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
+     returning ${REVISION_COLUMNS}`,
+    [namespace, name, rv ?? null],
+  );
+  if (rows[0]) return rows[0];
+  if (rv !== undefined) return throwCasMiss(q, 'package_revisions', namespace, name, ref);
+  throw new NotFoundError(ref);
+}
+
+/**
+ * Names of the non-placeholder revisions of the namespace whose clone or upgrade task names `name` as upstream
+ * (§10: such a revision blocks the delete).
+ */
+export async function findUpstreamReferences(q: Queryable, namespace: string, name: string): Promise<string[]> {
+  const { rows } = await q.query<{ name: string }>(
+    `select name from package_revisions
+      where namespace = $1 and revision <> -1
+        and (tasks @> $2::jsonb or tasks @> $3::jsonb)
+      order by name`,
+    [namespace, JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }])],
+  );
+  return rows.map((r) => r.name);
+}

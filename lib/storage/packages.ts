@@ -1,0 +1,65 @@
+/**
+ * Storage of packages (table `packages`). A package row is created with its first revision and removed by the
+ * database with its last one; clients only read them.
+ */
+import type { Queryable } from '../db/queryable.js';
+import { packageName, packageUid } from '../names.js';
+import { decodeContinue, pageLimit, toPage } from './pagination.js';
+import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
+import { SqlFilter } from './sql-filter.js';
+import type { ListOptions, PackageRow, Page } from './types.js';
+
+const COLUMNS = `p.namespace, p.name, p.repository, p.path, substring(p.path from '[^/]+$') as "packageName", p.uid,
+  p.meta, p.spec, (select r.revision from package_revisions r
+                    where r.namespace = p.namespace and r.package = p.name and r.latest) as "latestRevision",
+  p.resource_version::text as "resourceVersion", p.created, p.updated, p.updated_by as "updatedBy"`;
+
+/** Creates the package row of (repository, path) unless it exists; returns its name. Part of a revision write. */
+export async function ensurePackage(
+  q: Queryable,
+  namespace: string,
+  repository: string,
+  path: string,
+  updatedBy: string,
+): Promise<string> {
+  const name = packageName(repository, path);
+  await q.query(
+    `insert into packages (namespace, name, repository, path, uid, updated_by) values ($1, $2, $3, $4, $5, $6)
+     on conflict (namespace, name) do nothing`,
+    [namespace, name, repository, path, packageUid(namespace, name), updatedBy],
+  );
+  return name;
+}
+
+/** One package with its latest revision number, or undefined. */
+export async function getPackage(q: Queryable, namespace: string, name: string): Promise<PackageRow | undefined> {
+  const { rows } = await q.query<PackageRow>(`select ${COLUMNS} from packages p where p.namespace = $1 and p.name = $2`, [
+    namespace,
+    name,
+  ]);
+  return rows[0];
+}
+
+/**
+ * One page of packages ordered by (namespace, name). Field selectors: metadata.name, metadata.namespace,
+ * spec.repository, spec.packageName (last path segment, as in Porch).
+ */
+export async function listPackages(q: Queryable, opts: ListOptions = {}): Promise<Page<PackageRow>> {
+  const fields = toFieldSelector(opts.fieldSelector, 'packages');
+  const labels = toLabelSelector(opts.labelSelector);
+  const limit = pageLimit(opts.limit);
+  const f = new SqlFilter();
+  addKeyset(f, effectiveNamespace(opts.namespace, fields), opts.continue ? decodeContinue(opts.continue) : undefined);
+  for (const t of fields.terms) {
+    if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
+    else if (t.field === 'spec.repository') f.where(`repository = ${f.bind(t.value)}`);
+    else if (t.field === 'spec.packageName') f.where(`substring(path from '[^/]+$') = ${f.bind(t.value)}`);
+  }
+  addLabelConditions(f, `meta -> 'labels'`, labels);
+  const { rows } = await q.query<PackageRow>(
+    `select ${COLUMNS} from packages p ${f.clause()} order by p.namespace, p.name
+     limit ${f.bind(limit + 1)}`,
+    f.params,
+  );
+  return toPage(rows, limit);
+}

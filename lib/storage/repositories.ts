@@ -1,0 +1,134 @@
+/** Storage of Repository objects (table `repositories`); registering one also creates its sync state row. */
+import type { Queryable } from '../db/queryable.js';
+import { withSqlErrors } from '../db/sql-errors.js';
+import { NotFoundError } from '../errors.js';
+import { decodeContinue, pageLimit, toPage } from './pagination.js';
+import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
+import { SqlFilter } from './sql-filter.js';
+import { json, throwCasMiss, versionParam } from './sql.js';
+import { refs, type ListOptions, type Page, type RepositoryRow, type StoredMeta } from './types.js';
+
+const COLUMNS = `namespace, name, uid, type, repo_url as "repoUrl", branch, directory, deployment, meta, spec,
+  generation::int as generation, resource_version::text as "resourceVersion", created, updated, updated_by as "updatedBy"`;
+
+export interface NewRepository {
+  namespace: string;
+  name: string;
+  type?: 'git' | 'oci';
+  repoUrl: string;
+  branch: string;
+  /** Without leading or trailing `/`; '' = root. */
+  directory: string;
+  deployment?: boolean;
+  meta?: StoredMeta;
+  spec: Record<string, unknown>;
+  updatedBy: string;
+}
+
+export interface RepositoryChanges {
+  deployment?: boolean;
+  meta?: StoredMeta;
+  /** A changed spec increments `generation` (which makes the repository due for a sync). */
+  spec?: Record<string, unknown>;
+  /** Immutable: the database refuses a different value (422). */
+  repoUrl?: string;
+  branch?: string;
+  directory?: string;
+  type?: 'git' | 'oci';
+}
+
+/** Inserts a repository and its sync state (due at once) in one statement; 409 when the name is taken. */
+export async function insertRepository(q: Queryable, r: NewRepository): Promise<RepositoryRow> {
+  return withSqlErrors({ ref: refs.repository(r.name) }, async () => {
+    const { rows } = await q.query<RepositoryRow>(
+      `with r as (
+         insert into repositories (namespace, name, type, repo_url, branch, directory, deployment, meta, spec, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10) returning *),
+       s as (insert into repository_sync (namespace, repository) select namespace, name from r)
+       select ${COLUMNS} from r`,
+      [r.namespace, r.name, r.type ?? 'git', r.repoUrl, r.branch, r.directory, r.deployment ?? false,
+        json(r.meta ?? {}), json(r.spec), r.updatedBy],
+    );
+    return rows[0]!;
+  });
+}
+
+/** One repository, or undefined. */
+export async function getRepository(q: Queryable, namespace: string, name: string): Promise<RepositoryRow | undefined> {
+  const { rows } = await q.query<RepositoryRow>(
+    `select ${COLUMNS} from repositories where namespace = $1 and name = $2`,
+    [namespace, name],
+  );
+  return rows[0];
+}
+
+/** One page of repositories ordered by (namespace, name); selectors: metadata.name/namespace and labels. */
+export async function listRepositories(q: Queryable, opts: ListOptions = {}): Promise<Page<RepositoryRow>> {
+  const fields = toFieldSelector(opts.fieldSelector, 'repositories');
+  const labels = toLabelSelector(opts.labelSelector);
+  const limit = pageLimit(opts.limit);
+  const f = new SqlFilter();
+  addKeyset(f, effectiveNamespace(opts.namespace, fields), opts.continue ? decodeContinue(opts.continue) : undefined);
+  for (const t of fields.terms) if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
+  addLabelConditions(f, `meta -> 'labels'`, labels);
+  const { rows } = await q.query<RepositoryRow>(
+    `select ${COLUMNS} from repositories ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`,
+    f.params,
+  );
+  return toPage(rows, limit);
+}
+
+/**
+ * Compare-and-set update: applies `changes` only if the row still has `expectedResourceVersion` (decided in the
+ * UPDATE itself). Stale → ConflictError; absent → NotFoundError.
+ */
+export async function updateRepository(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  expectedResourceVersion: string,
+  changes: RepositoryChanges,
+  updatedBy: string,
+): Promise<RepositoryRow> {
+  const ref = refs.repository(name);
+  return withSqlErrors({ ref }, async () => {
+    const { rows } = await q.query<RepositoryRow>(
+      `update repositories set
+         deployment = coalesce($4, deployment),
+         meta = coalesce($5::jsonb, meta),
+         generation = generation + case when $6::jsonb is not null and $6::jsonb is distinct from spec then 1 else 0 end,
+         spec = coalesce($6::jsonb, spec),
+         repo_url = coalesce($7, repo_url), branch = coalesce($8, branch), directory = coalesce($9, directory),
+         type = coalesce($10, type), updated_by = $11
+       where namespace = $1 and name = $2 and resource_version = $3
+       returning ${COLUMNS}`,
+      [namespace, name, versionParam(expectedResourceVersion), changes.deployment ?? null, json(changes.meta),
+        json(changes.spec), changes.repoUrl ?? null, changes.branch ?? null, changes.directory ?? null,
+        changes.type ?? null, updatedBy],
+    );
+    return rows[0] ?? throwCasMiss(q, 'repositories', namespace, name, ref);
+  });
+}
+
+/**
+ * Deletes a repository with everything cached for it (packages, revisions, resources, sync state cascade).
+ * With `expectedResourceVersion`, only if unchanged. Returns the deleted row.
+ */
+export async function deleteRepository(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  expectedResourceVersion?: string,
+): Promise<RepositoryRow> {
+  const ref = refs.repository(name);
+  const rv = expectedResourceVersion === undefined ? undefined : versionParam(expectedResourceVersion);
+  if (rv === null) return throwCasMiss(q, 'repositories', namespace, name, ref);
+  const { rows } = await q.query<RepositoryRow>(
+    `delete from repositories where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
+     returning ${COLUMNS}`,
+    [namespace, name, rv ?? null],
+  );
+  if (rows[0]) return rows[0];
+  if (expectedResourceVersion !== undefined) return throwCasMiss(q, 'repositories', namespace, name, ref);
+  throw new NotFoundError(ref);
+}

@@ -1,0 +1,32 @@
+/** Small helpers shared by the storage modules. */
+import { ConflictError, NotFoundError, STALE_OBJECT, type ResourceRef } from '../errors.js';
+import type { Queryable } from '../db/queryable.js';
+
+/**
+ * A jsonb parameter. node-postgres would turn a JS array into a PostgreSQL array, so every JSON value is sent as
+ * text; `undefined` becomes SQL null (meaning "keep" in `coalesce($n, column)`).
+ */
+export function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+/** A resourceVersion as the bigint it stands for, or null when it cannot be one (then it can never match). */
+export function versionParam(resourceVersion: string): string | null {
+  return /^[0-9]{1,18}$/.test(resourceVersion) ? resourceVersion : null;
+}
+
+/**
+ * After a compare-and-set statement changed no row: tells a stale resourceVersion (the row exists) from a missing
+ * row, and throws the matching error.
+ */
+export async function throwCasMiss(
+  q: Queryable,
+  table: 'repositories' | 'package_revisions',
+  namespace: string,
+  name: string,
+  ref: ResourceRef,
+): Promise<never> {
+  const { rowCount } = await q.query(`select 1 from ${table} where namespace = $1 and name = $2`, [namespace, name]);
+  if (rowCount) throw new ConflictError(ref, STALE_OBJECT);
+  throw new NotFoundError(ref);
+}
