@@ -1,0 +1,5 @@
+import { resourcesOperations } from '../lib/api/resources/operations.js';
+import { createHttpHandler } from '../lib/http/handler.js';
+
+/** PackageRevisionResources list, get, update and patch. */
+export const handler = createHttpHandler(resourcesOperations);

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { VERSION } from '../../http/routes.js';
+import { definitionsOf, kindSchemas } from './openapi-schemas.js';
+import { servedGroups, servedResources } from './served-resources.js';
+
+const V3_PREFIX = '#/components/schemas/';
+const V2_PREFIX = '#/definitions/';
+
+type Doc = Record<string, unknown>;
+
+/** Path items of one group: list/create on the collection, get/replace/delete on an item, with the GVK. */
+function pathsOf(group: string, v3: boolean): Doc {
+  const paths: Doc = {};
+  const prefix = v3 ? V3_PREFIX : V2_PREFIX;
+  for (const res of servedResources.filter((r) => r.group === group && !r.name.includes('/'))) {
+    const schema = kindSchemas.find((k) => k.kind === res.kind)!;
+    const gvk = { group, version: VERSION, kind: res.kind };
+    const body = (id: string) =>
+      v3 ? { content: { 'application/json': { schema: { $ref: `${prefix}${id}` } } } } : { schema: { $ref: `${prefix}${id}` } };
+    const op = (action: string, id: string, extra: Doc = {}) => ({
+      operationId: `${action}${res.kind}`,
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk,
+      responses: { '200': { description: 'OK', ...body(id) } },
+      ...extra,
+    });
+    const requestBody = v3
+      ? { requestBody: { required: true, ...body(schema.id) } }
+      : { parameters: [{ name: 'body', in: 'body', required: true, schema: { $ref: `${prefix}${schema.id}` } }] };
+    const base = `/apis/${group}/${VERSION}/namespaces/{namespace}/${res.name}`;
+    const collection: Doc = {};
+    if (res.verbs.includes('list')) collection.get = op('list', `${schema.id}List`);
+    if (res.verbs.includes('create')) collection.post = op('post', schema.id, requestBody);
+    const item: Doc = {};
+    if (res.verbs.includes('get')) item.get = op('get', schema.id);
+    if (res.verbs.includes('update')) item.put = op('put', schema.id, requestBody);
+    if (res.verbs.includes('delete')) item.delete = op('delete', schema.id);
+    paths[base] = collection;
+    paths[`${base}/{name}`] = item;
+    if (res.verbs.includes('list')) paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };
+  }
+  return paths;
+}
+
+/** `GET /openapi/v3/apis/<group>/v1alpha1`: the group's OpenAPI 3.0 document. */
+export function openapiV3(group: string): Doc {
+  return {
+    openapi: '3.0.0',
+    info: { title: 'porch-serverless', version: VERSION },
+    paths: pathsOf(group, true),
+    components: { schemas: definitionsOf(group, V3_PREFIX) },
+  };
+}
+
+const hashOf = (doc: Doc) => createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
+
+/** `GET /openapi/v3`: where each group's document is, with a content hash clients cache by. */
+export function openapiV3Index(): Doc {
+  const paths: Doc = {};
+  for (const group of servedGroups) {
+    const path = `apis/${group}/${VERSION}`;
+    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(openapiV3(group))}` };
+  }
+  return { paths };
+}
+
+/** `GET /openapi/v2`: one Swagger 2.0 document of every served kind (JSON; this server has no protobuf). */
+export function openapiV2(): Doc {
+  const paths: Doc = {};
+  const definitions: Doc = {};
+  for (const group of servedGroups) {
+    Object.assign(paths, pathsOf(group, false));
+    Object.assign(definitions, definitionsOf(group, V2_PREFIX));
+  }
+  return { swagger: '2.0', info: { title: 'porch-serverless', version: VERSION }, paths, definitions };
+}
+
+/** The group a `/openapi/v3/apis/<group>/<version>` or `/apis/<group>/<version>` path names. */
+export function groupOfPath(path: string): string {
+  const match = /\/apis\/([^/]+)\/[^/]+$/.exec(path);
+  return match ? match[1] : '';
+}

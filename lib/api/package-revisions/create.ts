@@ -1,0 +1,95 @@
+import type { Database } from '../../db/pool.js';
+import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
+import type { Lock, Task } from '../../kpt/types.js';
+import { packageRevisionName } from '../../names.js';
+import { validatePackageRevisionName } from '../../validation.js';
+import { checkNewRevision } from './create-checks.js';
+import { parseCreateRequest, requireRepository } from './create-request.js';
+import { applyCreateSpec, deriveFromKptfile } from './kptfile.js';
+import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
+import { invalidRevision, repositoryRef, revisionRef } from './refs.js';
+import { runTask } from './run-task.js';
+import { createPackageRevision, getRepository } from './store.js';
+import { checkTask } from './task-check.js';
+import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
+
+/** Where a revision that exists only in the database "lives" (§4.6). */
+export const draftLock = (repoUrl: string, packagePath: string, workspace: string): Lock => ({
+  type: 'git',
+  git: { repo: repoUrl, directory: packagePath, ref: `drafts/${packagePath}/${workspace}`, commit: 'not-pushed' },
+});
+
+/**
+ * POST packagerevisions (§4.5): validates in Porch's order, runs the task, writes the Kptfile fields of the spec and
+ * stores row and files in one transaction guarded by a per-(ns, repo, package, ws) try-lock.
+ */
+export async function createRevision(
+  db: Database,
+  namespace: string | undefined,
+  body: unknown,
+  user: string,
+): Promise<PackageRevisionObject> {
+  const repoName = requireRepository(namespace, body);
+  const ns = namespace!;
+  const repository = await getRepository(db, ns, repoName);
+  if (!repository) throw new NotFoundError(repositoryRef(repoName));
+  const req = parseCreateRequest(body);
+  const { packagePath, workspace } = req;
+  const name = packageRevisionName(repoName, packagePath, workspace);
+  return db.transaction(async (client) => {
+    if (!(await tryLock(client, createKey(ns, repoName, packagePath, workspace)))) {
+      throw new ConflictError(
+        revisionRef('(new creation)'),
+        `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`,
+      );
+    }
+    if (req.tasks.length > 1) {
+      throw invalidRevision(name, invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'));
+    }
+    const task: Task = req.tasks[0] ?? { type: 'init', init: { description: `${packagePath} description` } };
+    const nameErrors = validatePackageRevisionName(name);
+    if (nameErrors.length) {
+      throw invalidRevision(
+        name,
+        invalidValue('metadata.name', name, `failed to create packagerevision: package revision kubernetes resource name invalid: ${nameErrors.join(', ')}`),
+      );
+    }
+    if (workspace === repository.branch) {
+      throw invalidRevision(
+        name,
+        invalidValue('spec.workspaceName', workspace, `workspace name may not be the branch name "${repository.branch}" of repository "${repoName}": it names the package's placeholder revision`),
+      );
+    }
+    checkTask(name, task);
+    // init and clone create packages: creators of different packages in one repository take turns so that the
+    // nesting check cannot miss a package being created next door.
+    if (task.type === 'init' || task.type === 'clone') await waitLock(client, repositoryKey(ns, repoName));
+    await checkNewRevision(client, { namespace: ns, repository: repoName, packagePath, workspace, name, taskType: task.type });
+    const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
+    const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);
+    const derived = deriveFromKptfile(files);
+    const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
+    const row = await createPackageRevision(
+      client,
+      {
+        namespace: ns,
+        repository: repoName,
+        packagePath,
+        workspace,
+        meta,
+        spec: {
+          ...(derived.packageMetadata ? { packageMetadata: derived.packageMetadata } : {}),
+          ...(derived.readinessGates ? { readinessGates: derived.readinessGates } : {}),
+          ...(req.parent ? { parent: req.parent } : {}),
+        },
+        tasks: [task],
+        selfLock: draftLock(repository.repoUrl, packagePath, workspace),
+        upstreamLock: derived.upstreamLock ?? null,
+        conditions: derived.conditions ?? [],
+        updatedBy: user,
+      },
+      files,
+    );
+    return toPackageRevision(row, repository.deployment);
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The Kptfile work of this service, in one place over lib/kpt: what tasks produce, what create and update write
+ * into the Kptfile, and what is derived back out of it.
+ */
+import { invalidValue, type StatusCause } from '../../errors.js';
+import { deriveKptfileFields, readKptfile } from '../../kpt/kptfile-read.js';
+import { invalidResources } from './refs.js';
+import { setConditions, setName, setPackageMetadata, setReadinessGates, setUpstream, upstreamFromLock } from '../../kpt/kptfile-edit.js';
+import type { Condition, Files, InitTaskSpec, Lock, PackageMetadata, ReadinessGate } from '../../kpt/types.js';
+import { deploymentContext, initPackage } from './kpt-init.js';
+
+export interface DerivedFields {
+  packageMetadata?: PackageMetadata;
+  readinessGates?: ReadinessGate[];
+  conditions?: Condition[];
+  upstreamLock?: Lock;
+}
+
+/** Files of a new package made by the `init` task (§6). */
+export function initFiles(pkgName: string, init: InitTaskSpec, deployment: boolean): Files {
+  const files = initPackage(pkgName, init);
+  return deployment ? withDeploymentContext(files, pkgName) : files;
+}
+
+/** A deployment repository's clone gets a package-context.yaml naming the package (§6). */
+export function withDeploymentContext(files: Files, pkgName: string): Files {
+  return { ...files, 'package-context.yaml': deploymentContext(pkgName) };
+}
+
+/** An upstream's files as the downstream's: Kptfile renamed, `upstream`/`upstreamLock` pointing at the source. */
+export function rebaseClone(files: Files, pkgName: string, lock: Lock | null): Files {
+  const kptfile = files['Kptfile'];
+  if (kptfile === undefined) return files;
+  let text = setName(kptfile, pkgName);
+  if (lock) text = setUpstream(text, upstreamFromLock(lock), lock);
+  return { ...files, Kptfile: text };
+}
+
+/** §4.5 step 10: request labels/annotations merged into the Kptfile; readiness gates replace its list. */
+export function applyCreateSpec(files: Files, meta?: PackageMetadata, gates?: ReadinessGate[]): Files {
+  let text = files['Kptfile'];
+  if (text === undefined) return files;
+  if (meta) text = setPackageMetadata(text, meta, 'merge');
+  if (gates) text = setReadinessGates(text, gates);
+  return text === files['Kptfile'] ? files : { ...files, Kptfile: text };
+}
+
+/** §4.3 on a Draft: given fields replace the Kptfile's. Answers `files` itself when nothing changed. */
+export function applyDraftUpdate(
+  files: Files,
+  change: { packageMetadata?: PackageMetadata; readinessGates?: ReadinessGate[]; conditions?: Condition[] },
+): Files {
+  let text = files['Kptfile'];
+  if (text === undefined) return files;
+  if (change.packageMetadata) {
+    text = setPackageMetadata(
+      text,
+      { labels: change.packageMetadata.labels ?? {}, annotations: change.packageMetadata.annotations ?? {} },
+      'replace',
+    );
+  }
+  if (change.readinessGates) text = setReadinessGates(text, change.readinessGates);
+  if (change.conditions) text = setConditions(text, change.conditions);
+  return text === files['Kptfile'] ? files : { ...files, Kptfile: text };
+}
+
+/** The Kptfile-derived fields of a revision; empty ones are left out. */
+export function deriveFromKptfile(files: Files): DerivedFields {
+  const f = deriveKptfileFields(files);
+  const out: DerivedFields = {};
+  if (Object.keys(f.packageMetadata).length) out.packageMetadata = f.packageMetadata;
+  if (f.readinessGates.length) out.readinessGates = f.readinessGates;
+  if (f.conditions.length) out.conditions = f.conditions;
+  if (f.upstreamLock) out.upstreamLock = f.upstreamLock;
+  return out;
+}
+
+const STATUSES = ['True', 'False', 'Unknown'];
+
+/** `status.conditions` of a PUT body, checked. */
+export function readConditions(value: unknown, causes: StatusCause[]): Condition[] | undefined {
+  if (value === undefined || value === null) return [];
+  const ok =
+    Array.isArray(value) &&
+    value.every((c) => c && typeof c === 'object' && typeof c.type === 'string' && STATUSES.includes(c.status));
+  if (!ok) {
+    causes.push(invalidValue('status.conditions', value, 'must be a list of {type, status: True|False|Unknown, reason, message}'));
+    return undefined;
+  }
+  return (value as Condition[]).map((c) => ({
+    type: c.type,
+    status: c.status,
+    ...(c.reason ? { reason: String(c.reason) } : {}),
+    ...(c.message ? { message: String(c.message) } : {}),
+  }));
+}
+
+/** A revision's files must keep a valid Kptfile at the package root (publishing needs it). */
+export function requireKptfile(name: string, files: Files): void {
+  const text = files['Kptfile'];
+  if (text === undefined) {
+    throw invalidResources(name, invalidValue('spec.resources[Kptfile]', 'Kptfile', 'a Kptfile is required at the package root'));
+  }
+  readKptfile(text);
+}

@@ -1,0 +1,24 @@
+import type { Queryable } from '../../db/queryable.js';
+
+/**
+ * Advisory locks keyed by text. Transaction-scoped, so they free themselves at commit, rollback or a dead
+ * connection, and they exclude across every container (Porch's in-process try-locks do not). The key text is hashed
+ * to 64 bits by PostgreSQL itself.
+ */
+
+/** Takes the lock without waiting; false when another transaction holds it. */
+export async function tryLock(q: Queryable, key: string): Promise<boolean> {
+  const { rows } = await q.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as ok', [key]);
+  return rows[0]!.ok;
+}
+
+/** Waits for the lock: used where requests must take turns rather than fail (publishing one package). */
+export async function waitLock(q: Queryable, key: string): Promise<void> {
+  await q.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
+
+export const createKey = (ns: string, repo: string, pkg: string, ws: string) =>
+  `pr-create:${JSON.stringify([ns, repo, pkg, ws])}`;
+export const revisionKey = (ns: string, name: string) => `pr:${ns}/${name}`;
+export const packageKey = (ns: string, pkg: string) => `pr-publish:${ns}/${pkg}`;
+export const repositoryKey = (ns: string, repo: string) => `pr-repo:${ns}/${repo}`;

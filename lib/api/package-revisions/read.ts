@@ -1,0 +1,34 @@
+import type { Queryable } from '../../db/queryable.js';
+import { NotFoundError } from '../../errors.js';
+import type { ListOptions, Page, PackageRevisionRow } from '../../storage/types.js';
+import { revisionRef } from './refs.js';
+import { deploymentFlags, getPackageRevision, getRepository, listPackageRevisions } from './store.js';
+import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
+
+/** The stored revision, or 404 in Porch's wording. */
+export async function requireRevision(q: Queryable, namespace: string, name: string): Promise<PackageRevisionRow> {
+  const row = await getPackageRevision(q, namespace, name);
+  if (!row) throw new NotFoundError(revisionRef(name));
+  return row;
+}
+
+/** Whether the revision's Repository is a deployment repository (status.deployment). */
+export async function isDeployment(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
+  return (await getRepository(q, row.namespace, row.repository))?.deployment ?? false;
+}
+
+/** GET packagerevisions/{name}. */
+export async function getRevision(q: Queryable, namespace: string, name: string): Promise<PackageRevisionObject> {
+  const row = await requireRevision(q, namespace, name);
+  return toPackageRevision(row, await isDeployment(q, row));
+}
+
+/** One page of revisions as objects; the deployment flags of their repositories are read in one query. */
+export async function listRevisions(q: Queryable, options: ListOptions): Promise<Page<PackageRevisionObject>> {
+  const page = await listPackageRevisions(q, options);
+  const flags = await deploymentFlags(q, page.items);
+  return {
+    items: page.items.map((row) => toPackageRevision(row, flags.has(`${row.namespace}/${row.repository}`))),
+    continue: page.continue,
+  };
+}

@@ -1,0 +1,79 @@
+import type { Queryable } from '../../db/queryable.js';
+import { invalidValue } from '../../errors.js';
+import type { Files, Lock, Task } from '../../kpt/types.js';
+import { getPackageRevision, getRepository, getResources } from './store.js';
+import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
+import { cloneFromGit } from './clone-from-git.js';
+import { initFiles, rebaseClone, withDeploymentContext } from './kptfile.js';
+import { invalidRevision } from './refs.js';
+
+export interface TaskTarget {
+  namespace: string;
+  name: string;
+  repository: RepositoryRow;
+  packagePath: string;
+}
+
+const packageNameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** A placeholder mirrors the branch head: revision -1 with the branch as workspace (§6). */
+async function isPlaceholder(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
+  if (row.revision !== -1) return false;
+  const repo = await getRepository(q, row.namespace, row.repository);
+  return !!repo && repo.branch === row.workspace;
+}
+
+async function findSource(q: Queryable, target: TaskTarget, field: string, name: string): Promise<PackageRevisionRow> {
+  const row = await getPackageRevision(q, target.namespace, name);
+  if (!row) throw invalidRevision(target.name, invalidValue(field, name, `cannot find package revision "${name}"`));
+  return row;
+}
+
+/** Runs the creating task (§6) and returns the new revision's files. Upgrade is not supported yet (422). */
+export async function runTask(q: Queryable, target: TaskTarget, task: Task): Promise<Files> {
+  const fail = (field: string, value: unknown, why: string) => {
+    throw invalidRevision(target.name, invalidValue(field, value, why));
+  };
+  const pkgName = packageNameOf(target.packagePath);
+  switch (task.type) {
+    case 'init':
+      return initFiles(pkgName, task.init ?? {}, target.repository.deployment);
+    case 'edit': {
+      const field = 'spec.tasks[0].edit.sourceRef.name';
+      const source = await findSource(q, target, field, task.edit?.sourceRef?.name ?? '');
+      const repo = target.repository;
+      if (source.repository !== repo.name || source.packagePath !== target.packagePath) {
+        fail(field, source.name, `source revision must be from same package ${repo.name}/${target.packagePath}`);
+      }
+      if (await isPlaceholder(q, source)) {
+        fail(field, source.name, `source revision may not be the placeholder package revision ${repo.name}/${source.name}`);
+      }
+      if (source.lifecycle !== 'Published' && source.lifecycle !== 'DeletionProposed') {
+        fail(field, source.name, 'source revision must be published');
+      }
+      return await getResources(q, target.namespace, source.name);
+    }
+    case 'clone': {
+      const up = task.clone!.upstreamRef;
+      if (up.upstreamRef) {
+        const field = 'spec.tasks[0].clone.upstreamRef.upstreamRef.name';
+        const source = await findSource(q, target, field, up.upstreamRef.name);
+        if (await isPlaceholder(q, source)) {
+          fail(field, source.name, `upstream revision may not be the placeholder package revision ${source.repository}/${source.name}`);
+        }
+        const files = await getResources(q, target.namespace, source.name);
+        const lock = source.selfLock as Lock | null;
+        const cloned = rebaseClone(files, pkgName, lock);
+        return target.repository.deployment ? withDeploymentContext(cloned, pkgName) : cloned;
+      }
+      const cloned = await cloneFromGit(target, up.git!, pkgName);
+      return target.repository.deployment ? withDeploymentContext(cloned, pkgName) : cloned;
+    }
+    default:
+      // checkTask has already refused unknown types; upgrade is the only one left.
+      throw invalidRevision(
+        target.name,
+        invalidValue('spec.tasks[0].type', task.type, 'task of type "upgrade" is not supported yet by this service'),
+      );
+  }
+}

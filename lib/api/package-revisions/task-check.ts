@@ -1,0 +1,44 @@
+import { invalidValue } from '../../errors.js';
+import type { Task } from '../../kpt/types.js';
+import { asRecord } from './request-fields.js';
+import { invalidRevision } from './refs.js';
+
+const BODY_MISSING: Record<string, string> = {
+  init: 'init not set for task of type "init"',
+  clone: 'clone not set for task of type "clone"',
+  edit: 'edit not set for task of type "edit"',
+  upgrade: 'upgrade field not set for task of type "upgrade"',
+};
+
+/** Checks the single creating task's shape (type known, body present, source named); 422 with Porch's texts. */
+export function checkTask(name: string, task: Task): void {
+  const fail = (why: string, field = 'spec.tasks[0]') => {
+    throw invalidRevision(name, invalidValue(field, task.type ?? '', why));
+  };
+  const type = String(task?.type ?? '');
+  if (!(type in BODY_MISSING)) fail(`task of type "${type}" not supported`, 'spec.tasks[0].type');
+  const body = (task as unknown as Record<string, unknown>)[type];
+  if (!body || typeof body !== 'object') fail(BODY_MISSING[type]!);
+  if (type === 'clone') {
+    const up = asRecord(task.clone!.upstreamRef);
+    const byName = up.upstreamRef !== undefined && up.upstreamRef !== null;
+    if (byName && !asRecord(up.upstreamRef).name) fail('upstreamRef.name is required', 'spec.tasks[0].clone.upstreamRef');
+    if (!byName && up.oci && !up.git) fail('clone from OCI is not implemented', 'spec.tasks[0].clone.upstreamRef.oci');
+    if (!byName && !up.git) {
+      fail('invalid clone source (neither of git, oci, nor upstream were specified)', 'spec.tasks[0].clone.upstreamRef');
+    }
+    if (!byName) {
+      const git = asRecord(up.git);
+      if (typeof git.repo !== 'string' || !git.repo) fail('clone.upstreamRef.git.repo is required', 'spec.tasks[0].clone.upstreamRef.git.repo');
+    }
+  }
+  if (type === 'edit' && !asRecord(task.edit!.sourceRef).name) {
+    fail('sourceRef.name is required', 'spec.tasks[0].edit.sourceRef');
+  }
+  if (type === 'upgrade') {
+    const u = asRecord(task.upgrade);
+    for (const key of ['oldUpstreamRef', 'newUpstreamRef', 'localPackageRevisionRef']) {
+      if (!asRecord(u[key]).name) fail(`${key}.name is required`, `spec.tasks[0].upgrade.${key}`);
+    }
+  }
+}

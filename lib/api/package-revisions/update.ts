@@ -1,0 +1,108 @@
+import type { Database } from '../../db/pool.js';
+import { BadRequestError, ConflictError, STALE_OBJECT, type StatusCause } from '../../errors.js';
+import type { PackageRevisionRow } from '../../storage/types.js';
+import { readReadinessGates, readPackageMetadata } from './create-request.js';
+import { deleteRevisionRow } from './delete.js';
+import { applyDraftUpdate, deriveFromKptfile, readConditions } from './kptfile.js';
+import { revisionKey, tryLock } from './locks.js';
+import { isDeployment, requireRevision } from './read.js';
+import { asRecord, readMeta, type RequestMeta } from './request-fields.js';
+import { invalidRevision, LATEST_LABEL, revisionRef } from './refs.js';
+import { getResources, replaceResources, updatePackageRevision } from './store.js';
+import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
+import { checkLatestLabel, checkPublishedSpec, checkUpdateLifecycle } from './update-rules.js';
+
+/** The resourceVersion a write carries; missing → 409 with Porch's text. */
+export function requireResourceVersion(meta: RequestMeta, name: string, ref = revisionRef(name)): string {
+  if (!meta.resourceVersion) throw new ConflictError(ref, 'resourceVersion must be specified for an update');
+  return meta.resourceVersion;
+}
+
+/** 400 when the body names another object than the URL. */
+export function checkBodyName(body: unknown, name: string): void {
+  const sent = asRecord(asRecord(body).metadata).name;
+  if (sent !== undefined && sent !== '' && sent !== name) {
+    throw new BadRequestError(`the name of the object (${String(sent)}) does not match the name on the URL (${name})`);
+  }
+}
+
+/** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
+export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
+  if (!(await tryLock(q, revisionKey(namespace, name)))) {
+    throw new ConflictError(revisionRef(name), `another request is already in progress on package revision "${namespace}/${name}"`);
+  }
+}
+
+/** Rejects a stale resourceVersion with Kubernetes' text. */
+export function checkFresh(row: PackageRevisionRow, resourceVersion: string, ref = revisionRef(row.name)): void {
+  if (row.resourceVersion !== resourceVersion) throw new ConflictError(ref, STALE_OBJECT);
+}
+
+/** Client metadata as stored: the latest label is never stored; deletionTimestamp is server-managed. */
+export function storedMeta(row: PackageRevisionRow, meta: RequestMeta) {
+  const labels = { ...(meta.labels ?? {}) };
+  delete labels[LATEST_LABEL];
+  return {
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(meta.annotations ? { annotations: meta.annotations } : {}),
+    ...(meta.finalizers?.length ? { finalizers: meta.finalizers } : {}),
+    ...(meta.ownerReferences?.length ? { ownerReferences: meta.ownerReferences } : {}),
+    ...(row.meta.deletionTimestamp ? { deletionTimestamp: row.meta.deletionTimestamp } : {}),
+  };
+}
+
+/** PUT packagerevisions/{name} (§4.3). */
+export async function updateRevision(db: Database, namespace: string, name: string, body: unknown, user: string) {
+  checkBodyName(body, name);
+  const obj = asRecord(body);
+  const spec = asRecord(obj.spec);
+  const meta = readMeta(obj.metadata);
+  const resourceVersion = requireResourceVersion(meta, name);
+  return db.transaction(async (client): Promise<PackageRevisionObject> => {
+    await lockRevision(client, namespace, name);
+    const row = await requireRevision(client, namespace, name);
+    checkFresh(row, resourceVersion);
+    checkLatestLabel(row, meta);
+    const lifecycle = checkUpdateLifecycle(row, spec.lifecycle);
+    const deployment = await isDeployment(client, row);
+    const newMeta = storedMeta(row, meta);
+    if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
+      // The last finalizer is gone: the deletion that was waiting for it happens now (§4.3, §10).
+      return await deleteRevisionRow(client, { ...row, meta: newMeta }, deployment);
+    }
+    if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {
+      checkPublishedSpec(toPackageRevision(row, deployment), spec);
+      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle, meta: newMeta }, user);
+      return toPackageRevision(updated, deployment);
+    }
+    if (row.lifecycle !== 'Draft') {
+      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle, meta: newMeta }, user);
+      return toPackageRevision(updated, deployment);
+    }
+    const causes: StatusCause[] = [];
+    const packageMetadata = 'packageMetadata' in spec ? readPackageMetadata(spec.packageMetadata, causes) ?? {} : undefined;
+    const readinessGates = 'readinessGates' in spec ? readReadinessGates(spec.readinessGates, causes) ?? [] : undefined;
+    const status = asRecord(obj.status);
+    const conditions = 'conditions' in status ? readConditions(status.conditions, causes) : undefined;
+    if (causes.length) throw invalidRevision(name, ...causes);
+    const files = await getResources(client, namespace, name);
+    const edited = applyDraftUpdate(files, { packageMetadata, readinessGates, conditions });
+    const derived = deriveFromKptfile(edited);
+    const changes = {
+      lifecycle,
+      meta: newMeta,
+      spec: {
+        ...row.spec,
+        packageMetadata: derived.packageMetadata,
+        readinessGates: derived.readinessGates,
+      },
+      conditions: derived.conditions ?? [],
+      upstreamLock: derived.upstreamLock ?? null,
+    };
+    const updated =
+      edited === files
+        ? await updatePackageRevision(client, namespace, name, resourceVersion, changes, user)
+        : await replaceResources(client, namespace, name, resourceVersion, edited, changes, user);
+    return toPackageRevision(updated, deployment);
+  });
+}

@@ -1,0 +1,32 @@
+/** The package-revision-resources operations of the route table. */
+import type { ApiRequest, Operations } from '../../http/api-types.js';
+import { parseListParams } from '../../http/list-params.js';
+import { listOrTable, objectOrTable } from '../../http/table.js';
+import { mergePatch } from '../package-revisions/merge-patch.js';
+import { resourcesColumns } from '../package-revisions/table.js';
+import { getRevisionResources, listRevisionResources } from './read.js';
+import { toResourcesList } from './to-object.js';
+import { updateRevisionResources } from './update.js';
+
+const ns = (req: ApiRequest) => req.params.namespace;
+
+export const resourcesOperations: Operations = {
+  async list(req) {
+    const params = parseListParams(req.query);
+    const page = await listRevisionResources(req.db, { ...params, namespace: ns(req) });
+    return { status: 200, body: listOrTable(req.headers, req.query, resourcesColumns, toResourcesList(page.items, page.continue)) };
+  },
+  async get(req) {
+    const item = await getRevisionResources(req.db, ns(req)!, req.params.name!);
+    return { status: 200, body: objectOrTable(req.headers, req.query, resourcesColumns, item) };
+  },
+  async update(req) {
+    return { status: 200, body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, req.body, req.caller.user) };
+  },
+  async patch(req) {
+    const current = await getRevisionResources(req.db, ns(req)!, req.params.name!);
+    // A merge patch of spec.resources adds/replaces/removes (null) single files.
+    const body = mergePatch(current, req.body);
+    return { status: 200, body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, body, req.caller.user) };
+  },
+};

@@ -1,0 +1,76 @@
+import type { Database } from '../../db/pool.js';
+import { ConflictError, invalidValue, NotFoundError, type StatusCause } from '../../errors.js';
+import type { Files } from '../../kpt/types.js';
+import { carryOverComments, checkResourcePath } from '../package-revisions/kpt-resources.js';
+import { deriveFromKptfile, requireKptfile } from '../package-revisions/kptfile.js';
+import { revisionKey, tryLock } from '../package-revisions/locks.js';
+import { invalidResources, resourcesRef } from '../package-revisions/refs.js';
+import { asRecord, readMeta } from '../package-revisions/request-fields.js';
+import { getPackageRevision, getResources, replaceResources } from '../package-revisions/store.js';
+import { checkBodyName, checkFresh, requireResourceVersion } from '../package-revisions/update.js';
+import { toResources, type ResourcesObject } from './to-object.js';
+
+/** `spec.resources` of a PUT: a map of safe relative paths to text; every problem named (422). */
+export function readResources(name: string, value: unknown): Files {
+  const causes: StatusCause[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidResources(name, invalidValue('spec.resources', typeof value, 'must be a map of file path to content'));
+  }
+  for (const [path, content] of Object.entries(value)) {
+    const problem = checkResourcePath(path);
+    if (problem) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, problem));
+    else if (typeof content !== 'string') causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, typeof content, 'content must be a string'));
+    else if (content.includes('\0')) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, 'content must not contain NUL bytes'));
+  }
+  if (causes.length) throw invalidResources(name, ...causes);
+  return value as Files;
+}
+
+/**
+ * PUT packagerevisionresources/{name} (§6.1): Draft only, compare-and-set on resourceVersion, the files replaced as
+ * a whole with comments of unchanged objects carried over, Kptfile-derived fields re-derived.
+ */
+export async function updateRevisionResources(
+  db: Database,
+  namespace: string,
+  name: string,
+  body: unknown,
+  user: string,
+): Promise<ResourcesObject> {
+  checkBodyName(body, name);
+  const obj = asRecord(body);
+  const ref = resourcesRef(name);
+  const resourceVersion = requireResourceVersion(readMeta(obj.metadata), name, ref);
+  const sent = readResources(name, asRecord(obj.spec).resources);
+  return db.transaction(async (client) => {
+    if (!(await tryLock(client, revisionKey(namespace, name)))) {
+      throw new ConflictError(ref, `another request is already in progress on package revision resources "${namespace}/${name}"`);
+    }
+    const row = await getPackageRevision(client, namespace, name);
+    if (!row) throw new NotFoundError(ref);
+    checkFresh(row, resourceVersion, ref);
+    if (row.lifecycle !== 'Draft') {
+      throw invalidResources(
+        name,
+        invalidValue('spec.lifecycle', row.lifecycle, `cannot update a package revision with lifecycle value "${row.lifecycle}"; package must be Draft`),
+      );
+    }
+    const files = carryOverComments(await getResources(client, namespace, name), sent);
+    requireKptfile(name, files);
+    const derived = deriveFromKptfile(files);
+    const updated = await replaceResources(
+      client,
+      namespace,
+      name,
+      resourceVersion,
+      files,
+      {
+        spec: { ...row.spec, packageMetadata: derived.packageMetadata, readinessGates: derived.readinessGates },
+        conditions: derived.conditions ?? [],
+        upstreamLock: derived.upstreamLock ?? null,
+      },
+      user,
+    );
+    return toResources(updated, files);
+  });
+}
