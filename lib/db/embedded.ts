@@ -31,8 +31,10 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
   const port = await freePort();
   const password = 'porch';
   await mkdir(dataDir, { recursive: true });
-  await chmod(dataDir, 0o777).catch(() => undefined);
   const initialised = existsSync(`${dataDir}/PG_VERSION`);
+  // Only before initdb: PostgreSQL refuses to start on a data directory with group/other access (restart case).
+  if (!initialised) await chmod(dataDir, 0o777).catch(() => undefined);
+  else await chmod(dataDir, 0o700).catch(() => undefined);
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -49,7 +51,7 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
     if (!initialised) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start: ${(err as Error).message}\n${logs.slice(-20).join('')}`);
+    throw new Error(`embedded PostgreSQL did not start: ${(err as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('')}`);
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
