@@ -4,6 +4,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Secrets Manager secret holding {host, port, username, password, dbname} (AWS). */
   databaseSecretArn: string | undefined;
+  /** Host that overrides the secret's `host` (an RDS Proxy endpoint in front of the database). */
+  databaseHost: string | undefined;
   /** TLS to PostgreSQL: off, require (encrypted, unverified) or verify (encrypted, CA-verified). */
   databaseSsl: 'off' | 'require' | 'verify';
   /** Pool size per container: Lambda serves one request at a time, so a small pool is enough. */
@@ -44,6 +46,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   return {
     databaseUrl: optional(env, 'DATABASE_URL'),
     databaseSecretArn: optional(env, 'DATABASE_SECRET_ARN'),
+    databaseHost: optional(env, 'DATABASE_HOST'),
     databaseSsl: ssl,
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 2, 1),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),

@@ -81,7 +81,7 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
   };
   if (cfg.databaseSecretArn) {
     const s = await readDatabaseSecret(cfg.databaseSecretArn);
-    return { ...base, host: s.host, port: s.port ?? 5432, user: s.username, password: s.password, database: s.dbname ?? 'postgres' };
+    return { ...base, host: cfg.databaseHost ?? s.host, port: s.port ?? 5432, user: s.username, password: s.password, database: s.dbname ?? 'postgres' };
   }
   if (cfg.databaseUrl) return { ...base, connectionString: cfg.databaseUrl };
   throw new Error('no database configured: set DATABASE_URL or DATABASE_SECRET_ARN');
