@@ -1,0 +1,138 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { InstanceType, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  AuroraPostgresEngineVersion, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterEngine, DatabaseInstance,
+  DatabaseInstanceEngine, DatabaseProxy, PostgresEngineVersion, ProxyTarget, StorageType,
+} from 'aws-cdk-lib/aws-rds';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { acknowledge } from '../nag.js';
+import { Construct } from 'constructs';
+
+/** What a stateless stack needs to reach the database; handed over through props. */
+export interface DatabaseAccess {
+  /** Generated credentials: JSON {host, port, username, password, dbname, engine}. */
+  readonly secret: ISecret;
+  /** Functions in this group may open connections to the database (or its proxy). */
+  readonly clientSecurityGroup: ISecurityGroup;
+  /** Host to connect to instead of the secret's `host`, when an RDS Proxy fronts the database. */
+  readonly proxyEndpoint?: string;
+}
+
+export interface DatabaseProps {
+  vpc: IVpc;
+  kind: 'aurora' | 'instance';
+  minCapacity: number;
+  maxCapacity: number;
+  instanceType: string;
+  multiAz: boolean;
+  rdsProxy: boolean;
+  deletionProtection: boolean;
+}
+
+const DATABASE_NAME = 'porch';
+const ADMIN_USER = 'porch_admin';
+
+/**
+ * PostgreSQL in the isolated subnets, reachable only from the client security group. Construct IDs here are the
+ * logical IDs of stateful resources: renaming one replaces the database.
+ */
+export class Database extends Construct {
+  readonly access: DatabaseAccess;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const { vpc } = props;
+    const clients = new SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc,
+      description: 'Functions that may connect to the porch database; egress for git hosts and AWS APIs',
+      allowAllOutbound: true,
+    });
+    const server = new SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'The porch database: PostgreSQL from the client group only',
+      allowAllOutbound: false,
+    });
+    const removalPolicy = props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
+    const credentials = Credentials.fromGeneratedSecret(ADMIN_USER);
+    const subnets = { subnetType: SubnetType.PRIVATE_ISOLATED };
+
+    let secret: ISecret;
+    let proxyTarget: ProxyTarget;
+    if (props.kind === 'aurora') {
+      const cluster = new DatabaseCluster(this, 'Cluster', {
+        engine: DatabaseClusterEngine.auroraPostgres({ version: AuroraPostgresEngineVersion.VER_17_7 }),
+        writer: ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
+        serverlessV2MinCapacity: props.minCapacity,
+        serverlessV2MaxCapacity: props.maxCapacity,
+        credentials,
+        defaultDatabaseName: DATABASE_NAME,
+        vpc,
+        vpcSubnets: subnets,
+        securityGroups: [server],
+        storageEncrypted: true,
+        deletionProtection: props.deletionProtection,
+        removalPolicy,
+        backup: { retention: Duration.days(7) },
+        cloudwatchLogsExports: ['postgresql'],
+      });
+      secret = cluster.secret!;
+      proxyTarget = ProxyTarget.fromCluster(cluster);
+    } else {
+      const instance = new DatabaseInstance(this, 'Instance', {
+        engine: DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_17_7 }),
+        instanceType: new InstanceType(props.instanceType),
+        multiAz: props.multiAz,
+        allocatedStorage: 20,
+        maxAllocatedStorage: 200,
+        storageType: StorageType.GP3,
+        credentials,
+        databaseName: DATABASE_NAME,
+        vpc,
+        vpcSubnets: subnets,
+        securityGroups: [server],
+        publiclyAccessible: false,
+        storageEncrypted: true,
+        deletionProtection: props.deletionProtection,
+        removalPolicy,
+        backupRetention: Duration.days(7),
+        cloudwatchLogsExports: ['postgresql'],
+      });
+      secret = instance.secret!;
+      proxyTarget = ProxyTarget.fromInstance(instance);
+      if (!props.multiAz) {
+        acknowledge(instance, 'RDS3', 'Single-AZ is the cheap option the operator chose (multiAz=false); published revisions are re-derivable from Git and backups are kept 7 days.');
+      }
+    }
+
+    let proxyEndpoint: string | undefined;
+    if (props.rdsProxy) {
+      const proxyGroup = new SecurityGroup(this, 'ProxySecurityGroup', {
+        vpc,
+        description: 'RDS Proxy in front of the porch database',
+        allowAllOutbound: false,
+      });
+      proxyGroup.addIngressRule(clients, Port.tcp(5432), 'functions to the proxy');
+      proxyGroup.addEgressRule(server, Port.tcp(5432), 'proxy to the database');
+      server.addIngressRule(proxyGroup, Port.tcp(5432), 'proxy to the database');
+      const proxy = new DatabaseProxy(this, 'Proxy', {
+        proxyTarget,
+        secrets: [secret],
+        vpc,
+        vpcSubnets: subnets,
+        securityGroups: [proxyGroup],
+        requireTLS: true,
+        // Sync holds a session advisory lock; the proxy pins such sessions, so idle ones must not linger.
+        idleClientTimeout: Duration.minutes(5),
+      });
+      proxyEndpoint = proxy.endpoint;
+    } else {
+      server.addIngressRule(clients, Port.tcp(5432), 'functions to the database');
+    }
+
+    acknowledge(this, 'RDS6', 'Functions authenticate with the generated secret; IAM database auth tokens would add a signing call per connection and a 200 connections/s cap.');
+    acknowledge(this, 'RDS11', 'A non-default port is obscurity, not a control: only the client security group can reach the database, in isolated subnets.');
+    acknowledge(this, 'SMG4', 'Each Lambda container reads the secret once and keeps its pool; single-user rotation would break those pools until they recycle. Rotate with a redeploy, or add multi-user rotation.');
+
+    this.access = { secret, clientSecurityGroup: clients, proxyEndpoint };
+  }
+}

@@ -1,0 +1,42 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Database, type DatabaseAccess } from './constructs/database.js';
+import { Network } from './constructs/network.js';
+
+export interface StatefulStackProps extends StackProps {
+  database: 'aurora' | 'instance';
+  minCapacity: number;
+  maxCapacity: number;
+  instanceType: string;
+  multiAz: boolean;
+  rdsProxy: boolean;
+  deletionProtection: boolean;
+  nat: 'gateway' | 'instance';
+  logRetention: RetentionDays;
+}
+
+/**
+ * What must survive a redeploy: the VPC, the database and its credentials. It knows nothing of the functions, so
+ * code changes never touch it; the stateless stack receives `vpc` and `database` through props.
+ */
+export class StatefulStack extends Stack {
+  readonly vpc: IVpc;
+  readonly database: DatabaseAccess;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    this.vpc = new Network(this, 'Network', { nat: props.nat, logRetention: props.logRetention }).vpc;
+    this.database = new Database(this, 'Database', {
+      vpc: this.vpc,
+      kind: props.database,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      instanceType: props.instanceType,
+      multiAz: props.multiAz,
+      rdsProxy: props.rdsProxy,
+      deletionProtection: props.deletionProtection,
+    }).access;
+  }
+}

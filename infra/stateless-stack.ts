@@ -1,0 +1,107 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { routes, type FunctionName } from '../lib/http/routes.js';
+import type { DatabaseAccess } from './constructs/database.js';
+import { grantDatabaseAccess, grantGitSecretRead, grantInvoke } from './constructs/grants.js';
+import { PorchHttpApi, type ApiAuth } from './constructs/http-api.js';
+import { Migrations } from './constructs/migrations.js';
+import { RepositorySync, SYNC_FUNCTION_ENV } from './constructs/repository-sync.js';
+import { API_TIMEOUT, ServiceFunction, type FunctionDefaults } from './constructs/service-function.js';
+
+export interface StatelessStackProps extends StackProps {
+  vpc: IVpc;
+  database: DatabaseAccess;
+  auth: ApiAuth;
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+  syncRateMinutes: number;
+  syncConcurrency: number;
+  gitSecretPrefix: string;
+  /** Directory of the handler files (tests only; default: the project's `functions/`). */
+  functionsDir?: string;
+}
+
+interface ApiFunctionSpec {
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Reads Git (clone from a URL, publish, delete a tag): may read the Git credential secrets. */
+  git?: boolean;
+  /** Registers repositories: invokes the sync function for the first sync. */
+  requestsSync?: boolean;
+}
+
+/** One function per `fn` of the route table, sized for what it does. */
+const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
+  discovery: { description: 'Discovery, OpenAPI and health documents', memorySize: 256, timeout: Duration.seconds(10) },
+  repositories: { description: 'Repository CRUD', memorySize: 512, timeout: API_TIMEOUT, requestsSync: true },
+  packages: { description: 'Package list and get', memorySize: 512, timeout: API_TIMEOUT },
+  'package-revisions': { description: 'Package revision CRUD (clone from git included)', memorySize: 1024, timeout: API_TIMEOUT, git: true },
+  'package-revision-resources': { description: 'Package revision resources', memorySize: 512, timeout: API_TIMEOUT },
+  // API Gateway gives up at 30 s, but a publish already under way should finish its pushes rather than be cut.
+  approval: { description: 'Publish, reject, propose-delete and delete (writes git)', memorySize: 1536, timeout: Duration.seconds(90), git: true },
+};
+
+/**
+ * Everything that can be replaced freely: functions, the HTTP API, the sync schedule and the migrations custom
+ * resource. Functions and API resources depend on the migrations, so new code serves only on a migrated schema.
+ */
+export class StatelessStack extends Stack {
+  readonly api: PorchHttpApi;
+  readonly sync: RepositorySync;
+  readonly migrations: Migrations;
+  readonly apiFunctions: Record<FunctionName, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const defaults: FunctionDefaults = {
+      network: { vpc: props.vpc, securityGroup: props.database.clientSecurityGroup },
+      logRetention: props.logRetention,
+      functionsDir: props.functionsDir,
+    };
+
+    this.migrations = new Migrations(this, 'Migrations', { defaults, database: props.database });
+    this.sync = new RepositorySync(this, 'Sync', {
+      defaults,
+      database: props.database,
+      rateMinutes: props.syncRateMinutes,
+      concurrency: props.syncConcurrency,
+      gitSecretPrefix: props.gitSecretPrefix,
+    });
+
+    const functions = {} as Record<FunctionName, ServiceFunction>;
+    for (const [name, spec] of Object.entries(API_FUNCTIONS) as [FunctionName, ApiFunctionSpec][]) {
+      const fn = new ServiceFunction(this, pascalCase(name), {
+        ...defaults,
+        name,
+        description: spec.description,
+        memorySize: spec.memorySize,
+        timeout: spec.timeout,
+      });
+      grantDatabaseAccess(fn, props.database);
+      if (spec.git) grantGitSecretRead(fn, props.gitSecretPrefix);
+      if (spec.requestsSync) grantInvoke(fn, this.sync.syncFunction, SYNC_FUNCTION_ENV);
+      functions[name] = fn;
+    }
+    this.apiFunctions = functions;
+
+    this.api = new PorchHttpApi(this, 'Http', {
+      routes,
+      functions,
+      auth: props.auth,
+      throttle: props.throttle,
+      logRetention: props.logRetention,
+    });
+
+    for (const fn of [...Object.values(functions), this.sync.syncFunction, this.sync.fanoutFunction]) {
+      fn.node.addDependency(this.migrations.resource);
+    }
+    this.api.node.addDependency(this.migrations.resource);
+  }
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
