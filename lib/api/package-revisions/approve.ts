@@ -6,7 +6,7 @@ import { isDeployment, requireRevision } from './read.js';
 import { asRecord, readMeta } from './request-fields.js';
 import { invalidRevision } from './refs.js';
 import { invalidValue } from '../../errors.js';
-import { nextRevisionNumber, publishPackageRevision, updatePackageRevision } from './store.js';
+import { getRepository, nextRevisionNumber, publishPackageRevision, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { checkBodyName, checkFresh, lockRevision, requireResourceVersion } from './update.js';
 
@@ -69,7 +69,8 @@ export async function approveRevision(
     checkFresh(row, resourceVersion);
     const revision = await nextRevisionNumber(client, namespace, row.package);
     const pushed = await publishToGit(client, row, revision, user);
-    const published = await publishPackageRevision(client, {
+    const repo = await getRepository(client, namespace, row.repository);
+    const { revision: published } = await publishPackageRevision(client, {
       namespace,
       name,
       expectedResourceVersion: resourceVersion,
@@ -77,6 +78,7 @@ export async function approveRevision(
       selfLock: pushed.selfLock,
       publishedBy: user,
       publishTimestamp: startedAt,
+      branch: repo?.branch,
       updatedBy: user,
     });
     return toPackageRevision(published, deployment);

@@ -10,15 +10,15 @@ export {
 } from '../../storage/repositories.js';
 export {
   getPackageRevision,
-  listPackageRevisions,
   createPackageRevision,
   updatePackageRevision,
-  publishPackageRevision,
   deletePackageRevision,
   nextRevisionNumber,
   findUpstreamReferences,
 } from '../../storage/package-revisions.js';
-export { getResources, getResourcesOf, replaceResources } from '../../storage/resources.js';
+export { getResources, replaceResources } from '../../storage/resources.js';
+export { listPackageRevisions, listPackageRevisionResources } from '../../storage/package-revision-list.js';
+export { publishPackageRevision } from '../../storage/publish.js';
 
 /** `<ns>/<repo>` of every deployment repository among the rows' repositories, in one query. */
 export async function deploymentFlags(q: Queryable, rows: Pick<PackageRevisionRow, 'namespace' | 'repository'>[]) {
