@@ -1,0 +1,117 @@
+import type { DiscoveredRevision, DiscoveryResult } from '../git/types.js';
+import { packageRevisionName } from '../names.js';
+import type { RepositoryRow } from '../storage/types.js';
+import { diffRevisions, revisionKey, type RevisionIdentity } from './diff-revisions.js';
+import { contentMarker, keysOf, planDiscovery, skippedRefName, type DiscoveredByRef, type PreviousSync } from './discovered-refs.js';
+import type { StoredRevision, WriteMode } from './revision-store.js';
+import type { ReportedSkip } from './sync-state.js';
+
+export interface SyncChanges {
+  /** Names of stored revisions gone from git. */
+  deletes: string[];
+  writes: { revision: DiscoveredRevision; mode: WriteMode }[];
+  skipped: ReportedSkip[];
+  /** What to remember per ref for the next sync. */
+  discovered: DiscoveredByRef;
+  both: number;
+  externalOnly: number;
+  refsRead: number;
+}
+
+type Key = Pick<RevisionIdentity, 'packagePath' | 'revision' | 'workspace'>;
+
+/** Reads the given refs from git; files only for the revisions `withFiles` accepts. */
+export type Discover = (only: string[], withFiles: (key: Key) => boolean) => Promise<DiscoveryResult>;
+
+type External = RevisionIdentity & { ref: string; marker: string; fresh?: DiscoveredRevision };
+
+/**
+ * Decides what a sync changes (porch-behaviour.md §8.2): reads from git only new or moved refs (plus unchanged refs
+ * whose revisions are missing from the database), rebuilds the external set from what unchanged refs yielded
+ * last time, and diffs it with the stored Published/DeletionProposed revisions. Files are read only for revisions
+ * to be written. Beyond Porch, a stored revision whose ref moved to other content is refreshed, so the result
+ * equals a sync from scratch.
+ */
+export async function computeSyncChanges(
+  repo: RepositoryRow,
+  previous: PreviousSync,
+  refs: Record<string, string>,
+  stored: StoredRevision[],
+  discover: Discover,
+): Promise<SyncChanges> {
+  const id = { namespace: repo.namespace, repository: repo.name, directory: repo.directory, branch: repo.branch };
+  const key = (k: Key) => revisionKey({ ...id, ...k });
+  const plan = planDiscovery(previous, refs);
+  const synced = stored.filter((s) => s.lifecycle === 'Published' || s.lifecycle === 'DeletionProposed').map((s) => ({ ...id, ...s }));
+  const syncedKeys = new Set(synced.map(key));
+  const carried: External[] = Object.entries(plan.carried).flatMap(([ref, keys]) =>
+    keys.map(([packagePath, revision, workspace, marker]) => ({ ...id, packagePath, revision, workspace, ref, marker })),
+  );
+  const refetch = new Set(carried.filter((c) => !syncedKeys.has(key(c))).map((e) => e.ref));
+  const only = [...new Set([...plan.changed, ...refetch])].sort();
+  // Files for revisions to be written, and for placeholders, whose content change only their files can tell.
+  const withFiles = (k: Key) => !syncedKeys.has(key(k)) || (k.revision === -1 && k.workspace === repo.branch);
+  const result = only.length ? await discover(only, withFiles) : { revisions: [], skipped: [] };
+  const fresh: External[] = result.revisions.map((r) => ({
+    ...id, packagePath: r.packagePath, revision: r.revision, workspace: r.workspace, ref: r.fullRef, marker: contentMarker(r), fresh: r,
+  }));
+  const external = [...carried.filter((e) => !refetch.has(e.ref)), ...fresh];
+  const diff = diffRevisions(synced, external);
+
+  const writes: SyncChanges['writes'] = await refreshes(previous, diff.both.map((b) => b.external), key, discover);
+  const deletes = diff.cachedOnly.map((c) => c.name);
+  const deleted = new Set(deletes);
+  const byName = new Map(stored.filter((s) => !deleted.has(s.name)).map((s) => [s.name, s]));
+  const skipped: ReportedSkip[] = [
+    ...plan.carriedSkipped.filter((s) => !refetch.has(skippedRefName(s.ref, refs))),
+    ...result.skipped,
+  ];
+  const order = (a: External, b: External) => a.ref.localeCompare(b.ref) || a.packagePath.localeCompare(b.packagePath);
+  for (const e of [...diff.externalOnly].sort(order)) {
+    if (!e.fresh) continue; // cannot happen: carried keys missing from the database were re-read
+    const name = packageRevisionName(repo.name, e.packagePath, e.workspace);
+    const existing = byName.get(name);
+    if (!existing) {
+      writes.push({ revision: e.fresh, mode: 'insert' });
+    } else if (existing.lifecycle === 'Proposed') {
+      writes.push({ revision: e.fresh, mode: 'promote' });
+    } else {
+      skipped.push({
+        ref: e.ref,
+        reason: `package revision "${name}" already exists as ${existing.lifecycle} revision ${existing.revision}`,
+        pending: true,
+      });
+      continue;
+    }
+    byName.set(name, { name, packagePath: e.packagePath, revision: e.revision, workspace: e.workspace, lifecycle: e.fresh.lifecycle });
+  }
+
+  const discovered: DiscoveredByRef = {};
+  for (const [ref, keys] of Object.entries(plan.carried)) if (!refetch.has(ref) && keys.length > 0) discovered[ref] = keys;
+  Object.assign(discovered, keysOf(result.revisions));
+  return { deletes, writes, skipped, discovered, both: diff.both.length, externalOnly: diff.externalOnly.length, refsRead: only.length };
+}
+
+/** Stored revisions whose freshly read ref now holds other content: read their files and refresh them. */
+async function refreshes(
+  previous: PreviousSync,
+  both: External[],
+  key: (k: Key) => string,
+  discover: Discover,
+): Promise<SyncChanges['writes']> {
+  const before = new Map<string, string>();
+  for (const [ref, keys] of Object.entries(previous.discovered)) {
+    for (const [packagePath, revision, workspace, marker] of keys) before.set(`${ref}\0${key({ packagePath, revision, workspace })}`, marker);
+  }
+  const moved = both.filter((e) => {
+    const old = before.get(`${e.ref}\0${key(e)}`);
+    return e.fresh && old && e.marker && old !== e.marker;
+  });
+  const ready = moved.filter((e) => Object.keys(e.fresh!.files).length > 0);
+  const writes = ready.map((e) => ({ revision: e.fresh!, mode: 'refresh' as const }));
+  const missing = moved.filter((e) => !ready.includes(e));
+  if (missing.length === 0) return writes;
+  const wanted = new Set(missing.map(key));
+  const reread = await discover([...new Set(missing.map((e) => e.ref))].sort(), (k) => wanted.has(key(k)));
+  return [...writes, ...reread.revisions.filter((r) => wanted.has(key(r))).map((revision) => ({ revision, mode: 'refresh' as const }))];
+}

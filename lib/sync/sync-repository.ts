@@ -1,0 +1,161 @@
+import { config } from '../config.js';
+import type { Database } from '../db/pool.js';
+import type { DiscoverOptions } from '../git/discover-revisions.js';
+import type { DiscoveredRevision, DiscoveryResult, GitAuth, RemoteSpec } from '../git/types.js';
+import type { RepositoryRow } from '../storage/types.js';
+import { computeSyncChanges } from './compute-sync-changes.js';
+import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
+import { refsVersion } from './refs-version.js';
+import { withRepositoryLock, type LockOptions } from './repository-lock.js';
+import { deleteSyncedRevisions, loadRepositoryRevisions, movePlaceholderLocks, writeDiscoveredRevision } from './revision-store.js';
+import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip, type SyncMemory } from './sync-state.js';
+
+/** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
+export interface SyncGit {
+  listRemoteRefs(remote: RemoteSpec): Promise<Record<string, string>>;
+  discoverRevisions(remote: RemoteSpec, refs: Record<string, string>, options: DiscoverOptions): Promise<DiscoveryResult>;
+}
+
+export interface SyncDeps {
+  git: SyncGit;
+  /** Credentials of the Repository's spec.git.secretRef; none when absent. */
+  resolveAuth?: (repo: RepositoryRow) => Promise<GitAuth | undefined>;
+  now?: () => Date;
+  defaultPeriodSeconds?: number;
+  gitTimeoutMs?: number;
+  /** Seconds before a failed sync is retried. */
+  retrySeconds?: number;
+  lock?: LockOptions;
+}
+
+export interface SyncCounts {
+  cachedOnly: number;
+  both: number;
+  externalOnly: number;
+  packageCount: number;
+  skipped: ReportedSkip[];
+  /** Refs read from git this time (0 when the refs were unchanged). */
+  refsRead: number;
+  unchanged: boolean;
+}
+
+export type SyncResult =
+  | { ran: false }
+  | ({ ran: true; state: 'Ready'; durationMs: number } & SyncCounts)
+  | { ran: true; state: 'Error'; message: string; durationMs: number }
+  | { ran: true; state: 'Gone'; durationMs: number };
+
+/** Syncs one repository from git into the database, unless another sync of it is running (then `{ran:false}`). */
+export async function syncRepository(db: Database, namespace: string, name: string, deps: SyncDeps): Promise<SyncResult> {
+  const locked = await withRepositoryLock(db, namespace, name, () => runSync(db, namespace, name, deps), deps.lock);
+  return locked.ran ? locked.value : { ran: false };
+}
+
+async function runSync(db: Database, namespace: string, name: string, deps: SyncDeps): Promise<SyncResult> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const began = await beginSync(db, namespace, name);
+  if (!began) return { ran: true, state: 'Gone', durationMs: 0 };
+  const { repository: repo, memory } = began;
+  const log = (fields: Record<string, unknown>) =>
+    console.log(JSON.stringify({ level: 'info', msg: 'repository synced', namespace, repository: name, ...fields }));
+  try {
+    const counts = await syncContent(db, repo, memory, deps, started, now);
+    const durationMs = now().getTime() - started.getTime();
+    log({ durationMs, ...counts, skipped: counts.skipped.length });
+    return { ran: true, state: 'Ready', durationMs, ...counts };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const durationMs = now().getTime() - started.getTime();
+    const retry = new Date(now().getTime() + (deps.retrySeconds ?? 60) * 1000);
+    await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
+    console.warn(JSON.stringify({ level: 'warn', msg: 'repository sync failed', namespace, repository: name, error: message }));
+    return { ran: true, state: 'Error', message, durationMs };
+  }
+}
+
+async function syncContent(
+  db: Database,
+  repo: RepositoryRow,
+  memory: SyncMemory,
+  deps: SyncDeps,
+  started: Date,
+  now: () => Date,
+): Promise<SyncCounts> {
+  const remote: RemoteSpec = {
+    url: repo.repoUrl,
+    branch: repo.branch,
+    directory: repo.directory,
+    auth: await deps.resolveAuth?.(repo),
+    timeoutMs: deps.gitTimeoutMs ?? config().gitTimeoutMs,
+  };
+  const { schedule, runOnceAt } = readSyncSpec(repo.spec);
+  const runOnce = isRunOncePending(runOnceAt, memory.observedRunOnceAt) && runOnceAt! <= started;
+  const refs = await deps.git.listRemoteRefs(remote);
+  if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
+  const version = refsVersion(refs);
+  const finish = () => {
+    const finished = now();
+    const nextFullSyncTime = nextSyncTime({
+      schedule,
+      runOnceAt,
+      observedRunOnceAt: runOnce ? runOnceAt! : memory.observedRunOnceAt,
+      generation: repo.generation,
+      observedGeneration: repo.generation,
+      lastFullSyncTime: finished,
+      now: finished,
+      defaultPeriodSeconds: deps.defaultPeriodSeconds ?? config().syncDefaultPeriodSeconds,
+    });
+    return {
+      finished,
+      nextFullSyncTime,
+      observedGeneration: repo.generation,
+      observedRunOnceAt: runOnce ? runOnceAt! : memory.observedRunOnceAt,
+      durationMs: finished.getTime() - started.getTime(),
+    };
+  };
+  // Unchanged refs, nothing pending from last time, no explicit request: one ref listing and one write.
+  if (version === memory.version && !runOnce && !memory.skipped.some((s) => s.pending)) {
+    await finishUnchangedSync(db, repo.namespace, repo.name, finish());
+    return { cachedOnly: 0, both: memory.packageCount, externalOnly: 0, packageCount: memory.packageCount,
+      skipped: memory.skipped, refsRead: 0, unchanged: true };
+  }
+  // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
+  const previous = runOnce ? { ...memory, refs: {}, skipped: [] } : memory;
+  const stored = await loadRepositoryRevisions(db, repo.namespace, repo.name);
+  const changes = await computeSyncChanges(repo, previous, refs, stored, (only, withFiles) =>
+    deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
+  );
+  await deleteSyncedRevisions(db, repo.namespace, changes.deletes);
+  const skipped = [...changes.skipped];
+  let written = 0;
+  for (const w of changes.writes) {
+    try {
+      await writeDiscoveredRevision(db, repo, w.revision, w.mode);
+      if (w.mode !== 'refresh') written++;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // A row the storage rules refuse (duplicate revision number, illegal transition) is skipped, not fatal.
+      if (code !== '23505' && code !== '23514' && code !== '23503') throw err;
+      skipped.push({ ref: w.revision.fullRef, reason: `${rowName(w.revision)}: ${(err as Error).message}`, pending: true });
+    }
+  }
+  const head = refs[`refs/heads/${repo.branch}`]!;
+  if (memory.refs[`refs/heads/${repo.branch}`] !== head) await movePlaceholderLocks(db, repo, head);
+  await finishSync(db, repo.namespace, repo.name, {
+    ...finish(),
+    refs,
+    version,
+    discovered: changes.discovered,
+    commitHash: head,
+    packageCount: changes.both + written,
+    cachedOnly: changes.deletes.length,
+    both: changes.both,
+    externalOnly: changes.externalOnly,
+    skipped,
+  });
+  return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
+    packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false };
+}
+
+const rowName = (r: DiscoveredRevision) => `${r.packagePath}@${r.workspace} (revision ${r.revision})`;

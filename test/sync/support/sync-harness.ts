@@ -1,0 +1,71 @@
+/** Shared pieces of the sync integration tests: registering a repository, a counting git layer, a DB snapshot. */
+import { discoverRevisions } from '../../../lib/git/discover-revisions.js';
+import { listRemoteRefs } from '../../../lib/git/list-remote-refs.js';
+import type { Database } from '../../../lib/db/pool.js';
+import type { Queryable } from '../../../lib/db/queryable.js';
+import type { SyncDeps } from '../../../lib/sync/sync-repository.js';
+
+/** Registers a git repository row (as the repositories API would) without any sync state. */
+export async function registerRepository(
+  q: Queryable,
+  a: { namespace?: string; name: string; url: string; branch?: string; directory?: string; spec?: Record<string, unknown> },
+): Promise<void> {
+  const branch = a.branch ?? 'main';
+  const directory = a.directory ?? '';
+  await q.query(
+    `insert into repositories (namespace, name, repo_url, branch, directory, spec) values ($1, $2, $3, $4, $5, $6)`,
+    [a.namespace ?? 'ns', a.name, a.url, branch, directory, JSON.stringify({ type: 'git', git: { repo: a.url, branch, directory }, ...a.spec })],
+  );
+}
+
+export interface GitCalls {
+  listRemoteRefs: number;
+  /** The `only` list of each discovery call. */
+  discover: string[][];
+}
+
+/** The real lib/git, wrapped to count what sync asks of the remote. */
+export function countingDeps(extra: Partial<SyncDeps> = {}): { deps: SyncDeps; calls: GitCalls } {
+  const calls: GitCalls = { listRemoteRefs: 0, discover: [] };
+  const deps: SyncDeps = {
+    git: {
+      listRemoteRefs: (remote) => {
+        calls.listRemoteRefs++;
+        return listRemoteRefs(remote);
+      },
+      discoverRevisions: (remote, refs, options) => {
+        calls.discover.push([...(options.only ?? Object.keys(refs))]);
+        return discoverRevisions(remote, refs, options);
+      },
+    },
+    gitTimeoutMs: 10_000,
+    ...extra,
+  };
+  return { deps, calls };
+}
+
+/** Everything sync writes for a repository, without volatile columns, in a stable order. */
+export async function snapshot(db: Database, repository: string, namespace = 'ns') {
+  const revisions = await db.query(
+    `select name, package, package_path, workspace, revision, lifecycle, latest, spec, tasks, self_lock, upstream_lock, conditions
+       from package_revisions where namespace = $1 and repository = $2 order by name`,
+    [namespace, repository],
+  );
+  const resources = await db.query(
+    `select r.package_revision, r.path, md5(r.content) as content from resources r
+       join package_revisions p on p.namespace = r.namespace and p.name = r.package_revision
+      where r.namespace = $1 and p.repository = $2 order by 1, 2`,
+    [namespace, repository],
+  );
+  const packages = await db.query(`select name, path from packages where namespace = $1 and repository = $2 order by name`, [
+    namespace,
+    repository,
+  ]);
+  return { revisions: revisions.rows, resources: resources.rows, packages: packages.rows };
+}
+
+/** repository_sync of one repository. */
+export async function syncRow(q: Queryable, repository: string, namespace = 'ns') {
+  const { rows } = await q.query('select * from repository_sync where namespace = $1 and repository = $2', [namespace, repository]);
+  return rows[0];
+}
