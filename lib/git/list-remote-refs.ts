@@ -27,3 +27,18 @@ export async function listRemoteRefs(remote: RemoteSpec): Promise<Record<string,
   }
   return result;
 }
+
+/** Refs whose names start with `prefix` (one small ls-refs request), peeled; e.g. one branch or one package's tags. */
+export async function listRefsWithPrefix(remote: RemoteSpec, prefix: string): Promise<Record<string, string>> {
+  const refs = await remoteCall(remote.url, () =>
+    git.listServerRefs({
+      http: createHttpClient(remote.timeoutMs),
+      url: remote.url,
+      headers: authHeaders(remote),
+      protocolVersion: 2,
+      prefix,
+      peelTags: true,
+    }),
+  );
+  return Object.fromEntries(refs.filter((r) => !r.ref.endsWith('^{}')).map((r) => [r.ref, r.peeled ?? r.oid]));
+}

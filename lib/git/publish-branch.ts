@@ -1,0 +1,85 @@
+/**
+ * Second half of a publish: bring the published package onto the branch. Fast-forwards the branch to the tagged
+ * approval commit when the branch has not moved; otherwise commits the package on the new head (parents [head,
+ * tagged commit], same approval message) and retries a few times with Porch's back-off. Idempotent: it does nothing
+ * when the branch already holds that package tree or a higher revision of the package was published since.
+ */
+import git from 'isomorphic-git';
+import { NotFoundError, UnavailableError } from '../errors.js';
+import { remoteCall } from './errors.js';
+import { listRefsWithPrefix } from './list-remote-refs.js';
+import { withLocalRepo } from './local-repo.js';
+import { treeAt } from './package-tree.js';
+import { backoffMs, PushRejectedError, pushRef } from './push-ref.js';
+import { fullPath, HEADS, normalizeDirectory, parseRevision, TAGS } from './ref-names.js';
+import { markRemoteHead, readCommitObject, sleep } from './remote-head.js';
+import { gitSignature, PORCH_SIGNATURE } from './signature.js';
+import { replaceSubtree } from './tree-edit.js';
+import type { RemoteSpec } from './types.js';
+import { fetchObjects } from './upload-pack.js';
+
+export interface PublishBranchResult {
+  /** Branch head after the call. */
+  commit: string;
+  /** False when the branch needed no change. */
+  updated: boolean;
+}
+
+/** Makes the branch carry revision `revision` of the package, whose tag must already exist. */
+export async function pushPublishBranch(
+  remote: RemoteSpec,
+  a: { packagePath: string; revision: number; now?: Date },
+): Promise<PublishBranchResult> {
+  const full = fullPath(normalizeDirectory(remote.directory), a.packagePath);
+  const tagRef = `${TAGS}${full}/v${a.revision}`;
+  const branchRef = HEADS + remote.branch;
+  return remoteCall(remote.url, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const tags = await listRefsWithPrefix(remote, `${TAGS}${full}/`);
+      const tagged = tags[tagRef];
+      if (!tagged) throw new NotFoundError({ resource: 'tags', group: 'git', name: `${full}/v${a.revision}` });
+      const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
+      if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
+      if (head === tagged || hasHigherRevision(tags, full, a.revision)) return { commit: head, updated: false };
+      try {
+        return await withLocalRepo(remote, async (repo) => {
+          await fetchObjects(repo, [head, tagged], { depth: 1 });
+          const tagCommit = await readCommitObject(repo, tagged);
+          const headCommit = await readCommitObject(repo, head);
+          const pkgTree = await treeAt(repo, tagCommit.tree, full);
+          if (pkgTree === (await treeAt(repo, headCommit.tree, full))) return { commit: head, updated: false };
+          let next = tagged;
+          if (tagCommit.parent[0] !== head) {
+            const when = a.now ?? new Date();
+            next = await git.writeCommit({
+              fs: repo.fs,
+              gitdir: repo.gitdir,
+              commit: {
+                message: tagCommit.message,
+                tree: await replaceSubtree(repo, headCommit.tree, full, pkgTree),
+                parent: [head, tagged],
+                author: { ...tagCommit.author, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 },
+                committer: gitSignature(PORCH_SIGNATURE, when),
+              },
+            });
+          }
+          await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: branchRef, value: next, force: true });
+          await markRemoteHead(repo, remote.branch, head);
+          await pushRef(repo, { ref: branchRef, remoteRef: branchRef });
+          return { commit: next, updated: true };
+        });
+      } catch (err) {
+        if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
+        await sleep(backoffMs(attempt, err.message));
+      }
+    }
+  });
+}
+
+/** A later revision of the package is tagged: the branch has moved past this one and must not be rolled back. */
+function hasHigherRevision(tags: Record<string, string>, full: string, revision: number): boolean {
+  return Object.keys(tags).some((ref) => {
+    const suffix = ref.slice(`${TAGS}${full}/`.length);
+    return !suffix.includes('/') && parseRevision(suffix) > revision;
+  });
+}

@@ -1,0 +1,23 @@
+import { pushPublishBranch } from './publish-branch.js';
+import { pushPublishTag, type PublishInput } from './publish-tag.js';
+import type { RemoteSpec } from './types.js';
+
+export interface PublishResult {
+  /** The tagged approval commit: the self lock's commit. */
+  commit: string;
+  /** `<fullpath>/v<N>`: the self lock's ref. */
+  tag: string;
+  /** Branch head after the publish. */
+  branchCommit: string;
+  adopted: boolean;
+}
+
+/**
+ * Publishes a revision to git as Porch does (porch-behaviour.md §7.4): tag first, then the branch. A failure after
+ * the tag push leaves a published tag that the next sync imports and a retry (or pushPublishBranch) completes.
+ */
+export async function publishRevision(remote: RemoteSpec, input: PublishInput): Promise<PublishResult> {
+  const tagged = await pushPublishTag(remote, input);
+  const branch = await pushPublishBranch(remote, { packagePath: input.packagePath, revision: input.revision, now: input.now });
+  return { ...tagged, branchCommit: branch.commit };
+}

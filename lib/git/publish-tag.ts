@@ -1,0 +1,100 @@
+/**
+ * First half of a publish (porch-behaviour.md §7.4): the draft commit, the approval commit on top of the branch head,
+ * and the lightweight tag `<fullpath>/v<N>` pushed first, because the tag is what defines a published revision.
+ * A retry of the same approval adopts a tag it already pushed; a tag of another workspace is a conflict.
+ */
+import git from 'isomorphic-git';
+import type { Task } from '../kpt/types.js';
+import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
+import { parseAnnotations } from './annotations.js';
+import { remoteCall } from './errors.js';
+import { listRefsWithPrefix } from './list-remote-refs.js';
+import { withLocalRepo, type LocalRepo } from './local-repo.js';
+import { approvalMessage, draftMessage } from './publish-messages.js';
+import { backoffMs, PushRejectedError, pushRef } from './push-ref.js';
+import { fullPath, HEADS, normalizeDirectory, TAGS } from './ref-names.js';
+import { markRemoteHead, readCommitObject, sleep } from './remote-head.js';
+import { gitSignature, PORCH_SIGNATURE } from './signature.js';
+import { replaceSubtree, writeFilesTree } from './tree-edit.js';
+import type { Files, RemoteSpec, Signature } from './types.js';
+import { fetchObjects } from './upload-pack.js';
+
+export interface PublishInput {
+  packagePath: string;
+  workspace: string;
+  revision: number;
+  files: Files;
+  /** The revision's first task; `{type: push}` is recorded when absent. */
+  task?: Task;
+  /** From resolveAuthor; the service's own signature when absent. */
+  author?: Signature;
+  now?: Date;
+}
+
+export interface PublishTagResult {
+  /** The tagged approval commit. */
+  commit: string;
+  /** Short tag name `<fullpath>/v<N>` (the self lock's ref). */
+  tag: string;
+  /** True when the tag already existed for the same workspace (a retried approval). */
+  adopted: boolean;
+}
+
+/** Writes the draft and approval commits and pushes the tag; does not touch the branch. */
+export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): Promise<PublishTagResult> {
+  const full = fullPath(normalizeDirectory(remote.directory), input.packagePath);
+  const tag = `${full}/v${input.revision}`;
+  if (!(input.files.Kptfile !== undefined)) {
+    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+      { field: 'spec.resources', message: 'package must contain Kptfile at root' },
+    ]);
+  }
+  return remoteCall(remote.url, () =>
+    withLocalRepo(remote, async (repo) => {
+      const existing = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
+      if (existing) return adoptOrConflict(repo, existing, full, tag, input);
+      const branchRef = HEADS + remote.branch;
+      const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
+      if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
+      await fetchObjects(repo, [head], { depth: 1 });
+      const commit = await writeApproval(repo, head, full, input);
+      await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: TAGS + tag, value: commit, force: true });
+      await markRemoteHead(repo, remote.branch, head);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await pushRef(repo, { ref: TAGS + tag, remoteRef: TAGS + tag });
+          return { commit, tag, adopted: false };
+        } catch (err) {
+          if (err instanceof PushRejectedError && err.reason === 'tag-exists') {
+            const now = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
+            if (now) return adoptOrConflict(repo, now, full, tag, input);
+          }
+          if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
+          await sleep(backoffMs(attempt, err.message));
+        }
+      }
+    }),
+  );
+}
+
+/** C1 (draft: parent H0, tree = H0 with the package replaced) and C2 (approval: parents [H0, C1]); returns C2. */
+async function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): Promise<string> {
+  const base = await readCommitObject(repo, head);
+  const tree = await replaceSubtree(repo, base.tree, full, await writeFilesTree(repo, input.files));
+  const when = input.now ?? new Date();
+  const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
+  const committer = gitSignature(PORCH_SIGNATURE, when);
+  const write = (message: string, parent: string[]) =>
+    git.writeCommit({ fs: repo.fs, gitdir: repo.gitdir, commit: { message, tree, parent, author, committer } });
+  const draft = await write(draftMessage(full, input.workspace, input.task), [head]);
+  return write(approvalMessage(full, input.workspace, input.revision), [head, draft]);
+}
+
+async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
+  await fetchObjects(repo, [oid], { depth: 1, filter: 'tree:0' });
+  const { message } = await readCommitObject(repo, oid);
+  const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
+  if (mine?.workspaceName === input.workspace) return { commit: oid, tag, adopted: true };
+  const owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
+  throw new ConflictError(undefined, `revision ${input.revision} of package "${full}" already exists in git (tag ${tag}${owner})`);
+}

@@ -1,0 +1,20 @@
+/** Commit signatures (porch-behaviour.md §7.4.5). */
+import type { Signature } from './types.js';
+
+/** Committer of every commit this service writes, and the author when nobody else is known. */
+export const PORCH_SIGNATURE: Signature = { name: 'Package Orchestration Service', email: 'porch@kpt.dev' };
+
+/**
+ * Author of a publish: the Repository's spec.git.author/email when either is set (a missing name falls back to the
+ * email), else the requesting user as both name and email, else the service itself.
+ */
+export function resolveAuthor(a: { author?: string; email?: string; user?: string }): Signature {
+  if (a.author || a.email) return { name: a.author || a.email!, email: a.email ?? '' };
+  if (a.user) return { name: a.user, email: a.user };
+  return PORCH_SIGNATURE;
+}
+
+/** isomorphic-git's signature shape at a given time. */
+export function gitSignature(s: Signature, when: Date) {
+  return { name: s.name, email: s.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 };
+}

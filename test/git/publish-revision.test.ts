@@ -1,0 +1,145 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../lib/errors.js';
+import { discoverRevisions } from '../../lib/git/discover-revisions.js';
+import { listRemoteRefs } from '../../lib/git/list-remote-refs.js';
+import { pushPublishBranch } from '../../lib/git/publish-branch.js';
+import { publishRevision } from '../../lib/git/publish-revision.js';
+import { pushPublishTag } from '../../lib/git/publish-tag.js';
+import type { RemoteSpec } from '../../lib/git/types.js';
+import { createFixtureRepo, git, kptfile, type FixtureRepo } from '../support/git-fixtures.js';
+import { startGitServer, type GitServer } from '../support/git-server.js';
+
+let root: string;
+let server: GitServer;
+let repo: FixtureRepo;
+let remote: RemoteSpec;
+const initTask = { type: 'init' as const, init: { description: 'app' } };
+const files = { Kptfile: kptfile('app'), 'cm.yaml': 'kind: ConfigMap\n', 'sub/x.yaml': 'x: 1\n' };
+const alice = { name: 'alice', email: 'alice@example.com' };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'porch-publish-'));
+  server = await startGitServer(root);
+  repo = await createFixtureRepo(root, 'pub');
+  await repo.writePackage('catalog/other', { 'o.yaml': 'o: 1\n' });
+  await repo.commit('other');
+  await repo.push();
+  remote = { url: `${server.url}/pub.git`, branch: 'main', directory: 'catalog', timeoutMs: 5000 };
+});
+
+afterAll(async () => {
+  await server.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+const show = (...args: string[]) => repo.bare(...args);
+/** Raw commit message as stored (everything after the header's blank line). */
+async function rawMessage(oid: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const raw = await new Promise<string>((ok, fail) =>
+    execFile('git', ['cat-file', 'commit', oid], { cwd: repo.bareDir }, (e, out) => (e ? fail(e) : ok(out))),
+  );
+  return raw.slice(raw.indexOf('\n\n') + 2);
+}
+
+/** Pushes an unrelated commit to main with the plain git CLI, as another writer would. */
+async function commitElsewhere(path: string): Promise<string> {
+  const clone = await mkdtemp(join(tmpdir(), 'porch-other-writer-'));
+  await git(clone, 'clone', '--quiet', repo.bareDir, '.');
+  await git(clone, 'config', 'user.name', 'other');
+  await git(clone, 'config', 'user.email', 'other@example.com');
+  await import('node:fs/promises').then((f) => f.writeFile(join(clone, path), 'other writer\n'));
+  await git(clone, 'add', '-A');
+  await git(clone, 'commit', '--quiet', '-m', `touch ${path}`);
+  await git(clone, 'push', '--quiet', 'origin', 'HEAD:main');
+  const head = await git(clone, 'rev-parse', 'HEAD');
+  await rm(clone, { recursive: true, force: true });
+  return head;
+}
+
+describe('publishRevision', () => {
+  it('writes the draft and approval commits, the lightweight tag and the branch as Porch does', async () => {
+    const h0 = await show('rev-parse', 'main');
+    const result = await publishRevision(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask, author: alice });
+    expect(result).toMatchObject({ tag: 'catalog/app/v1', adopted: false });
+    expect(await show('rev-parse', 'refs/tags/catalog/app/v1')).toBe(result.commit);
+    expect(await show('cat-file', '-t', 'refs/tags/catalog/app/v1')).toBe('commit');
+    expect(await show('rev-parse', 'main')).toBe(result.commit);
+
+    const [parent0, draft] = (await show('log', '-1', '--format=%P', result.commit)).split(' ');
+    expect(parent0).toBe(h0);
+    expect(await show('log', '-1', '--format=%P', draft!)).toBe(h0);
+    expect(await rawMessage(result.commit)).toBe(
+      'Approving package revision catalog/app/1\n\nkpt:{"package":"catalog/app","workspaceName":"ws1","revision":"1"}\n',
+    );
+    expect(await rawMessage(draft!)).toBe(
+      'Creating new empty revision\n\n\nkpt:{"package":"catalog/app","workspaceName":"ws1","revision":"0","task":{"type":"init","init":{"description":"app"}}}\n',
+    );
+    for (const oid of [result.commit, draft!]) {
+      expect(await show('log', '-1', '--format=%an <%ae>|%cn <%ce>', oid)).toBe(
+        'alice <alice@example.com>|Package Orchestration Service <porch@kpt.dev>',
+      );
+    }
+    expect((await show('ls-tree', '-r', '--name-only', result.commit)).split('\n').sort()).toEqual(
+      ['README.md', 'catalog/app/Kptfile', 'catalog/app/cm.yaml', 'catalog/app/sub/x.yaml', 'catalog/other/Kptfile', 'catalog/other/o.yaml'].sort(),
+    );
+    expect(await show('show', `${result.commit}:catalog/app/cm.yaml`)).toBe('kind: ConfigMap');
+    await show('fsck', '--strict');
+  });
+
+  it('is rediscovered under the same name, with its task', async () => {
+    const { revisions } = await discoverRevisions(remote, await listRemoteRefs(remote));
+    const v1 = revisions.find((r) => r.packagePath === 'app' && r.revision === 1)!;
+    expect(v1).toMatchObject({ workspace: 'ws1', lifecycle: 'Published', ref: 'catalog/app/v1', tasks: [initTask], files });
+    expect(revisions.find((r) => r.packagePath === 'app' && r.revision === -1)?.workspace).toBe('main');
+  });
+
+  it('adopts its own tag on a retry and refuses a tag of another workspace', async () => {
+    const first = await show('rev-parse', 'refs/tags/catalog/app/v1');
+    const again = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask });
+    expect(again).toEqual({ commit: first, tag: 'catalog/app/v1', adopted: true });
+    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(ConflictError);
+    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(/already exists/);
+  });
+
+  it('completes the branch later when the process died after the tag push, even if the branch moved', async () => {
+    const v2 = { ...files, 'cm.yaml': 'kind: ConfigMap\nversion: 2\n' };
+    const tagged = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws2', revision: 2, files: v2, task: initTask });
+    // Died here: the tag exists, the branch does not have v2 yet, and meanwhile someone else pushes to main.
+    expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('kind: ConfigMap');
+    const moved = await commitElsewhere('NOTES.md');
+    const branch = await pushPublishBranch(remote, { packagePath: 'app', revision: 2 });
+    expect(branch.updated).toBe(true);
+    expect(await show('rev-parse', 'main')).toBe(branch.commit);
+    expect((await show('log', '-1', '--format=%P', branch.commit)).split(' ')).toEqual([moved, tagged.commit]);
+    expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('kind: ConfigMap\nversion: 2');
+    expect(await show('show', 'main:NOTES.md')).toBe('other writer');
+    expect(await rawMessage(branch.commit)).toBe(await rawMessage(tagged.commit));
+    // Running it again changes nothing.
+    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 2 })).toEqual({ commit: branch.commit, updated: false });
+  });
+
+  it('never rolls the branch back to an older revision', async () => {
+    await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws3', revision: 3, files: { ...files, 'cm.yaml': 'v3\n' } });
+    await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws4', revision: 4, files: { ...files, 'cm.yaml': 'v4\n' } });
+    await pushPublishBranch(remote, { packagePath: 'app', revision: 4 });
+    const head = await show('rev-parse', 'main');
+    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 3 })).toEqual({ commit: head, updated: false });
+    expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('v4');
+  });
+
+  it('lets concurrent publishes of different packages both land', async () => {
+    const [a, b] = await Promise.all([
+      publishRevision(remote, { packagePath: 'c1', workspace: 'w', revision: 1, files: { Kptfile: kptfile('c1') } }),
+      publishRevision(remote, { packagePath: 'c2', workspace: 'w', revision: 1, files: { Kptfile: kptfile('c2') } }),
+    ]);
+    expect(a.tag).toBe('catalog/c1/v1');
+    expect(b.tag).toBe('catalog/c2/v1');
+    const names = await show('ls-tree', '--name-only', 'main', 'catalog/');
+    expect(names.split('\n')).toEqual(expect.arrayContaining(['catalog/c1', 'catalog/c2', 'catalog/app', 'catalog/other']));
+    await show('fsck', '--strict');
+  });
+});
