@@ -139,6 +139,8 @@ export function translateSqlError(err: unknown, subject: SqlErrorSubject): unkno
     case '57014':
     case '53300':
       return new UnavailableError('the database is busy, please retry');
+    case '22021': // a NUL byte or invalid UTF-8 in a text value
+    case '22P05':
     case '22P02':
     case '22001':
     case '22003':
