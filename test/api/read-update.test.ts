@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
+import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from './harness.js';
 
 let h: Harness;
 

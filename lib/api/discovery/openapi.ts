@@ -8,6 +8,13 @@ const V2_PREFIX = '#/definitions/';
 
 type Doc = Record<string, unknown>;
 
+const FIELD_VALIDATION = {
+  name: 'fieldValidation',
+  in: 'query',
+  schema: { type: 'string' },
+  description: 'Strict (default): unknown fields are a 400; Warn: they come back as warnings; Ignore',
+};
+
 /** Path items of one group: list/create on the collection, get/replace/delete on an item, with the GVK. */
 function pathsOf(group: string, v3: boolean): Doc {
   const paths: Doc = {};
@@ -25,7 +32,7 @@ function pathsOf(group: string, v3: boolean): Doc {
       ...extra,
     });
     const requestBody = v3
-      ? { requestBody: { required: true, ...body(schema.id) } }
+      ? { requestBody: { required: true, ...body(schema.id) }, parameters: [FIELD_VALIDATION] }
       : { parameters: [{ name: 'body', in: 'body', required: true, schema: { $ref: `${prefix}${schema.id}` } }] };
     const base = `/apis/${group}/${VERSION}/namespaces/{namespace}/${res.name}`;
     const collection: Doc = {};
@@ -36,14 +43,13 @@ function pathsOf(group: string, v3: boolean): Doc {
     if (res.verbs.includes('update')) item.put = op('put', schema.id, requestBody);
     if (res.verbs.includes('delete')) item.delete = op('delete', schema.id);
     if (v3 && res.verbs.includes('update')) {
-      // kubectl looks for a PATCH operation of the kind with a `fieldValidation` parameter to decide that the
+      // kubectl looks for a PATCH operation of the kind with a `fieldValidation` query parameter to learn that the
       // server validates fields itself; it then sends ?fieldValidation=Strict instead of needing the protobuf
       // OpenAPI v2 document for client-side validation. PATCH itself answers 405.
-      item.patch = op('patch', schema.id, { description: 'not served (405); use PUT with the whole object' });
+      item.patch = op('patch', schema.id, { description: 'not served (405); use PUT with the whole object', parameters: [FIELD_VALIDATION] });
     }
-    const fieldValidation = [{ name: 'fieldValidation', in: 'query', schema: { type: 'string' }, description: 'Strict (default), Warn or Ignore' }];
-    paths[base] = v3 ? { ...collection, parameters: fieldValidation } : collection;
-    paths[`${base}/{name}`] = v3 ? { ...item, parameters: fieldValidation } : item;
+    paths[base] = collection;
+    paths[`${base}/{name}`] = item;
     if (res.verbs.includes('list')) paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };
   }
   return paths;

@@ -1,6 +1,8 @@
 /** The git side of publish and delete (§7.4, §7.5), over lib/git, for one stored revision. */
 import { config } from '../../config.js';
 import type { Queryable } from '../../db/queryable.js';
+import { ConflictError } from '../../errors.js';
+import { resolveAuthor } from '../../git/signature.js';
 import { deletePublishedRevision, publishRevision, resolveGitAuth } from './git-api.js';
 import type { RemoteSpec, Signature } from '../../git/types.js';
 import type { Lock } from '../../kpt/types.js';
@@ -25,11 +27,8 @@ export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
 /** Commit author (§7.4 step 5): the Repository's fixed author, else the caller, else Porch's own identity. */
 export function authorOf(repo: RepositoryRow, user: string): Signature {
   const git = asRecord(repo.spec.git);
-  const name = typeof git.author === 'string' ? git.author : '';
-  const email = typeof git.email === 'string' ? git.email : '';
-  if (name || email) return { name: name || email, email };
-  if (user) return { name: user, email: user };
-  return { name: 'Package Orchestration Service', email: 'porch@kpt.dev' };
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return resolveAuthor({ author: str(git.author), email: str(git.email), user: user || undefined });
 }
 
 export const fullPathOf = (repo: RepositoryRow, packagePath: string) =>
@@ -41,18 +40,36 @@ async function repositoryOf(q: Queryable, row: PackageRevisionRow): Promise<Repo
   return repo;
 }
 
-/** Pushes the revision's files as revision N (draft commit, approval commit, tag) and answers its new self lock. */
-export async function publishToGit(q: Queryable, row: PackageRevisionRow, revision: number, user: string) {
+/** Tags of numbers the database does not know (made outside, or a half-done publish of another draft) are skipped. */
+const MAX_TAKEN_TAGS = 5;
+
+/**
+ * Pushes the revision's files as revision N (draft commit, approval commit, tag, branch) and answers the number
+ * used and the new self lock. When tag N already belongs to another workspace, N+1 is tried: a number is never
+ * used twice.
+ */
+export async function publishToGit(q: Queryable, row: PackageRevisionRow, first: number, user: string) {
   const repo = await repositoryOf(q, row);
   const files = await getResources(q, row.namespace, row.name);
-  const result = await publishRevision(await remoteOf(repo), {
-    packagePath: row.packagePath,
-    workspace: row.workspace,
-    revision,
-    files,
-    task: row.tasks[0],
-    author: authorOf(repo, user),
-  });
+  const remote = await remoteOf(repo);
+  let revision = first;
+  let result: Awaited<ReturnType<typeof publishRevision>>;
+  for (;;) {
+    try {
+      result = await publishRevision(remote, {
+        packagePath: row.packagePath,
+        workspace: row.workspace,
+        revision,
+        files,
+        task: row.tasks[0],
+        author: authorOf(repo, user),
+      });
+      break;
+    } catch (err) {
+      if (!(err instanceof ConflictError) || revision - first >= MAX_TAKEN_TAGS) throw err;
+      revision += 1;
+    }
+  }
   const selfLock: Lock = {
     type: 'git',
     git: { repo: repo.repoUrl, directory: row.packagePath, ref: `${fullPathOf(repo, row.packagePath)}/v${revision}`, commit: result.commit },

@@ -23,8 +23,8 @@ export function initFiles(pkgName: string, init: InitTaskSpec, deployment: boole
 }
 
 /** A deployment repository's clone gets a package-context.yaml naming the package (§6). */
-export function withDeploymentContext(files: Files, pkgName: string): Files {
-  return { ...files, 'package-context.yaml': deploymentContext(pkgName) };
+export function withDeploymentContext(files: Files, pkgName: string, packagePath?: string): Files {
+  return { ...files, 'package-context.yaml': deploymentContext(pkgName, packagePath) };
 }
 
 /** An upstream's files as the downstream's: Kptfile renamed, `upstream`/`upstreamLock` pointing at the source. */

@@ -64,10 +64,10 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
         const files = await getResources(q, target.namespace, source.name);
         const lock = source.selfLock as Lock | null;
         const cloned = rebaseClone(files, pkgName, lock);
-        return target.repository.deployment ? withDeploymentContext(cloned, pkgName) : cloned;
+        return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
       }
       const cloned = await cloneFromGit(target, up.git!, pkgName);
-      return target.repository.deployment ? withDeploymentContext(cloned, pkgName) : cloned;
+      return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
     }
     default:
       // checkTask has already refused unknown types; upgrade is the only one left.

@@ -1,0 +1,134 @@
+import type { ApiRequest, ApiResult, Operations } from '../../http/api-types.js';
+import { parseListParams } from '../../http/list-params.js';
+import { requireObjectBody } from '../../http/request-body.js';
+import { listOrTable, objectOrTable } from '../../http/table.js';
+import { ConflictError, GoneError, InvalidError, NotFoundError, invalidValue, type StatusCause } from '../../errors.js';
+import {
+  deleteRepository,
+  getRepository,
+  insertRepository,
+  listRepositories,
+  updateRepository,
+} from '../../storage/repositories.js';
+import { getSyncState, getSyncStates } from '../../storage/repository-sync.js';
+import { refs, type RepositoryRow, type RepositorySyncRow } from '../../storage/types.js';
+import type { Queryable } from '../../db/queryable.js';
+import { repositoryColumns, toRepositoryObject } from './repository-object.js';
+import { MIGRATION_ANNOTATION, REPOSITORY_API_VERSION, REPOSITORY_GROUP, readRepositoryRequest } from './repository-request.js';
+
+export interface RepositoryDeps {
+  /** Starts a sync of one repository without waiting for it (async Lambda invoke in AWS, in-process locally). */
+  requestSync: (namespace: string, name: string) => Promise<void>;
+}
+
+/** Asks for a sync; a failure only delays it until the scheduled fan-out, which finds the repository due. */
+async function trySync(deps: RepositoryDeps, namespace: string, name: string) {
+  try {
+    await deps.requestSync(namespace, name);
+  } catch (err) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'sync request failed; the fan-out will pick it up', namespace, repository: name, error: (err as Error).message }));
+  }
+}
+
+async function withStatus(q: Queryable, row: RepositoryRow) {
+  return toRepositoryObject(row, await getSyncState(q, row.namespace, row.name));
+}
+
+async function loadExisting(q: Queryable, namespace: string, name: string): Promise<RepositoryRow> {
+  const row = await getRepository(q, namespace, name);
+  if (!row) throw new NotFoundError(refs.repository(name));
+  return row;
+}
+
+function refuseMigrated(row: RepositoryRow) {
+  if (row.meta.annotations?.[MIGRATION_ANNOTATION] === 'true') {
+    throw new GoneError(`repository "${row.name}" is managed by v1alpha2; use the v1alpha2 API`);
+  }
+}
+
+/** The sync states of a page that may span namespaces, fetched one query per namespace. */
+async function syncStatesOf(q: Queryable, rows: RepositoryRow[]): Promise<Map<string, RepositorySyncRow>> {
+  const byNamespace = new Map<string, string[]>();
+  for (const r of rows) byNamespace.set(r.namespace, [...(byNamespace.get(r.namespace) ?? []), r.name]);
+  const out = new Map<string, RepositorySyncRow>();
+  for (const [ns, names] of byNamespace) {
+    for (const s of await getSyncStates(q, ns, names)) out.set(`${s.namespace}/${s.repository}`, s);
+  }
+  return out;
+}
+
+async function list(req: ApiRequest): Promise<ApiResult> {
+  const params = parseListParams(req.query);
+  const page = await listRepositories(req.db, { namespace: req.params.namespace, ...params });
+  const states = await syncStatesOf(req.db, page.items);
+  const items = page.items.map((row) => toRepositoryObject(row, states.get(`${row.namespace}/${row.name}`)));
+  const list = {
+    apiVersion: REPOSITORY_API_VERSION,
+    kind: 'RepositoryList',
+    metadata: page.continue ? { continue: page.continue } : {},
+    items,
+  };
+  return { status: 200, body: listOrTable(req.headers, req.query, repositoryColumns, list) };
+}
+
+async function get(req: ApiRequest): Promise<ApiResult> {
+  const row = await loadExisting(req.db, req.params.namespace, req.params.name);
+  return { status: 200, body: objectOrTable(req.headers, req.query, repositoryColumns, await withStatus(req.db, row)) };
+}
+
+function create(deps: RepositoryDeps) {
+  return async (req: ApiRequest): Promise<ApiResult> => {
+    const input = readRepositoryRequest(requireObjectBody(req.body), req.params.namespace);
+    const row = await insertRepository(req.db, { namespace: req.params.namespace, ...input, updatedBy: req.caller.user });
+    await trySync(deps, row.namespace, row.name);
+    return { status: 201, body: await withStatus(req.db, row) };
+  };
+}
+
+function immutableChanges(current: RepositoryRow, next: ReturnType<typeof readRepositoryRequest>): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const check = (field: string, before: string, after: string, shown: unknown) => {
+    if (before !== after) causes.push(invalidValue(field, shown, 'field is immutable'));
+  };
+  const git = (next.spec.git ?? {}) as Record<string, unknown>;
+  check('spec.type', current.type, next.type, next.type);
+  check('spec.git.repo', current.repoUrl, next.repoUrl, git.repo);
+  check('spec.git.branch', current.branch, next.branch, git.branch);
+  check('spec.git.directory', current.directory, next.directory, git.directory ?? '');
+  return causes;
+}
+
+function update(deps: RepositoryDeps) {
+  return async (req: ApiRequest): Promise<ApiResult> => {
+    const { namespace, name } = req.params;
+    const input = readRepositoryRequest(requireObjectBody(req.body), namespace, name);
+    const ref = refs.repository(name);
+    if (!input.resourceVersion) throw new ConflictError(ref, 'resourceVersion must be specified for an update');
+    const current = await loadExisting(req.db, namespace, name);
+    refuseMigrated(current);
+    const causes = immutableChanges(current, input);
+    if (causes.length > 0) throw new InvalidError('Repository', REPOSITORY_GROUP, name, causes);
+    const row = await updateRepository(req.db, namespace, name, input.resourceVersion, {
+      deployment: input.deployment,
+      meta: input.meta,
+      spec: input.spec,
+    }, req.caller.user);
+    if (row.generation !== current.generation) await trySync(deps, namespace, name);
+    return { status: 200, body: await withStatus(req.db, row) };
+  };
+}
+
+async function remove(req: ApiRequest): Promise<ApiResult> {
+  const { namespace, name } = req.params;
+  const current = await loadExisting(req.db, namespace, name);
+  refuseMigrated(current);
+  const options = (req.body ?? {}) as { preconditions?: { resourceVersion?: string } };
+  const state = await getSyncState(req.db, namespace, name);
+  const row = await deleteRepository(req.db, namespace, name, options.preconditions?.resourceVersion || undefined);
+  return { status: 200, body: toRepositoryObject(row, state) };
+}
+
+/** The repositories function's operations; `deps` carries the sync trigger (injected so tests and the local server choose). */
+export function createRepositoryOperations(deps: RepositoryDeps): Operations {
+  return { list, get, create: create(deps), update: update(deps), delete: remove };
+}
