@@ -3,13 +3,14 @@ import { packageRevisionName } from '../names.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { diffRevisions, revisionKey, type RevisionIdentity } from './diff-revisions.js';
 import { contentMarker, keysOf, planDiscovery, skippedRefName, type DiscoveredByRef, type PreviousSync } from './discovered-refs.js';
-import type { StoredRevision, WriteMode } from './revision-store.js';
+import type { PublishedKey } from '../storage/revision-sync.js';
 import type { ReportedSkip } from './sync-state.js';
 
 export interface SyncChanges {
   /** Names of stored revisions gone from git. */
   deletes: string[];
-  writes: { revision: DiscoveredRevision; mode: WriteMode }[];
+  /** New revisions to store, and stored ones whose content changed (`keepLifecycle` set). */
+  writes: { revision: DiscoveredRevision; keepLifecycle?: PublishedKey['lifecycle'] }[];
   skipped: ReportedSkip[];
   /** What to remember per ref for the next sync. */
   discovered: DiscoveredByRef;
@@ -36,13 +37,13 @@ export async function computeSyncChanges(
   repo: RepositoryRow,
   previous: PreviousSync,
   refs: Record<string, string>,
-  stored: StoredRevision[],
+  stored: PublishedKey[],
   discover: Discover,
 ): Promise<SyncChanges> {
   const id = { namespace: repo.namespace, repository: repo.name, directory: repo.directory, branch: repo.branch };
   const key = (k: Key) => revisionKey({ ...id, ...k });
   const plan = planDiscovery(previous, refs);
-  const synced = stored.filter((s) => s.lifecycle === 'Published' || s.lifecycle === 'DeletionProposed').map((s) => ({ ...id, ...s }));
+  const synced = stored.map((s) => ({ ...id, ...s }));
   const syncedKeys = new Set(synced.map(key));
   const carried: External[] = Object.entries(plan.carried).flatMap(([ref, keys]) =>
     keys.map(([packagePath, revision, workspace, marker]) => ({ ...id, packagePath, revision, workspace, ref, marker })),
@@ -58,7 +59,7 @@ export async function computeSyncChanges(
   const external = [...carried.filter((e) => !refetch.has(e.ref)), ...fresh];
   const diff = diffRevisions(synced, external);
 
-  const writes: SyncChanges['writes'] = await refreshes(previous, diff.both.map((b) => b.external), key, discover);
+  const writes: SyncChanges['writes'] = await refreshes(previous, diff.both, key, discover);
   const deletes = diff.cachedOnly.map((c) => c.name);
   const deleted = new Set(deletes);
   const byName = new Map(stored.filter((s) => !deleted.has(s.name)).map((s) => [s.name, s]));
@@ -71,11 +72,7 @@ export async function computeSyncChanges(
     if (!e.fresh) continue; // cannot happen: carried keys missing from the database were re-read
     const name = packageRevisionName(repo.name, e.packagePath, e.workspace);
     const existing = byName.get(name);
-    if (!existing) {
-      writes.push({ revision: e.fresh, mode: 'insert' });
-    } else if (existing.lifecycle === 'Proposed') {
-      writes.push({ revision: e.fresh, mode: 'promote' });
-    } else {
+    if (existing) {
       skipped.push({
         ref: e.ref,
         reason: `package revision "${name}" already exists as ${existing.lifecycle} revision ${existing.revision}`,
@@ -83,6 +80,8 @@ export async function computeSyncChanges(
       });
       continue;
     }
+    // A Draft or Proposed row of the same name is for the storage rules to judge (Proposed → Published N only).
+    writes.push({ revision: e.fresh });
     byName.set(name, { name, packagePath: e.packagePath, revision: e.revision, workspace: e.workspace, lifecycle: e.fresh.lifecycle });
   }
 
@@ -95,7 +94,7 @@ export async function computeSyncChanges(
 /** Stored revisions whose freshly read ref now holds other content: read their files and refresh them. */
 async function refreshes(
   previous: PreviousSync,
-  both: External[],
+  pairs: { cached: PublishedKey; external: External }[],
   key: (k: Key) => string,
   discover: Discover,
 ): Promise<SyncChanges['writes']> {
@@ -103,15 +102,17 @@ async function refreshes(
   for (const [ref, keys] of Object.entries(previous.discovered)) {
     for (const [packagePath, revision, workspace, marker] of keys) before.set(`${ref}\0${key({ packagePath, revision, workspace })}`, marker);
   }
-  const moved = both.filter((e) => {
+  const lifecycle = new Map(pairs.map((p) => [key(p.external), p.cached.lifecycle]));
+  const moved = pairs.map((p) => p.external).filter((e) => {
     const old = before.get(`${e.ref}\0${key(e)}`);
     return e.fresh && old && e.marker && old !== e.marker;
   });
   const ready = moved.filter((e) => Object.keys(e.fresh!.files).length > 0);
-  const writes = ready.map((e) => ({ revision: e.fresh!, mode: 'refresh' as const }));
+  const writes = ready.map((e) => ({ revision: e.fresh!, keepLifecycle: lifecycle.get(key(e)) }));
   const missing = moved.filter((e) => !ready.includes(e));
   if (missing.length === 0) return writes;
   const wanted = new Set(missing.map(key));
   const reread = await discover([...new Set(missing.map((e) => e.ref))].sort(), (k) => wanted.has(key(k)));
-  return [...writes, ...reread.revisions.filter((r) => wanted.has(key(r))).map((revision) => ({ revision, mode: 'refresh' as const }))];
+  const reRead = reread.revisions.filter((r) => wanted.has(key(r)));
+  return [...writes, ...reRead.map((revision) => ({ revision, keepLifecycle: lifecycle.get(key(revision)) }))];
 }

@@ -1,5 +1,5 @@
 import { getDatabase, type Database } from '../db/pool.js';
-import type { RepositoryKey } from './find-due-repositories.js';
+import type { RepositoryKey } from './sync-invoker.js';
 import { defaultSyncDeps } from './default-sync-deps.js';
 import { lambdaInvoker, type InvokeSync } from './sync-invoker.js';
 import { syncRepository, type SyncDeps } from './sync-repository.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/queryable.js';
-import { findDueRepositories, type RepositoryKey } from './find-due-repositories.js';
-import type { InvokeSync } from './sync-invoker.js';
+import { listDueRepositories } from '../storage/repository-sync.js';
+import type { InvokeSync, RepositoryKey } from './sync-invoker.js';
 
 export interface FanoutResult {
   due: number;
@@ -19,7 +19,9 @@ export async function runSyncFanout(
   invoke: InvokeSync,
   options: { concurrency?: number; limit?: number } = {},
 ): Promise<FanoutResult> {
-  const due = await findDueRepositories(db, now, options.limit ?? 1000);
+  // Due = never synced, generation not yet synced (a spec change, e.g. a new runOnceAt), or next_full_sync_time
+  // reached (the last sync stored it from the cron schedule, a future runOnceAt or the default period).
+  const due = (await listDueRepositories(db, now, options.limit ?? 1000)).map(({ namespace, name }) => ({ namespace, name }));
   const failed: FanoutResult['failed'] = [];
   let next = 0;
   let invoked = 0;

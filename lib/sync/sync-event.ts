@@ -1,4 +1,4 @@
-import type { RepositoryKey } from './find-due-repositories.js';
+import type { RepositoryKey } from './sync-invoker.js';
 
 /** Reads the sync-repository event ({namespace, name}); anything else is a programming error, not retryable. */
 export function parseSyncEvent(event: unknown): RepositoryKey {

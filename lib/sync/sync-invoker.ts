@@ -1,5 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { RepositoryKey } from './find-due-repositories.js';
+
+export interface RepositoryKey {
+  namespace: string;
+  name: string;
+}
 
 /** Starts one repository's sync without waiting for it to finish. */
 export type InvokeSync = (target: RepositoryKey) => Promise<void>;

@@ -7,7 +7,9 @@ import { computeSyncChanges } from './compute-sync-changes.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
 import { refsVersion } from './refs-version.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
-import { deleteSyncedRevisions, loadRepositoryRevisions, movePlaceholderLocks, writeDiscoveredRevision } from './revision-store.js';
+import { ApiError } from '../errors.js';
+import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
+import { movePlaceholderLocks, writeDiscoveredRevision } from './revision-store.js';
 import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip, type SyncMemory } from './sync-state.js';
 
 /** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
@@ -122,22 +124,21 @@ async function syncContent(
   }
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
   const previous = runOnce ? { ...memory, refs: {}, skipped: [] } : memory;
-  const stored = await loadRepositoryRevisions(db, repo.namespace, repo.name);
+  const stored = await listPublishedKeys(db, repo.namespace, repo.name);
   const changes = await computeSyncChanges(repo, previous, refs, stored, (only, withFiles) =>
     deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
   );
-  await deleteSyncedRevisions(db, repo.namespace, changes.deletes);
+  await deleteRevisions(db, repo.namespace, changes.deletes);
   const skipped = [...changes.skipped];
   let written = 0;
   for (const w of changes.writes) {
     try {
-      await writeDiscoveredRevision(db, repo, w.revision, w.mode);
-      if (w.mode !== 'refresh') written++;
+      await writeDiscoveredRevision(db, repo, w.revision, w.keepLifecycle);
+      if (!w.keepLifecycle) written++;
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      // A row the storage rules refuse (duplicate revision number, illegal transition) is skipped, not fatal.
-      if (code !== '23505' && code !== '23514' && code !== '23503') throw err;
-      skipped.push({ ref: w.revision.fullRef, reason: `${rowName(w.revision)}: ${(err as Error).message}`, pending: true });
+      // A row the storage rules refuse (a Draft of that name, a revision number taken) is skipped, not fatal.
+      if (!(err instanceof ApiError) || err.code >= 500) throw err;
+      skipped.push({ ref: w.revision.fullRef, reason: `${rowName(w.revision)}: ${err.message}`, pending: true });
     }
   }
   const head = refs[`refs/heads/${repo.branch}`]!;

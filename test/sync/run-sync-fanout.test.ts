@@ -1,6 +1,5 @@
 import type { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findDueRepositories } from '../../lib/sync/find-due-repositories.js';
 import { runSyncFanout } from '../../lib/sync/run-sync-fanout.js';
 import { lambdaInvoker } from '../../lib/sync/sync-invoker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -29,22 +28,11 @@ beforeAll(async () => {
   await addRepository('due', {}, { next: minutes(-1) });
   await addRepository('not-due', {}, { next: minutes(30) });
   await addRepository('generation-changed', {}, { next: minutes(30), observedGeneration: 0 });
-  await addRepository('run-once', { sync: { runOnceAt: minutes(-5).toISOString() } }, { next: minutes(30) });
+  // A runOnceAt set through the API bumps the generation; once synced, a future runOnceAt is the stored next time.
+  await addRepository('run-once-set', { sync: { runOnceAt: minutes(5).toISOString() } }, { next: minutes(30), observedGeneration: 0 });
   await addRepository('run-once-seen', { sync: { runOnceAt: minutes(-5).toISOString() } }, { next: minutes(30), observedRunOnceAt: minutes(-5) });
-  await addRepository('run-once-later', { sync: { runOnceAt: minutes(5).toISOString() } }, { next: minutes(30) });
-  await addRepository('run-once-garbage', { sync: { runOnceAt: 'soon' } }, { next: minutes(30) });
 });
 afterAll(async () => t?.drop());
-
-describe('findDueRepositories', () => {
-  it('finds never-synced, overdue, generation-changed and pending runOnceAt repositories only', async () => {
-    const due = (await findDueRepositories(t.db, now)).map((r) => r.name).sort();
-    expect(due).toEqual(['due', 'generation-changed', 'never-synced', 'run-once']);
-  });
-  it('honours the limit', async () => {
-    expect(await findDueRepositories(t.db, now, 2)).toHaveLength(2);
-  });
-});
 
 describe('runSyncFanout', () => {
   it('invokes sync-repository asynchronously for each due repository with bounded concurrency', async () => {
@@ -67,7 +55,7 @@ describe('runSyncFanout', () => {
       expect(c.input.InvocationType).toBe('Event');
     }
     const payloads = sent.map((c) => JSON.parse(Buffer.from(c.input.Payload as Uint8Array).toString())).map((p) => p.name).sort();
-    expect(payloads).toEqual(['due', 'generation-changed', 'never-synced', 'run-once']);
+    expect(payloads).toEqual(['due', 'generation-changed', 'never-synced', 'run-once-set']);
     expect(JSON.parse(Buffer.from(sent[0]!.input.Payload as Uint8Array).toString())).toHaveProperty('namespace', 'ns');
   });
 
