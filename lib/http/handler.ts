@@ -11,6 +11,7 @@ import { normaliseHeaders, parseQuery } from './headers.js';
 import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
 import { findRoute } from './routes.js';
+import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
 
 export type { ApiRequest, ApiResult, Operation, Operations, Caller } from './api-types.js';
 
@@ -50,7 +51,11 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   const headers = normaliseHeaders(event.headers);
   const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
   let body = parseBody(text, headers['content-type']);
+  const query = parseQuery(event.rawQueryString);
+  let warnings: string[] = [];
   if (BODY_VERBS.has(method)) body = requireObjectBody(body);
+  const kind = kindOfPath(route.path);
+  if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
   const caller = resolveCaller((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
   logState(event).user = caller.user;
   const request: ApiRequest = {
@@ -58,14 +63,14 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     method,
     path: event.rawPath,
     params,
-    query: parseQuery(event.rawQueryString),
+    query,
     headers,
     body,
     caller,
     db: await deps.database(),
     requestId,
   };
-  return { request, operation };
+  return { request, operation, warnings };
 }
 
 function toHttpResult(result: ApiResult, requestId: string): HttpResult {
@@ -93,8 +98,11 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   };
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);
-    const { request, operation } = await buildRequest(event, operations, resolved, requestId);
-    return toHttpResult(await operation(request), requestId);
+    const { request, operation, warnings } = await buildRequest(event, operations, resolved, requestId);
+    const result = await operation(request);
+    // Kubernetes' Warning header format; kubectl prints each one.
+    if (warnings.length > 0) result.headers = { ...result.headers, warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };
+    return toHttpResult(result, requestId);
   };
   const handler = middy<HttpEvent, HttpResult>(core)
     .use(requestLog(resolved.log))

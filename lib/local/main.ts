@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the whole API on 127.0.0.1:$PORT, served by the same Lambda handlers through a node:http adapter,
+ * against $DATABASE_URL or an embedded PostgreSQL whose data survives restarts, with the scheduled sync fan-out
+ * running in-process. Ctrl-C (or SIGTERM) stops everything, the embedded PostgreSQL included.
+ */
+import { userInfo } from 'node:os';
+import { config } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase, poolConfig, type Database } from '../db/pool.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
+import { stdoutLog } from '../http/request-log.js';
+import { loadHandlers } from './handlers.js';
+import { localSettings } from './settings.js';
+import { startLocalServer, type LocalServer } from './server.js';
+import { startSyncLoop, loadSync, type SyncLoop } from './sync-loop.js';
+
+const log = stdoutLog;
+
+async function main() {
+  const cfg = config();
+  const settings = localSettings(process.env);
+  let embedded: EmbeddedServer | undefined;
+  let db: Database | undefined;
+  let server: LocalServer | undefined;
+  let loop: SyncLoop | undefined;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log({ level: 'info', msg: 'shutting down' });
+    await loop?.stop().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    await embedded?.stop().catch((err: Error) => log({ level: 'error', msg: 'embedded PostgreSQL did not stop', error: err.message }));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('uncaughtException', (err) => {
+    log({ level: 'error', msg: 'uncaught exception', error: err.message, stack: err.stack });
+    void shutdown(1);
+  });
+
+  try {
+    let pool = cfg.databaseUrl || cfg.databaseSecretArn ? await poolConfig(cfg) : undefined;
+    if (!pool) {
+      embedded = await startEmbeddedPostgres(settings.dataDir, true);
+      log({ level: 'info', msg: 'embedded PostgreSQL started', dataDir: settings.dataDir });
+      pool = { connectionString: embedded.url };
+    }
+    db = await openDatabase({ ...pool, max: settings.poolMax });
+    const applied = await migrate(db);
+    log({ level: 'info', msg: 'migrations applied', applied });
+    const database = db;
+    const sync = await loadSync(log);
+    const handlers = await loadHandlers({
+      database: async () => database,
+      log,
+      maxBodyBytes: cfg.maxBodyBytes,
+      requestSync: (namespace, name) => sync.requestSync(database, namespace, name),
+    });
+    server = await startLocalServer({
+      port: settings.port,
+      handlers,
+      apiToken: cfg.apiToken,
+      user: settings.user ?? userInfo().username,
+      maxBodyBytes: cfg.maxBodyBytes,
+      log,
+    });
+    loop = startSyncLoop(() => sync.runFanout(database), settings.syncIntervalMs, log);
+    log({ level: 'info', msg: 'listening', url: server.url, auth: cfg.apiToken ? 'bearer token' : 'none' });
+  } catch (err) {
+    log({ level: 'error', msg: 'start failed', error: (err as Error).message });
+    await shutdown(1);
+  }
+}
+
+void main();

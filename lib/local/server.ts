@@ -1,0 +1,112 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { StatusReason } from '../errors.js';
+import { statusBody } from '../http/error-response.js';
+import type { HttpHandler } from '../http/handler.js';
+import type { LogSink } from '../http/request-log.js';
+import { matchRoute, type FunctionName } from '../http/routes.js';
+import { requestToEvent } from './request-event.js';
+
+export interface LocalServerOptions {
+  port: number;
+  host?: string;
+  /** One handler per function of the route table; a missing one answers 404. */
+  handlers: Partial<Record<FunctionName, HttpHandler>>;
+  /** When set, every route except /healthz needs `Authorization: Bearer <token>`. */
+  apiToken?: string;
+  /** The identity requests run as (the local stand-in for API Gateway's authorizer). */
+  user: string;
+  maxBodyBytes: number;
+  log: LogSink;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Reads the body, stopping at `limit + 1` bytes so an oversized upload cannot fill memory. */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+  });
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1].trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Serves the route table over node:http, turning each request into a v2 event for the same Lambda handlers. */
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const host = options.host ?? '127.0.0.1';
+
+  const answer = (res: ServerResponse, req: IncomingMessage, started: number, code: number, reason: StatusReason, message: string) => {
+    res.writeHead(code, { 'content-type': 'application/json', ...(code === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+    res.end(JSON.stringify(statusBody(code, reason, message)));
+    const path = (req.url ?? '/').split('?')[0];
+    options.log({ level: 'warn', msg: 'request', method: req.method, path, status: code, durationMs: Math.round(performance.now() - started) });
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const { body, tooLarge } = await readBody(req, options.maxBodyBytes);
+    const match = matchRoute(method, url.split('?')[0]);
+    if (!match.route) {
+      if (match.allowed.length > 0) return answer(res, req, started, 405, 'MethodNotAllowed', `${method} is not supported on ${url.split('?')[0]}`);
+      return answer(res, req, started, 404, 'NotFound', 'the server could not find the requested resource');
+    }
+    if (match.route.auth && options.apiToken && !tokenMatches(req.headers.authorization, options.apiToken)) {
+      return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
+    }
+    if (tooLarge) {
+      return answer(res, req, started, 413, 'RequestEntityTooLarge', `request body is larger than the limit of ${options.maxBodyBytes} bytes`);
+    }
+    const handler = options.handlers[match.route.fn];
+    if (!handler) return answer(res, req, started, 404, 'NotFound', `the ${match.route.fn} function is not available in this build`);
+    const event = requestToEvent({ method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' }, match, options.user);
+    const result = await handler(event);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+  };
+
+  const server: Server = createServer((req, res) => {
+    serve(req, res).catch((err: Error) => {
+      options.log({ level: 'error', msg: 'local server failure', error: err.message, stack: err.stack });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(statusBody(500, 'InternalError', 'Internal error occurred: local server failure')));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

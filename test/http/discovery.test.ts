@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoveryOperations } from '../../lib/api/discovery/operations.js';
+import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
+import { routes } from '../../lib/http/routes.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { httpEvent, jsonBody } from '../support/http-events.js';
+
+let tdb: TestDatabase;
+let handler: HttpHandler;
+const get = async (path: string) => {
+  const res = await handler(httpEvent('GET', path));
+  return { status: res.statusCode, body: jsonBody(res) };
+};
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ migrate: false });
+  handler = createHttpHandler(discoveryOperations, { database: async () => tdb.db, log: () => undefined });
+});
+afterAll(async () => tdb?.drop());
+
+describe('discovery', () => {
+  it('lists both groups', async () => {
+    const { body } = await get('/apis');
+    expect(body.kind).toBe('APIGroupList');
+    expect(body.groups.map((g: any) => g.preferredVersion.groupVersion)).toEqual(['porch.kpt.dev/v1alpha1', 'config.porch.kpt.dev/v1alpha1']);
+    expect((await get('/api')).body).toMatchObject({ kind: 'APIVersions', versions: [] });
+    expect((await get('/version')).body.major).toBe('1');
+  });
+
+  it('lists each group resources with the verbs the route table serves', async () => {
+    const porch = (await get('/apis/porch.kpt.dev/v1alpha1')).body;
+    expect(porch).toMatchObject({ kind: 'APIResourceList', groupVersion: 'porch.kpt.dev/v1alpha1' });
+    const config = (await get('/apis/config.porch.kpt.dev/v1alpha1')).body;
+    expect(config.resources).toEqual([
+      expect.objectContaining({ name: 'repositories', kind: 'Repository', shortNames: ['repo'], namespaced: true }),
+    ]);
+    const verbOf: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', DELETE: 'delete' };
+    for (const res of [...porch.resources, ...config.resources]) {
+      const [plural, sub] = res.name.split('/');
+      const group = res.name === 'repositories' ? 'config.porch.kpt.dev' : 'porch.kpt.dev';
+      const prefix = `/apis/${group}/v1alpha1/namespaces/{namespace}/${plural}`;
+      for (const verb of res.verbs) {
+        const served = routes.some((r) => {
+          const isItem = r.path === `${prefix}/{name}${sub ? `/${sub}` : ''}`;
+          const isCollection = r.path === prefix;
+          if (verb === 'list') return r.method === 'GET' && isCollection;
+          if (verb === 'create') return r.method === 'POST' && isCollection;
+          return verbOf[r.method] === verb && isItem;
+        });
+        expect(served, `${res.name} ${verb}`).toBe(true);
+      }
+    }
+  });
+
+  it('serves OpenAPI v3 with a schema per kind and the fieldValidation parameter kubectl looks for', async () => {
+    const index = (await get('/openapi/v3')).body;
+    const url = index.paths['apis/porch.kpt.dev/v1alpha1'].serverRelativeURL as string;
+    expect(url).toMatch(/^\/openapi\/v3\/apis\/porch\.kpt\.dev\/v1alpha1\?hash=[0-9A-F]+$/);
+    const doc = (await get(url)).body;
+    expect(doc.openapi).toBe('3.0.0');
+    expect(doc.components.schemas['dev.kpt.porch.v1alpha1.PackageRevision']['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'porch.kpt.dev', kind: 'PackageRevision', version: 'v1alpha1' },
+    ]);
+    const patch = doc.paths['/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}'].patch;
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'porch.kpt.dev', version: 'v1alpha1', kind: 'PackageRevision' });
+    expect(patch.parameters).toContainEqual(expect.objectContaining({ name: 'fieldValidation', in: 'query' }));
+    const v2 = (await get('/openapi/v2')).body;
+    expect(Object.keys(v2.definitions)).toContain('dev.kpt.porch.config.v1alpha1.Repository');
+  });
+
+  it('answers /healthz 200 while the database answers, 503 when it does not', async () => {
+    expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    const down = createHttpHandler(discoveryOperations, {
+      database: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+      log: () => undefined,
+    });
+    expect((await down(httpEvent('GET', '/healthz'))).statusCode).toBe(503);
+  });
+});
