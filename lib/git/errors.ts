@@ -53,3 +53,10 @@ export async function remoteCall<T>(url: string, fn: () => Promise<T>): Promise<
     throw toGitError(err, url);
   }
 }
+
+/** 422: the git content a request names is not usable (unknown ref, no package at a path). */
+export class GitContentError extends ApiError {
+  constructor(message: string) {
+    super(422, 'Invalid', message);
+  }
+}

@@ -22,11 +22,26 @@ let backendPath: string | undefined;
 const backend = () =>
   (backendPath ??= `${execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim()}/git-http-backend`);
 
+export interface GitServerOptions {
+  /** Require these credentials (HTTP basic, or a bearer token); anything else gets 401. */
+  auth?: { username: string; password: string } | { bearerToken: string };
+}
+
 /** Starts a git smart-HTTP server over the bare repositories under rootDir; port 0 picks a free one. */
-export async function startGitServer(rootDir: string, port = 0): Promise<GitServer> {
+export async function startGitServer(rootDir: string, port = 0, opts: GitServerOptions = {}): Promise<GitServer> {
   const root = resolve(rootDir);
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => serveGit(root, req, res));
+  const expected = opts.auth && ('bearerToken' in opts.auth
+    ? `Bearer ${opts.auth.bearerToken}`
+    : `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`);
+  const server = createServer((req, res) => {
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });
+      res.end('authentication required');
+      return;
+    }
+    serveGit(root, req, res);
+  });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

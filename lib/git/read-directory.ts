@@ -1,0 +1,49 @@
+/** Reading a package directory at a ref of any git URL: the source of a `clone` task from git (porch-behaviour.md §6). */
+import type { GitLock } from '../kpt/types.js';
+import { GitContentError, remoteCall } from './errors.js';
+import { listRemoteRefs } from './list-remote-refs.js';
+import { withLocalRepo } from './local-repo.js';
+import { findPackageAt, readPackageFiles } from './package-tree.js';
+import { HEADS, TAGS } from './ref-names.js';
+import { readCommitObject } from './remote-head.js';
+import type { Files, GitAuth } from './types.js';
+import { fetchObjects } from './upload-pack.js';
+
+export interface GitSource {
+  url: string;
+  auth?: GitAuth;
+  timeoutMs: number;
+}
+
+/**
+ * Files of the package at `directory` for `ref`, resolved as Porch does: `<directory>/<ref>` first, then `<ref>`,
+ * each as a tag, then a branch; a full commit sha is taken as is. The directory must contain a Kptfile. Returns the
+ * lock for the Kptfile's upstreamLock: {repo, directory, ref, commit}.
+ */
+export async function readDirectoryAtRef(
+  source: GitSource,
+  ref: string,
+  directory: string,
+): Promise<{ files: Files; lock: GitLock }> {
+  const dir = directory.replace(/^\/+|\/+$/g, '');
+  const remote = { ...source, branch: 'main', directory: '' };
+  return remoteCall(source.url, async () => {
+    const commit = /^[0-9a-f]{40}$/.test(ref) ? ref : await resolveRef(remote, ref, dir);
+    return withLocalRepo(remote, async (repo) => {
+      await fetchObjects(repo, [commit], { depth: 1 });
+      const { tree } = await readCommitObject(repo, commit);
+      const pkg = await findPackageAt(repo, tree, dir);
+      if (!pkg) throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${source.url}`);
+      const files = await readPackageFiles(repo, pkg);
+      return { files, lock: { repo: source.url, directory: dir, ref, commit } };
+    });
+  });
+}
+
+async function resolveRef(remote: GitSource & { branch: string; directory: string }, ref: string, dir: string) {
+  const refs = await listRemoteRefs(remote);
+  const tried = (dir ? [`${dir}/${ref}`, ref] : [ref]).flatMap((name) => [TAGS + name, HEADS + name]);
+  const found = tried.find((full) => refs[full]);
+  if (found) return refs[found]!;
+  throw new GitContentError(`cannot find git reference (tried ${tried.join(', ')}) in ${remote.url}`);
+}

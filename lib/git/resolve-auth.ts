@@ -1,0 +1,73 @@
+/**
+ * Credentials for a Repository's spec.git.secretRef. In AWS (GIT_SECRET_PREFIX set) from the Secrets Manager secret
+ * `<prefix><namespace>/<name>`; locally from the JSON file named by GIT_CREDENTIALS_FILE, keyed `<namespace>/<name>`.
+ * Either holds {"username": …, "password": …} (a token goes in password) or {"bearerToken": …}.
+ */
+import { readFile } from 'node:fs/promises';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { UnavailableError } from '../errors.js';
+import type { GitAuth } from './types.js';
+
+export interface AuthSources {
+  env?: NodeJS.ProcessEnv;
+  /** Injected in tests; a client is created on first use otherwise. */
+  secrets?: Pick<SecretsManagerClient, 'send'>;
+}
+
+const TTL_MS = 5 * 60_000;
+const cache = new Map<string, { auth: GitAuth; expires: number }>();
+let client: SecretsManagerClient | undefined;
+
+/** Resolves spec.git.secretRef of a Repository in `namespace`; undefined when there is no secretRef. */
+export async function resolveGitAuth(
+  secretRef: { name: string } | undefined,
+  namespace: string,
+  sources: AuthSources = {},
+): Promise<GitAuth | undefined> {
+  if (!secretRef?.name) return undefined;
+  const env = sources.env ?? process.env;
+  const key = `${namespace}/${secretRef.name}`;
+  if (env.GIT_SECRET_PREFIX) {
+    const id = `${env.GIT_SECRET_PREFIX}${key}`;
+    const hit = cache.get(id);
+    if (hit && hit.expires > Date.now()) return hit.auth;
+    const secrets = sources.secrets ?? (client ??= new SecretsManagerClient({}));
+    let text: string | undefined;
+    try {
+      text = (await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
+    } catch (err) {
+      throw new UnavailableError(`git credentials: cannot read secret "${id}": ${(err as Error).name ?? 'error'}`);
+    }
+    const auth = parseCredentials(text, `secret "${id}"`);
+    cache.set(id, { auth, expires: Date.now() + TTL_MS });
+    return auth;
+  }
+  if (env.GIT_CREDENTIALS_FILE) {
+    const file = env.GIT_CREDENTIALS_FILE;
+    let all: Record<string, unknown>;
+    try {
+      all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new UnavailableError(`git credentials: cannot read ${file}: ${(err as Error).message}`);
+    }
+    if (!(key in all)) throw new UnavailableError(`git credentials: no entry "${key}" in ${file}`);
+    return parseCredentials(JSON.stringify(all[key]), `entry "${key}" of ${file}`);
+  }
+  throw new UnavailableError(
+    `git credentials for secretRef "${key}": set GIT_CREDENTIALS_FILE (local) or GIT_SECRET_PREFIX (AWS)`,
+  );
+}
+
+function parseCredentials(text: string | undefined, where: string): GitAuth {
+  let value: Record<string, unknown> = {};
+  try {
+    value = JSON.parse(text ?? '') as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  if (typeof value.bearerToken === 'string' && value.bearerToken) return { bearerToken: value.bearerToken };
+  if (typeof value.username === 'string' && typeof value.password === 'string') {
+    return { username: value.username, password: value.password };
+  }
+  throw new UnavailableError(`git credentials: ${where} must hold {"username","password"} or {"bearerToken"}`);
+}
