@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../support/git-fixtures.js';
-import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
+import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from './harness.js';
 
 let h: Harness;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, newRevision, NS, PR, type Harness } from './harness.js';
+import { createHarness, newRevision, NS, PR, PRR, type Harness } from './harness.js';
 
 let h: Harness;
 
@@ -68,6 +68,44 @@ describe('POST packagerevisions: init', () => {
     expect(prr.body.spec.resources['package-context.yaml']).toContain('name: site1');
     expect(prr.body.spec.resources.Kptfile).toContain('name: site1');
     expect(prr.body.spec.resources.Kptfile).toMatch(/upstreamLock:/);
+  });
+});
+
+describe('POST packagerevisions: clone from a Git URL', () => {
+  it('reads the directory at the ref and points upstream/upstreamLock at it', async () => {
+    const src = await h.addRepository('src');
+    await src.writePackage('basens', { 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n' });
+    const commit = await src.commit('basens v1');
+    await src.tag('basens/v1');
+    await src.push();
+    const url = `${h.server.url}/src.git`;
+    const res = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'cloned', 'ws1', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { type: 'git', git: { repo: url, ref: 'v1', directory: 'basens' } } } }] },
+      }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.status.upstreamLock).toEqual({ type: 'git', git: { repo: url, directory: 'basens', ref: 'v1', commit } });
+    const prr = await h.call('GET', `${PRR}/blueprints.cloned.ws1`);
+    expect(Object.keys(prr.body.spec.resources).sort()).toEqual(['Kptfile', 'ns.yaml']);
+    expect(prr.body.spec.resources.Kptfile).toContain('name: cloned');
+  });
+
+  it('refuses a directory without a Kptfile (422) and answers 503 for an unreachable remote', async () => {
+    const before = await countRows();
+    const nothing = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'c2', 'ws1', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { git: { repo: `${h.server.url}/src.git`, ref: 'main', directory: 'nope' } } } }] },
+      }),
+    });
+    expect(nothing.status).toBe(422);
+    const down = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'c3', 'ws1', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { git: { repo: 'http://127.0.0.1:9/x.git', ref: 'main', directory: 'a' } } } }] },
+      }),
+    });
+    expect(down.status).toBe(503);
+    expect(await countRows()).toBe(before);
   });
 });
 

@@ -17,9 +17,10 @@ export async function deleteRevisionRow(
   client: PoolClient,
   row: PackageRevisionRow,
   deployment: boolean,
+  user: string,
 ): Promise<PackageRevisionObject> {
   const before = toPackageRevision(row, deployment);
-  if (row.lifecycle === 'DeletionProposed') await deleteFromGit(client, row);
+  if (row.lifecycle === 'DeletionProposed') await deleteFromGit(client, row, user);
   await deletePackageRevision(client, row.namespace, row.name);
   return before;
 }
@@ -53,6 +54,6 @@ export async function deleteRevision(db: Database, namespace: string, name: stri
       const updated = await updatePackageRevision(client, namespace, name, row.resourceVersion, { meta }, user);
       return toPackageRevision(updated, deployment);
     }
-    return deleteRevisionRow(client, row, deployment);
+    return deleteRevisionRow(client, row, deployment, user);
   });
 }

@@ -78,11 +78,12 @@ export async function publishToGit(q: Queryable, row: PackageRevisionRow, first:
 }
 
 /** Removes a DeletionProposed revision from git (tag, or the package directory for revision -1). */
-export async function deleteFromGit(q: Queryable, row: PackageRevisionRow): Promise<void> {
+export async function deleteFromGit(q: Queryable, row: PackageRevisionRow, user: string): Promise<void> {
   const repo = await repositoryOf(q, row);
   await deletePublishedRevision(await remoteOf(repo), {
     packagePath: row.packagePath,
     revision: row.revision,
     workspace: row.workspace,
+    author: authorOf(repo, user),
   });
 }

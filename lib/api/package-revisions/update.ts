@@ -68,7 +68,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     const newMeta = storedMeta(row, meta);
     if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
       // The last finalizer is gone: the deletion that was waiting for it happens now (§4.3, §10).
-      return await deleteRevisionRow(client, { ...row, meta: newMeta }, deployment);
+      return await deleteRevisionRow(client, { ...row, meta: newMeta }, deployment, user);
     }
     if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {
       checkPublishedSpec(toPackageRevision(row, deployment), spec);
