@@ -1,0 +1,55 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../lib/errors.js';
+import { resolveGitAuth } from '../../lib/git/resolve-auth.js';
+
+/** Secrets Manager faked at the SDK edge: answers GetSecretValue from a map and records the ids asked for. */
+function fakeSecrets(values: Record<string, string>) {
+  const asked: string[] = [];
+  return {
+    asked,
+    client: {
+      async send(command: GetSecretValueCommand) {
+        const id = command.input.SecretId!;
+        asked.push(id);
+        if (!(id in values)) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+        return { SecretString: values[id] };
+      },
+    } as never,
+  };
+}
+
+describe('resolveGitAuth', () => {
+  it('needs no credentials without a secretRef', async () => {
+    expect(await resolveGitAuth(undefined, 'ns', { env: {} })).toBeUndefined();
+  });
+
+  it('reads <prefix><namespace>/<name> from Secrets Manager, basic or bearer, and caches it', async () => {
+    const { client, asked } = fakeSecrets({
+      'porch/git/team-a/basic': '{"username":"u","password":"p"}',
+      'porch/git/team-a/token': '{"bearerToken":"t0k"}',
+    });
+    const env = { GIT_SECRET_PREFIX: 'porch/git/' };
+    expect(await resolveGitAuth({ name: 'basic' }, 'team-a', { env, secrets: client })).toEqual({ username: 'u', password: 'p' });
+    expect(await resolveGitAuth({ name: 'token' }, 'team-a', { env, secrets: client })).toEqual({ bearerToken: 't0k' });
+    await resolveGitAuth({ name: 'basic' }, 'team-a', { env, secrets: client });
+    expect(asked).toEqual(['porch/git/team-a/basic', 'porch/git/team-a/token']);
+    await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { env, secrets: client })).rejects.toThrow(
+      /cannot read secret "porch\/git\/team-a\/nope": ResourceNotFoundException/,
+    );
+  });
+
+  it('reads the local JSON file and names what is missing or malformed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porch-creds-'));
+    const file = join(dir, 'creds.json');
+    await writeFile(file, JSON.stringify({ 'ns/ok': { bearerToken: 'x' }, 'ns/bad': { user: 'x' } }));
+    const env = { GIT_CREDENTIALS_FILE: file };
+    expect(await resolveGitAuth({ name: 'ok' }, 'ns', { env })).toEqual({ bearerToken: 'x' });
+    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { env })).rejects.toThrow(`no entry "ns/missing" in ${file}`);
+    await expect(resolveGitAuth({ name: 'bad' }, 'ns', { env })).rejects.toThrow(/must hold/);
+    await expect(resolveGitAuth({ name: 'ok' }, 'ns', { env: {} })).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
