@@ -36,3 +36,13 @@ export interface ApiResult {
 export type Operation = (req: ApiRequest) => Promise<ApiResult>;
 
 export type Operations = Record<string, Operation>;
+
+const IGNORES_BODY = Symbol('ignoresBody');
+
+/** Marks an operation that never reads the body (e.g. a 405 answer), so the handler does not parse or check it. */
+export function ignoringBody(operation: Operation): Operation {
+  return Object.assign(operation, { [IGNORES_BODY]: true });
+}
+
+/** True for operations marked with `ignoringBody`. */
+export const ignoresBody = (operation: Operation) => (operation as { [IGNORES_BODY]?: boolean })[IGNORES_BODY] === true;

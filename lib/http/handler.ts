@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
 import { BadRequestError, MethodNotAllowedError, NotFoundError, ApiError } from '../errors.js';
-import type { ApiRequest, ApiResult, Operations } from './api-types.js';
+import { ignoresBody, type ApiRequest, type ApiResult, type Operations } from './api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
@@ -14,6 +14,7 @@ import { findRoute } from './routes.js';
 import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
 
 export type { ApiRequest, ApiResult, Operation, Operations, Caller } from './api-types.js';
+export { ignoringBody } from './api-types.js';
 
 /** What a handler needs from outside; tests and the local server pass their own, Lambda uses the defaults. */
 export interface HandlerDeps {
@@ -49,13 +50,15 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   if (route.path.includes('{namespace}') && !params.namespace) throw new BadRequestError('namespace must be specified');
   if (route.path.includes('{name}') && !params.name) throw new NotFoundError({ resource: 'resource', group: '', name: '' });
   const headers = normaliseHeaders(event.headers);
-  const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
-  let body = parseBody(text, headers['content-type']);
   const query = parseQuery(event.rawQueryString);
+  let body: unknown;
   let warnings: string[] = [];
-  if (BODY_VERBS.has(method)) body = requireObjectBody(body);
-  const kind = kindOfPath(route.path);
-  if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
+  if (!ignoresBody(operation)) {
+    body = parseBody(decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes), headers['content-type']);
+    if (BODY_VERBS.has(method)) body = requireObjectBody(body);
+    const kind = kindOfPath(route.path);
+    if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
+  }
   const caller = resolveCaller((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
   logState(event).user = caller.user;
   const request: ApiRequest = {

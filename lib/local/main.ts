@@ -12,7 +12,7 @@ import { stdoutLog } from '../http/request-log.js';
 import { loadHandlers } from './handlers.js';
 import { localSettings } from './settings.js';
 import { startLocalServer, type LocalServer } from './server.js';
-import { startSyncLoop, loadSync, type SyncLoop } from './sync-loop.js';
+import { localSync, settleSyncs, startSyncLoop, type SyncLoop } from './sync-loop.js';
 
 const log = stdoutLog;
 
@@ -30,6 +30,7 @@ async function main() {
     stopping = true;
     log({ level: 'info', msg: 'shutting down' });
     await loop?.stop().catch(() => undefined);
+    await settleSyncs().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     await embedded?.stop().catch((err: Error) => log({ level: 'error', msg: 'embedded PostgreSQL did not stop', error: err.message }));
@@ -53,7 +54,7 @@ async function main() {
     const applied = await migrate(db);
     log({ level: 'info', msg: 'migrations applied', applied });
     const database = db;
-    const sync = await loadSync(log);
+    const sync = localSync(log);
     const handlers = await loadHandlers({
       database: async () => database,
       log,

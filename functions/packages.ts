@@ -1,0 +1,6 @@
+import { packageOperations } from '../lib/api/packages/operations.js';
+import { createHttpHandler } from '../lib/http/handler.js';
+
+/** PorchPackage list/get; create, update and delete answer 405. */
+export const operations = packageOperations;
+export const handler = createHttpHandler(operations);
