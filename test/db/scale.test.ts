@@ -77,6 +77,8 @@ describe('list queries at 100,000 revisions', () => {
     ['label', { labelSelector: 'team=t3' }],
     ['package label', { fieldSelector: 'spec.packageMetadata.labels[env]=e4' }],
     ['repository and latest', { fieldSelector: 'spec.repository=repo3', labelSelector: 'kpt.dev/latest-revision' }],
+    ['all namespaces, repository', { namespace: undefined, fieldSelector: 'spec.repository=repo3' }],
+    ['all namespaces, latest', { namespace: undefined, labelSelector: 'kpt.dev/latest-revision' }],
     ['repository and lifecycle, page 2', { fieldSelector: 'spec.repository=repo3,spec.lifecycle=Draft', continue: encodeContinue({ namespace: 'ns', name: 'repo3.grp3.pkg13.d1' }) }],
   ];
 
