@@ -59,7 +59,7 @@ export async function computeSyncChanges(
   const external = [...carried.filter((e) => !refetch.has(e.ref)), ...fresh];
   const diff = diffRevisions(synced, external);
 
-  const writes: SyncChanges['writes'] = await refreshes(previous, diff.both, key, discover);
+  const writes: SyncChanges['writes'] = await refreshes(previous, diff.both, key, discover, repo.branch);
   const deletes = diff.cachedOnly.map((c) => c.name);
   const deleted = new Set(deletes);
   const byName = new Map(stored.filter((s) => !deleted.has(s.name)).map((s) => [s.name, s]));
@@ -97,6 +97,7 @@ async function refreshes(
   pairs: { cached: PublishedKey; external: External }[],
   key: (k: Key) => string,
   discover: Discover,
+  branch: string,
 ): Promise<SyncChanges['writes']> {
   const before = new Map<string, string>();
   for (const [ref, keys] of Object.entries(previous.discovered)) {
@@ -105,7 +106,10 @@ async function refreshes(
   const lifecycle = new Map(pairs.map((p) => [key(p.external), p.cached.lifecycle]));
   const moved = pairs.map((p) => p.external).filter((e) => {
     const old = before.get(`${e.ref}\0${key(e)}`);
-    return e.fresh && old && e.marker && old !== e.marker;
+    // A placeholder sync never imported (written by a publish) is refreshed too: a publish writes it with the
+    // revision's lock and tasks, discovery with the branch's, and the database must read as a fresh sync would.
+    const placeholder = e.revision === -1 && e.workspace === branch;
+    return e.fresh && e.marker && (old ? old !== e.marker : placeholder);
   });
   const ready = moved.filter((e) => Object.keys(e.fresh!.files).length > 0);
   const writes = ready.map((e) => ({ revision: e.fresh!, keepLifecycle: lifecycle.get(key(e)) }));

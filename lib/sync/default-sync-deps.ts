@@ -1,8 +1,21 @@
 import { discoverRevisions } from '../git/discover-revisions.js';
 import { listRemoteRefs } from '../git/list-remote-refs.js';
+import { pushPublishBranch } from '../git/publish-branch.js';
+import { resolveGitAuth } from '../git/resolve-auth.js';
+import type { RepositoryRow } from '../storage/types.js';
 import type { SyncDeps } from './sync-repository.js';
 
-/** Production wiring of a sync: lib/git over HTTP, the service configuration's periods and timeouts. */
+/** spec.git.secretRef of a stored Repository, when it names one. */
+function secretRefOf(repo: RepositoryRow): { name: string } | undefined {
+  const git = (repo.spec.git ?? {}) as { secretRef?: { name?: unknown } };
+  const name = git.secretRef?.name;
+  return typeof name === 'string' && name !== '' ? { name } : undefined;
+}
+
+/** Production wiring of a sync: lib/git over HTTP with the Repository's credentials, periods from the config. */
 export function defaultSyncDeps(): SyncDeps {
-  return { git: { listRemoteRefs, discoverRevisions } };
+  return {
+    git: { listRemoteRefs, discoverRevisions, completePublish: pushPublishBranch },
+    resolveAuth: (repo) => resolveGitAuth(secretRefOf(repo), repo.namespace),
+  };
 }

@@ -8,6 +8,8 @@ import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.j
 import { refsVersion } from './refs-version.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
 import { ApiError } from '../errors.js';
+import { packageRevisionName } from '../names.js';
+import { getPackageRevisions } from '../storage/package-revisions.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { movePlaceholderLocks, writeDiscoveredRevision } from './revision-store.js';
 import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip, type SyncMemory } from './sync-state.js';
@@ -16,6 +18,11 @@ import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip
 export interface SyncGit {
   listRemoteRefs(remote: RemoteSpec): Promise<Record<string, string>>;
   discoverRevisions(remote: RemoteSpec, refs: Record<string, string>, options: DiscoverOptions): Promise<DiscoveryResult>;
+  /**
+   * Brings a tagged revision onto the branch (second half of a publish; idempotent). Called for Proposed rows that
+   * sync turned Published because their tag exists: a publish that died after its tag push.
+   */
+  completePublish?(remote: RemoteSpec, revision: { packagePath: string; revision: number }): Promise<unknown>;
 }
 
 export interface SyncDeps {
@@ -129,18 +136,22 @@ async function syncContent(
     deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
   );
   await deleteRevisions(db, repo.namespace, changes.deletes);
+  const proposed = await proposedNames(db, repo, changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision));
   const skipped = [...changes.skipped];
+  const completed: DiscoveredRevision[] = [];
   let written = 0;
   for (const w of changes.writes) {
     try {
       await writeDiscoveredRevision(db, repo, w.revision, w.keepLifecycle);
       if (!w.keepLifecycle) written++;
+      if (proposed.has(nameOf(repo, w.revision)) && w.revision.revision > 0) completed.push(w.revision);
     } catch (err) {
       // A row the storage rules refuse (a Draft of that name, a revision number taken) is skipped, not fatal.
       if (!(err instanceof ApiError) || err.code >= 500) throw err;
       skipped.push({ ref: w.revision.fullRef, reason: `${rowName(w.revision)}: ${err.message}`, pending: true });
     }
   }
+  for (const rev of completed) await completeHalfPublish(deps, remote, repo, rev);
   const head = refs[`refs/heads/${repo.branch}`]!;
   if (memory.refs[`refs/heads/${repo.branch}`] !== head) await movePlaceholderLocks(db, repo, head);
   await finishSync(db, repo.namespace, repo.name, {
@@ -157,6 +168,27 @@ async function syncContent(
   });
   return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
     packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false };
+}
+
+const nameOf = (repo: RepositoryRow, r: DiscoveredRevision) => packageRevisionName(repo.name, r.packagePath, r.workspace);
+
+/** Names among the revisions about to be written that are stored as Proposed (their publish was cut short). */
+async function proposedNames(db: Database, repo: RepositoryRow, revisions: DiscoveredRevision[]): Promise<Set<string>> {
+  if (revisions.length === 0) return new Set();
+  const rows = await getPackageRevisions(db, repo.namespace, revisions.map((r) => nameOf(repo, r)));
+  return new Set(rows.filter((r) => r.lifecycle === 'Proposed').map((r) => r.name));
+}
+
+/** Pushes the branch half of a publish that died after its tag; a failure is logged, the next publish retries it. */
+async function completeHalfPublish(deps: SyncDeps, remote: RemoteSpec, repo: RepositoryRow, rev: DiscoveredRevision) {
+  if (!deps.git.completePublish) return;
+  try {
+    await deps.git.completePublish(remote, { packagePath: rev.packagePath, revision: rev.revision });
+  } catch (err) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'could not complete a half-done publish on the branch',
+      namespace: repo.namespace, repository: repo.name, packagePath: rev.packagePath, revision: rev.revision,
+      error: (err as Error).message }));
+  }
 }
 
 const rowName = (r: DiscoveredRevision) => `${r.packagePath}@${r.workspace} (revision ${r.revision})`;

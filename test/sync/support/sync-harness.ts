@@ -1,6 +1,7 @@
 /** Shared pieces of the sync integration tests: registering a repository, a counting git layer, a DB snapshot. */
 import { discoverRevisions } from '../../../lib/git/discover-revisions.js';
 import { listRemoteRefs } from '../../../lib/git/list-remote-refs.js';
+import { pushPublishBranch } from '../../../lib/git/publish-branch.js';
 import type { Database } from '../../../lib/db/pool.js';
 import type { Queryable } from '../../../lib/db/queryable.js';
 import type { SyncDeps } from '../../../lib/sync/sync-repository.js';
@@ -37,6 +38,7 @@ export function countingDeps(extra: Partial<SyncDeps> = {}): { deps: SyncDeps; c
         calls.discover.push([...(options.only ?? Object.keys(refs))]);
         return discoverRevisions(remote, refs, options);
       },
+      completePublish: pushPublishBranch,
     },
     gitTimeoutMs: 10_000,
     ...extra,
@@ -68,4 +70,21 @@ export async function snapshot(db: Database, repository: string, namespace = 'ns
 export async function syncRow(q: Queryable, repository: string, namespace = 'ns') {
   const { rows } = await q.query('select * from repository_sync where namespace = $1 and repository = $2', [namespace, repository]);
   return rows[0];
+}
+
+/** Syncs one repository (same URL, branch, directory) into a brand-new database; returns that snapshot. */
+export async function snapshotFromScratch(
+  createDb: () => Promise<{ db: Database; drop(): Promise<void> }>,
+  a: { namespace?: string; name: string; url: string; branch?: string; directory?: string },
+) {
+  const { syncRepository } = await import('../../../lib/sync/sync-repository.js');
+  const fresh = await createDb();
+  try {
+    await registerRepository(fresh.db, a);
+    const r = await syncRepository(fresh.db, a.namespace ?? 'ns', a.name, countingDeps().deps);
+    if (!r.ran || r.state !== 'Ready') throw new Error(`sync from scratch failed: ${JSON.stringify(r)}`);
+    return await snapshot(fresh.db, a.name, a.namespace ?? 'ns');
+  } finally {
+    await fresh.drop();
+  }
 }

@@ -1,0 +1,140 @@
+/**
+ * Half-done publishes end converged after the next sync (and/or a retry of the approval): the git half of the
+ * approval is lib/git's, the database half REVISIONS', the convergence sync's. Drives the real approval handler.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushPublishTag } from '../../lib/git/publish-tag.js';
+import { publishRevision } from '../../lib/git/publish-revision.js';
+import { getResources } from '../../lib/storage/resources.js';
+import { syncRepository } from '../../lib/sync/sync-repository.js';
+import { createHarness, NS, PR, newRevision, withLifecycle, type Harness } from '../api/harness.js';
+import { createTestDatabase } from '../support/database.js';
+import { git } from '../support/git-fixtures.js';
+import { startGitServer, type GitServer } from '../support/git-server.js';
+import { countingDeps, snapshot, snapshotFromScratch } from './support/sync-harness.js';
+
+let h: Harness;
+let flaky: GitServer | undefined;
+let flakyPort: number;
+
+beforeAll(async () => {
+  h = await createHarness();
+  flaky = await startGitServer(h.root);
+  flakyPort = Number(new URL(flaky.url).port);
+  for (const name of ['outage', 'halfway', 'retried', 'dbfail']) {
+    const url = name === 'outage' ? `${flaky.url}/${name}.git` : undefined;
+    await h.addRepository(name, url ? { url } : {});
+  }
+});
+afterAll(async () => {
+  await flaky?.stop();
+  await h?.close();
+});
+
+const urlOf = (repo: string) => (repo === 'outage' ? `http://127.0.0.1:${flakyPort}/outage.git` : `${h.server.url}/${repo}.git`);
+const bare = (repo: string, ...args: string[]) => git(h.repos[repo]!.bareDir, ...args);
+const remote = (repo: string) => ({ url: urlOf(repo), branch: 'main', directory: '', timeoutMs: 5_000 });
+const sync = (repo: string) => syncRepository(h.tdb.db, NS, repo, countingDeps().deps);
+const row = async (name: string) =>
+  (await h.tdb.db.query('select revision, lifecycle, latest from package_revisions where namespace = $1 and name = $2', [NS, name])).rows[0];
+const expectConverged = async (repo: string) =>
+  expect(await snapshot(h.tdb.db, repo, NS)).toEqual(
+    await snapshotFromScratch(() => createTestDatabase(), { namespace: NS, name: repo, url: urlOf(repo) }),
+  );
+
+/** A Proposed revision created through the API; answers its current object. */
+async function proposed(repo: string, pkg: string, ws: string) {
+  const created = await h.call('POST', PR, { body: newRevision(repo, pkg, ws) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const name = created.body.metadata.name;
+  const res = await h.call('PUT', `${PR}/${name}`, { body: withLifecycle(created.body, 'Proposed') });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+const approve = (obj: any) => h.call('PUT', `${PR}/${obj.metadata.name}/approval`, { body: withLifecycle(obj, 'Published') });
+
+/** What the approval would push for a stored Proposed revision. */
+async function publishInput(obj: any) {
+  return {
+    packagePath: obj.spec.packageName,
+    workspace: obj.spec.workspaceName,
+    revision: 1,
+    files: await getResources(h.tdb.db, NS, obj.metadata.name),
+    task: obj.spec.tasks[0],
+  };
+}
+
+describe('half-done publishes converge', () => {
+  it('git down at publish: 503, revision stays Proposed, nothing in git; later approval and sync converge', async () => {
+    const obj = await proposed('outage', 'app', 'ws1');
+    await flaky!.stop();
+    flaky = undefined;
+    const res = await approve(obj);
+    expect(res.status).toBe(503);
+    expect(await row('outage.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Proposed' });
+    expect(await bare('outage', 'tag', '-l')).toBe('');
+    flaky = await startGitServer(h.root, flakyPort);
+    expect(await sync('outage')).toMatchObject({ ran: true, state: 'Ready' });
+    expect(await row('outage.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Proposed' });
+    const again = await approve((await h.call('GET', `${PR}/outage.app.ws1`)).body);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(await sync('outage')).toMatchObject({ ran: true, state: 'Ready', externalOnly: 0 });
+    await expectConverged('outage');
+  });
+
+  it('process died after the tag push, before the branch push: the next sync publishes N and completes the branch', async () => {
+    const obj = await proposed('halfway', 'app', 'ws1');
+    const tagged = await pushPublishTag(remote('halfway'), await publishInput(obj));
+    expect(await bare('halfway', 'ls-tree', '--name-only', 'main')).not.toContain('app');
+    expect(await sync('halfway')).toMatchObject({ ran: true, state: 'Ready' });
+    expect(await row('halfway.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published', latest: true });
+    expect(await bare('halfway', 'ls-tree', '--name-only', 'main')).toContain('app');
+    expect(await bare('halfway', 'rev-parse', 'refs/tags/app/v1')).toBe(tagged.commit);
+    // a retry of the approval now finds the revision published: refused, nothing changes
+    const retry = await approve((await h.call('GET', `${PR}/halfway.app.ws1`)).body);
+    expect(retry.status).toBe(422);
+    await sync('halfway'); // sees the branch it completed
+    await expectConverged('halfway');
+    expect(await bare('halfway', 'tag', '-l')).toBe('app/v1');
+  });
+
+  it('process died after the tag push: a retry of the approval adopts the tag and finishes; sync agrees', async () => {
+    const obj = await proposed('retried', 'app', 'ws1');
+    const tagged = await pushPublishTag(remote('retried'), await publishInput(obj));
+    const retry = await approve(obj);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+    expect(retry.body.spec.revision).toBe(1);
+    expect(await bare('retried', 'rev-parse', 'refs/tags/app/v1')).toBe(tagged.commit);
+    expect(await bare('retried', 'ls-tree', '--name-only', 'main')).toContain('app');
+    expect(await sync('retried')).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0 });
+    expect(await row('retried.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published' });
+    await expectConverged('retried');
+  });
+
+  it('database write failed after the push: the next sync completes the publish', async () => {
+    const obj = await proposed('dbfail', 'app', 'ws1');
+    await h.tdb.db.query(`create function fail_publish() returns trigger language plpgsql as $$
+      begin raise exception 'injected failure of the publish write'; end $$`);
+    await h.tdb.db.query(`create trigger fail_publish before update on package_revisions for each row
+      when (old.lifecycle = 'Proposed' and new.lifecycle = 'Published') execute function fail_publish()`);
+    try {
+      const res = await approve(obj);
+      expect(res.status).toBe(500);
+    } finally {
+      await h.tdb.db.query('drop trigger fail_publish on package_revisions; drop function fail_publish()');
+    }
+    expect(await row('dbfail.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Proposed' });
+    expect(await bare('dbfail', 'tag', '-l')).toBe('app/v1');
+    expect(await sync('dbfail')).toMatchObject({ ran: true, state: 'Ready' });
+    expect(await row('dbfail.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published', latest: true });
+    await expectConverged('dbfail');
+  });
+
+  it('a full publish made behind the service\'s back is imported as well', async () => {
+    await publishRevision(remote('dbfail'), { packagePath: 'other', workspace: 'w', revision: 1, files: { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: other\n' } });
+    await sync('dbfail');
+    expect(await row('dbfail.other.w')).toMatchObject({ revision: 1, lifecycle: 'Published' });
+    await expectConverged('dbfail');
+  });
+});
+
