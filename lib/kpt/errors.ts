@@ -19,8 +19,11 @@ export class ResourceError extends ApiError {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(422, 'Invalid', `resource ${JSON.stringify(path)}: ${problem}`, {
+    super(422, 'Invalid', `resource ${shown(path)}: ${problem}`, {
       causes: [{ reason: 'FieldValueInvalid', field: `spec.resources[${path}]`, message: problem }],
     });
   }
 }
+
+// A 4 KiB path in an error message helps nobody; its start identifies it.
+const shown = (path: string) => JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path);

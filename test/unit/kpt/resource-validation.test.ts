@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ResourceError } from '../../../lib/kpt/errors.js';
+import {
+  isTextContent,
+  MAX_PATH_LENGTH,
+  resourcePathProblem,
+  validateResourcePath,
+  validateResources,
+} from '../../../lib/kpt/resource-validation.js';
+
+const UNSAFE_PATHS: [string, string][] = [
+  ['', 'empty'],
+  ['/etc/passwd', 'absolute'],
+  ['../outside.yaml', '".."'],
+  ['a/../../b', '".."'],
+  ['a/..', '".."'],
+  ['./a.yaml', '"."'],
+  ['a/./b', '"."'],
+  ['.', '"."'],
+  ['..', '".."'],
+  ['a\0b', 'NUL'],
+  ['a\\b.yaml', 'backslash'],
+  ['dir/', 'ends with "/"'],
+  ['a//b', 'empty segment'],
+  ['x'.repeat(MAX_PATH_LENGTH + 1), 'longer than 4096'],
+];
+
+const SAFE_PATHS = [
+  'Kptfile',
+  'README.md',
+  'sub/dir/file.yaml',
+  '.gitignore',
+  'a/.hidden/b',
+  '...',
+  'a/..b/c..',
+  'ünïcödé/файл.yaml',
+  'with space.yaml',
+  'x'.repeat(MAX_PATH_LENGTH),
+  'é'.repeat(MAX_PATH_LENGTH),
+];
+
+describe('validateResourcePath', () => {
+  it.each(UNSAFE_PATHS)('refuses %j (%s) with a 422 naming the path', (path, problem) => {
+    let caught: unknown;
+    try {
+      validateResourcePath(path);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ResourceError);
+    const error = caught as ResourceError;
+    expect(error.code).toBe(422);
+    expect(error.reason).toBe('Invalid');
+    expect(error.message).toContain(problem);
+    expect(error.message).toContain(JSON.stringify(path.slice(0, 200)).slice(0, -1));
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.path).toBe(path);
+  });
+
+  it.each(SAFE_PATHS.map((p) => [p]))('accepts %j', (path) => {
+    expect(resourcePathProblem(path)).toBeUndefined();
+    expect(() => validateResourcePath(path)).not.toThrow();
+  });
+});
+
+describe('validateResources', () => {
+  const kptfile = 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: x\n';
+
+  it('accepts a package with a root Kptfile', () => {
+    expect(() => validateResources({ Kptfile: kptfile, 'a/b.yaml': 'a: 1\n' })).not.toThrow();
+  });
+
+  it.each([
+    ['no root Kptfile', { 'sub/Kptfile': kptfile }, 'no Kptfile at its root'],
+    ['an unsafe path', { Kptfile: kptfile, '../x': '' }, '".."'],
+    ['non-string content', { Kptfile: kptfile, 'a.yaml': 3 }, 'must be a string'],
+    ['NUL content', { Kptfile: kptfile, 'bin.dat': 'a\0b' }, 'NUL byte'],
+    ['a lone surrogate', { Kptfile: kptfile, 'a.txt': 'x\uD800y' }, 'not valid Unicode'],
+    ['an array', [kptfile], 'map of file path'],
+    ['null', null, 'map of file path'],
+  ])('refuses %s', (_, files, problem) => {
+    expect(() => validateResources(files)).toThrow(ResourceError);
+    expect(() => validateResources(files)).toThrow(problem);
+  });
+
+  it('enforces the size and count limits, counting UTF-8 bytes', () => {
+    const limits = { maxFileBytes: 10, maxTotalBytes: 25, maxFiles: 3 };
+    expect(() => validateResources({ Kptfile: 'é'.repeat(5) }, limits)).not.toThrow();
+    expect(() => validateResources({ Kptfile: 'é'.repeat(6) }, limits)).toThrow('12 bytes; at most 10');
+    expect(() => validateResources({ Kptfile: 'k'.repeat(9), a: 'a'.repeat(9), b: 'b'.repeat(9) }, limits)).toThrow(
+      '27 bytes; at most 25',
+    );
+    expect(() => validateResources({ Kptfile: '', a: '', b: '', c: '' }, limits)).toThrow('4 files; at most 3');
+  });
+});
+
+describe('isTextContent', () => {
+  it('accepts UTF-8 text and refuses NUL bytes and invalid UTF-8', () => {
+    expect(isTextContent(new TextEncoder().encode('héllo\n'))).toBe(true);
+    expect(isTextContent(new Uint8Array([0x61, 0x00, 0x62]))).toBe(false);
+    expect(isTextContent(new Uint8Array([0xff, 0xfe, 0x41]))).toBe(false);
+    expect(isTextContent(new Uint8Array([]))).toBe(true);
+  });
+});
