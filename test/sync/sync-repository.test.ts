@@ -141,6 +141,50 @@ describe('syncRepository', () => {
     expect(snap).toEqual(await fromScratch());
   });
 
+  it('ten concurrent syncs of one repository: exactly one runs, the others return {ran:false} at once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const { deps } = countingDeps();
+    const slow = { ...deps, git: { ...deps.git, listRemoteRefs: async (remote: Parameters<typeof deps.git.listRemoteRefs>[0]) => {
+      entered();
+      await gate; // hold the lock until the other nine have tried
+      return deps.git.listRemoteRefs(remote);
+    } } };
+    const first = syncRepository(t.db, 'ns', 'catalog', slow);
+    await inside;
+    const started = Date.now();
+    const others = await Promise.all(Array.from({ length: 9 }, () => syncRepository(t.db, 'ns', 'catalog', deps)));
+    const elapsed = Date.now() - started;
+    release();
+    expect(await first).toMatchObject({ ran: true, state: 'Ready' });
+    expect(others).toEqual(Array.from({ length: 9 }, () => ({ ran: false })));
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('a tag whose name collides with a Draft is skipped and reported, and imported once the Draft is gone', async () => {
+    await t.db.query(
+      `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle, uid)
+       values ('ns', 'catalog.b.v3', 'catalog.b', 'catalog', 'b', 'v3', 0, 'Draft', gen_random_uuid())`,
+    );
+    await repo.tag('pkgs/b/v3');
+    await repo.push();
+    const first = await syncRepository(t.db, 'ns', 'catalog', countingDeps().deps);
+    expect(first).toMatchObject({ ran: true, state: 'Ready' });
+    const state = await syncRow(t.db, 'catalog');
+    const skip = state.skipped.find((s: { ref: string }) => s.ref === 'refs/tags/pkgs/b/v3');
+    expect(skip).toMatchObject({ pending: true });
+    expect(skip.reason).toContain('catalog.b.v3');
+    await t.db.query(`delete from package_revisions where name = 'catalog.b.v3'`);
+    // refs unchanged, but a pending skip makes the sync look again (reading only that ref)
+    const { deps, calls } = countingDeps();
+    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, state: 'Ready', unchanged: false });
+    expect(calls.discover).toEqual([['refs/tags/pkgs/b/v3']]);
+    expect((await syncRow(t.db, 'catalog')).skipped.map((s: { ref: string }) => s.ref)).toEqual(['refs/tags/pkgs/b/v0']);
+    expect(await snapshot(t.db, 'catalog')).toEqual(await fromScratch());
+  });
+
   it('a git failure marks the repository Error and keeps what it had', async () => {
     await registerRepository(t.db, { name: 'broken', url: `${server.url}/missing.git` });
     const result = await syncRepository(t.db, 'ns', 'broken', countingDeps().deps);
