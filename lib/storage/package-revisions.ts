@@ -4,6 +4,7 @@ import { withSqlErrors } from '../db/sql-errors.js';
 import { NotFoundError } from '../errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
 import { REVISION_COLUMNS, setList } from './package-revision-columns.js';
+import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
 import { json, throwCasMiss, versionParam } from './sql.js';
@@ -56,6 +57,7 @@ export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg
  * the revision number is taken; 422 when a storage rule refuses it (e.g. an unsafe file path).
  */
 export async function createPackageRevision(db: Transactional, input: NewPackageRevision, files: Files): Promise<PackageRevisionRow> {
+  checkRevisionNames(input);
   const name = packageRevisionName(input.repository, input.packagePath, input.workspace);
   const subject = { ref: refs.packageRevision(name), parent: refs.repository(input.repository), revision: input.revision };
   return withSqlErrors(subject, () =>
@@ -75,33 +77,6 @@ export async function getPackageRevision(q: Queryable, namespace: string, name: 
     [namespace, name],
   );
   return rows[0];
-}
-
-/** Several revisions of one namespace by name (missing names are left out), ordered by name. */
-export async function getPackageRevisions(q: Queryable, namespace: string, names: string[]): Promise<PackageRevisionRow[]> {
-  const { rows } = await q.query<PackageRevisionRow>(
-    `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and name = any($2::text[]) order by name`,
-    [namespace, names],
-  );
-  return rows;
-}
-
-/** Every revision of a package (placeholder included), ordered by name. */
-export async function listRevisionsOfPackage(q: Queryable, namespace: string, pkg: string): Promise<PackageRevisionRow[]> {
-  const { rows } = await q.query<PackageRevisionRow>(
-    `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and package = $2 order by name`,
-    [namespace, pkg],
-  );
-  return rows;
-}
-
-/** The number the next publish of a package gets: its latest revision + 1, or 1 (§5). */
-export async function nextRevisionNumber(q: Queryable, namespace: string, pkg: string): Promise<number> {
-  const { rows } = await q.query<{ next: number }>(
-    `select coalesce((select revision from package_revisions where namespace = $1 and package = $2 and latest), 0) + 1 as next`,
-    [namespace, pkg],
-  );
-  return rows[0]!.next;
 }
 
 /**
@@ -155,17 +130,4 @@ export async function deletePackageRevision(
   throw new NotFoundError(ref);
 }
 
-/**
- * Names of the non-placeholder revisions of the namespace whose clone or upgrade task names `name` as upstream
- * (§10: such a revision blocks the delete).
- */
-export async function findUpstreamReferences(q: Queryable, namespace: string, name: string): Promise<string[]> {
-  const { rows } = await q.query<{ name: string }>(
-    `select name from package_revisions
-      where namespace = $1 and revision <> -1
-        and (tasks @> $2::jsonb or tasks @> $3::jsonb)
-      order by name`,
-    [namespace, JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }])],
-  );
-  return rows.map((r) => r.name);
-}
+export { findUpstreamReferences, getPackageRevisions, listRevisionsOfPackage, nextRevisionNumber } from './package-revision-lookups.js';

@@ -6,6 +6,7 @@ import { decodeContinue, pageLimit, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import { json, throwCasMiss, versionParam } from './sql.js';
+import { checkRepositoryNames } from './validate-input.js';
 import { refs, type ListOptions, type Page, type RepositoryRow, type StoredMeta } from './types.js';
 
 const COLUMNS = `namespace, name, uid, type, repo_url as "repoUrl", branch, directory, deployment, meta, spec,
@@ -39,6 +40,7 @@ export interface RepositoryChanges {
 
 /** Inserts a repository and its sync state (due at once) in one statement; 409 when the name is taken. */
 export async function insertRepository(q: Queryable, r: NewRepository): Promise<RepositoryRow> {
+  checkRepositoryNames(r.namespace, r.name);
   return withSqlErrors({ ref: refs.repository(r.name) }, async () => {
     const { rows } = await q.query<RepositoryRow>(
       `with r as (

@@ -9,6 +9,7 @@ import { REVISION_COLUMNS } from './package-revision-columns.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
 import { json } from './sql.js';
+import { checkRevisionNames } from './validate-input.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import { refs, type Condition, type Files, type Lock, type PackageRevisionRow, type PackageRevisionSpec, type Task } from './types.js';
 
@@ -88,6 +89,7 @@ export async function insertDiscoveredRevisions(
     const stored: PackageRevisionRow[] = [];
     for (const d of revisions) {
       const name = packageRevisionName(repository, d.packagePath, d.workspace);
+      checkRevisionNames({ repository, ...d });
       const subject = { ref: refs.packageRevision(name), parent: refs.repository(repository), revision: d.revision };
       stored.push(await withSqlErrors(subject, () => storeOne(tx, namespace, repository, d, updatedBy)));
     }

@@ -40,6 +40,18 @@ describe('package revision storage', () => {
     expect(await getPackage(t.db, ns, 'repo.bad')).toBeUndefined();
   });
 
+  it('refuses invalid names with the Kubernetes message of the field at fault, writing nothing', async () => {
+    const bad = addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'ok', workspace: 'Bad_WS' });
+    await expect(bad).rejects.toThrow(InvalidError);
+    await expect(bad).rejects.toThrow(
+      'PackageRevision.porch.kpt.dev "repo.ok.Bad_WS" is invalid: spec.workspaceName: Invalid value: "Bad_WS": a lowercase RFC 1123 label must consist of',
+    );
+    await expect(addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'a//b', workspace: 'ws' })).rejects.toThrow('spec.packageName: Invalid value: "a//b"');
+    const long = Array.from({ length: 5 }, (_, i) => `${'p'.repeat(40)}${i}`).join('/');
+    await expect(addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: long, workspace: 'ws' })).rejects.toThrow('must be no more than 63 characters');
+    expect(await getPackage(t.db, ns, 'repo.ok')).toBeUndefined();
+  });
+
   it('reports a missing repository as 404', async () => {
     await expect(addDraft(t.db, { namespace: ns, repository: 'nope', packagePath: 'p', workspace: 'ws' })).rejects.toThrow(
       'repositories.config.porch.kpt.dev "nope" not found',
