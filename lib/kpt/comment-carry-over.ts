@@ -1,0 +1,110 @@
+import { isMap, isNode, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Files } from './types.js';
+import { detectStyle, keepCommentPlacement, scalarText, stringifyDocuments } from './yaml-text.js';
+
+/** Files Porch treats as KRM resources when it carries comments over (its package reader's rule). */
+export const isKrmFile = (path: string) => /\.ya?ml$/.test(path) || path === 'Kptfile' || path.endsWith('/Kptfile');
+
+interface Resource {
+  doc: Document;
+  /** A ytt template (`#@`/`#!` anywhere in its file): its comments are code, so Porch leaves them alone. */
+  template: boolean;
+}
+
+/**
+ * YAML comment carry-over for a PRR update (§6.1, Porch's "heal config"): a resource in `next` with the same
+ * apiVersion, kind, namespace and name as one in `previous` (in any file) gets the previous comments wherever it
+ * has none of its own. Files where nothing is copied are returned byte for byte, as are files that do not parse
+ * and ytt templates (`#@`/`#!`), which Porch also leaves alone.
+ */
+export function carryOverComments(previous: Files, next: Files): Files {
+  const old = new Map<string, Resource>();
+  for (const [path, text] of Object.entries(previous)) {
+    if (!isKrmFile(path)) continue;
+    for (const resource of resourcesOf(text) ?? []) {
+      const id = identity(resource.doc);
+      if (id && !old.has(id)) old.set(id, resource);
+    }
+  }
+  if (old.size === 0) return { ...next };
+  const result: Files = {};
+  for (const [path, text] of Object.entries(next)) {
+    result[path] = isKrmFile(path) ? healFile(text, old) : text;
+  }
+  return result;
+}
+
+function healFile(text: string, old: Map<string, Resource>): string {
+  const resources = resourcesOf(text);
+  if (!resources) return text;
+  let copied = false;
+  for (const resource of resources) {
+    const id = identity(resource.doc);
+    const source = id ? old.get(id) : undefined;
+    if (!source || source.template || resource.template) continue;
+    copied = copyDocumentComments(source.doc, resource.doc) || copied;
+  }
+  return copied ? stringifyDocuments(resources.map((r) => r.doc), detectStyle(text)) : text;
+}
+
+function resourcesOf(text: string): Resource[] | undefined {
+  const docs = parseAllDocuments(text);
+  if (docs.some((d) => d.errors.length > 0)) return undefined;
+  const template = text.includes('#@') || text.includes('#!');
+  return docs.map((doc) => ({ doc: keepCommentPlacement(doc, text), template }));
+}
+
+function identity(doc: Document): string | undefined {
+  const root = doc.contents;
+  if (!isMap(root)) return undefined;
+  const metadata = root.get('metadata', true);
+  const field = (key: string) => (isMap(metadata) ? scalarText(metadata.get(key, true)) : undefined) ?? '';
+  const kind = scalarText(root.get('kind', true)) ?? '';
+  if (!kind || !field('name')) return undefined;
+  return JSON.stringify([scalarText(root.get('apiVersion', true)) ?? '', kind, field('namespace'), field('name')]);
+}
+
+function copyDocumentComments(from: Document, to: Document): boolean {
+  let copied = false;
+  if (!to.commentBefore && from.commentBefore) copied = Boolean((to.commentBefore = from.commentBefore));
+  if (!to.comment && from.comment) copied = Boolean((to.comment = from.comment));
+  return copyNodeComments(from.contents, to.contents) || copied;
+}
+
+/** Copies `commentBefore`/`comment` onto nodes of `to` that have none, walking maps by key and lists by identity. */
+function copyNodeComments(from: unknown, to: unknown): boolean {
+  if (!isNode(from) || !isNode(to) || kindOf(from) !== kindOf(to)) return false;
+  let copied = false;
+  if (!to.commentBefore && from.commentBefore) copied = Boolean((to.commentBefore = from.commentBefore));
+  if (!to.comment && from.comment) copied = Boolean((to.comment = from.comment));
+  if (isMap(from) && isMap(to)) {
+    for (const pair of to.items) {
+      const key = scalarText(pair.key);
+      const match = key === undefined ? undefined : from.items.find((p) => scalarText(p.key) === key);
+      if (!match) continue;
+      copied = copyNodeComments(match.key, pair.key) || copied;
+      copied = copyNodeComments(match.value, pair.value) || copied;
+    }
+  } else if (isSeq(from) && isSeq(to)) {
+    const used = new Set<unknown>();
+    for (const item of to.items) {
+      const match = from.items.find((candidate) => !used.has(candidate) && sameListItem(candidate, item));
+      if (!match) continue;
+      used.add(match);
+      copied = copyNodeComments(match, item) || copied;
+    }
+  }
+  return copied;
+}
+
+const kindOf = (node: Node) => (isMap(node) ? 'map' : isSeq(node) ? 'seq' : isScalar(node) ? 'scalar' : 'other');
+
+/** List items correspond when they are equal scalars or mappings with the same `name` (kpt's usual merge key). */
+function sameListItem(a: unknown, b: unknown): boolean {
+  if (isScalar(a) && isScalar(b)) return scalarText(a) === scalarText(b);
+  if (isMap(a) && isMap(b)) {
+    const name = scalarText(a.get('name', true));
+    return name !== undefined && name === scalarText(b.get('name', true));
+  }
+  return false;
+}
