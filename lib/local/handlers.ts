@@ -1,3 +1,8 @@
+import { discoveryOperations } from '../api/discovery/operations.js';
+import { packageOperations } from '../api/packages/operations.js';
+import { approvalOperations, packageRevisionOperations } from '../api/package-revisions/operations.js';
+import { createRepositoryOperations } from '../api/repositories/operations.js';
+import { resourcesOperations } from '../api/resources/operations.js';
 import type { Operations } from '../http/api-types.js';
 import { createHttpHandler, type HandlerDeps, type HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
@@ -9,31 +14,20 @@ export interface LocalDeps extends HandlerDeps {
   log: LogSink;
 }
 
-type FunctionModule = { operations?: Operations; createOperations?: (deps: LocalDeps) => Operations };
-
-const FUNCTIONS: FunctionName[] = ['discovery', 'repositories', 'packages', 'package-revisions', 'package-revision-resources', 'approval'];
-
 /**
- * Builds a handler per function from `functions/<name>.ts` — its `createOperations(deps)` when it needs
- * dependencies (the repositories function's sync trigger), else its `operations` — with the local database
- * injected. A function whose module is absent is left out (its routes then answer 404) and reported.
+ * One handler per function of the route table, built from the same operations the Lambda functions in
+ * `functions/` use, with the local database, log and sync trigger injected.
  */
-export async function loadHandlers(deps: LocalDeps): Promise<Partial<Record<FunctionName, HttpHandler>>> {
-  const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
-  for (const fn of FUNCTIONS) {
-    let mod: FunctionModule;
-    try {
-      mod = (await import(`../../functions/${fn}.js`)) as FunctionModule;
-    } catch (err) {
-      deps.log({ level: 'warn', msg: 'function not loaded', function: fn, error: (err as Error).message.split('\n')[0] });
-      continue;
-    }
-    const operations = mod.createOperations?.(deps) ?? mod.operations;
-    if (!operations) {
-      deps.log({ level: 'warn', msg: 'function exports no operations', function: fn });
-      continue;
-    }
-    handlers[fn] = createHttpHandler(operations, deps);
-  }
+export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpHandler> {
+  const operations: Record<FunctionName, Operations> = {
+    discovery: discoveryOperations,
+    repositories: createRepositoryOperations({ requestSync: deps.requestSync }),
+    packages: packageOperations,
+    'package-revisions': packageRevisionOperations,
+    'package-revision-resources': resourcesOperations,
+    approval: approvalOperations,
+  };
+  const handlers = {} as Record<FunctionName, HttpHandler>;
+  for (const [fn, ops] of Object.entries(operations)) handlers[fn as FunctionName] = createHttpHandler(ops, deps);
   return handlers;
 }

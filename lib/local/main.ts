@@ -3,18 +3,34 @@
  * against $DATABASE_URL or an embedded PostgreSQL whose data survives restarts, with the scheduled sync fan-out
  * running in-process. Ctrl-C (or SIGTERM) stops everything, the embedded PostgreSQL included.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateCertificate } from './self-signed.js';
 import { config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase, poolConfig, type Database } from '../db/pool.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
 import { stdoutLog } from '../http/request-log.js';
-import { loadHandlers } from './handlers.js';
+import { createLocalHandlers } from './handlers.js';
 import { localSettings } from './settings.js';
 import { startLocalServer, type LocalServer } from './server.js';
 import { localSync, settleSyncs, startSyncLoop, type SyncLoop } from './sync-loop.js';
 
 const log = stdoutLog;
+
+/** A PostgreSQL left running on the data directory (e.g. after a SIGKILL) would make the start fail obscurely. */
+function refuseRunningServer(dataDir: string) {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // stale file: PostgreSQL cleans it up itself
+  }
+  throw new Error(`a PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (kill ${pid}) or set PORCH_DATA_DIR`);
+}
 
 async function main() {
   const cfg = config();
@@ -46,6 +62,7 @@ async function main() {
   try {
     let pool = cfg.databaseUrl || cfg.databaseSecretArn ? await poolConfig(cfg) : undefined;
     if (!pool) {
+      refuseRunningServer(settings.dataDir);
       embedded = await startEmbeddedPostgres(settings.dataDir, true);
       log({ level: 'info', msg: 'embedded PostgreSQL started', dataDir: settings.dataDir });
       pool = { connectionString: embedded.url };
@@ -55,13 +72,16 @@ async function main() {
     log({ level: 'info', msg: 'migrations applied', applied });
     const database = db;
     const sync = localSync(log);
-    const handlers = await loadHandlers({
+    const handlers = createLocalHandlers({
       database: async () => database,
       log,
       maxBodyBytes: cfg.maxBodyBytes,
       requestSync: (namespace, name) => sync.requestSync(database, namespace, name),
     });
+    const useTls = settings.tls === 'on' || (settings.tls === 'auto' && cfg.apiToken !== undefined);
+    const tls = useTls ? await loadOrCreateCertificate(join(settings.dataDir, 'tls')) : undefined;
     server = await startLocalServer({
+      tls,
       port: settings.port,
       handlers,
       apiToken: cfg.apiToken,
@@ -70,7 +90,7 @@ async function main() {
       log,
     });
     loop = startSyncLoop(() => sync.runFanout(database), settings.syncIntervalMs, log);
-    log({ level: 'info', msg: 'listening', url: server.url, auth: cfg.apiToken ? 'bearer token' : 'none' });
+    log({ level: 'info', msg: 'listening', url: server.url, auth: cfg.apiToken ? 'bearer token' : 'none', ...(tls ? { certificate: tls.certFile } : {}) });
   } catch (err) {
     log({ level: 'error', msg: 'start failed', error: (err as Error).message });
     await shutdown(1);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { StatusReason } from '../errors.js';
 import { statusBody } from '../http/error-response.js';
 import type { HttpHandler } from '../http/handler.js';
@@ -18,6 +19,8 @@ export interface LocalServerOptions {
   user: string;
   maxBodyBytes: number;
   log: LogSink;
+  /** Serve HTTPS with this key and certificate (PEM); kubectl sends tokens only over TLS. */
+  tls?: { key: string; cert: string };
 }
 
 export interface LocalServer {
@@ -87,13 +90,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     serve(req, res).catch((err: Error) => {
       options.log({ level: 'error', msg: 'local server failure', error: err.message, stack: err.stack });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify(statusBody(500, 'InternalError', 'Internal error occurred: local server failure')));
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -101,7 +105,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

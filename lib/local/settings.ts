@@ -12,6 +12,8 @@ export interface LocalSettings {
   /** How often the in-process sync fan-out looks for due repositories. */
   syncIntervalMs: number;
   poolMax: number;
+  /** HTTPS with a self-signed certificate: 'auto' = when API_TOKEN is set (kubectl sends tokens only over TLS). */
+  tls: 'auto' | 'on' | 'off';
 }
 
 function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -22,6 +24,12 @@ function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: num
   return n;
 }
 
+function tlsMode(raw: string | undefined): LocalSettings['tls'] {
+  const value = raw || 'auto';
+  if (value !== 'auto' && value !== 'on' && value !== 'off') throw new ConfigError(`LOCAL_TLS must be auto, on or off, got "${raw}"`);
+  return value;
+}
+
 /** Parses the local server's settings; a bad value fails at start naming the variable. */
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
   return {
@@ -30,5 +38,6 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     user: env.LOCAL_USER || undefined,
     syncIntervalMs: integer(env, 'SYNC_INTERVAL_SECONDS', 30, 1, 86_400) * 1000,
     poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 100),
+    tls: tlsMode(env.LOCAL_TLS),
   };
 }
