@@ -94,16 +94,21 @@ export async function updateRepository(
 ): Promise<RepositoryRow> {
   const ref = refs.repository(name);
   return withSqlErrors({ ref }, async () => {
+    // A new generation makes the repository due at once, even while a failed sync waits for its retry time.
     const { rows } = await q.query<RepositoryRow>(
-      `update repositories set
-         deployment = coalesce($4, deployment),
-         meta = coalesce($5::jsonb, meta),
-         generation = generation + case when $6::jsonb is not null and $6::jsonb is distinct from spec then 1 else 0 end,
-         spec = coalesce($6::jsonb, spec),
-         repo_url = coalesce($7, repo_url), branch = coalesce($8, branch), directory = coalesce($9, directory),
-         type = coalesce($10, type), updated_by = $11
-       where namespace = $1 and name = $2 and resource_version = $3
-       returning ${COLUMNS}`,
+      `with r as (
+         update repositories set
+           deployment = coalesce($4, deployment),
+           meta = coalesce($5::jsonb, meta),
+           generation = generation + case when $6::jsonb is not null and $6::jsonb is distinct from spec then 1 else 0 end,
+           spec = coalesce($6::jsonb, spec),
+           repo_url = coalesce($7, repo_url), branch = coalesce($8, branch), directory = coalesce($9, directory),
+           type = coalesce($10, type), updated_by = $11
+         where namespace = $1 and name = $2 and resource_version = $3
+         returning *),
+       s as (update repository_sync s set next_full_sync_time = least(s.next_full_sync_time, clock_timestamp())
+               from r where s.namespace = r.namespace and s.repository = r.name and s.observed_generation <> r.generation)
+       select ${COLUMNS} from r`,
       [namespace, name, versionParam(expectedResourceVersion), changes.deployment ?? null, json(changes.meta),
         json(changes.spec), changes.repoUrl ?? null, changes.branch ?? null, changes.directory ?? null,
         changes.type ?? null, updatedBy],

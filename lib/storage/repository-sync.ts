@@ -90,14 +90,17 @@ export interface DueRepository {
 }
 
 /**
- * Repositories due for a sync at `now`: next sync time reached, spec generation not yet synced (a changed spec or
- * runOnceAt), or never synced. Most overdue first.
+ * Repositories due for a sync at `now`: never synced, next sync time reached, or spec generation not yet synced (a
+ * changed spec or runOnceAt) unless the last attempt failed: then the retry time the failure set governs, so a
+ * broken repository is not retried on every tick (a spec change resets that time, see updateRepository).
+ * Most overdue first.
  */
 export async function listDueRepositories(q: Queryable, now: Date, limit: number): Promise<DueRepository[]> {
   const { rows } = await q.query<DueRepository>(
     `select r.namespace, r.name, r.generation::int as generation, s.next_full_sync_time as "nextFullSyncTime"
        from repositories r left join repository_sync s on s.namespace = r.namespace and s.repository = r.name
-      where s.repository is null or s.next_full_sync_time <= $1 or s.observed_generation <> r.generation
+      where s.repository is null or s.next_full_sync_time <= $1
+         or (s.observed_generation <> r.generation and s.state <> 'Error')
       order by s.next_full_sync_time nulls first, r.namespace, r.name
       limit $2`,
     [now, limit],

@@ -64,6 +64,12 @@ describe('repository storage', () => {
     expect(due).not.toContain('ns/repo');
     expect((await listDueRepositories(t.db, new Date(later.getTime() + 1), 100)).map((d) => d.name)).toContain('repo');
     expect((await getSyncStates(t.db, 'ns', ['repo', 'upd'])).map((s) => s.repository).sort()).toEqual(['repo', 'upd']);
+    // A failed sync waits for its retry time even with an unsynced generation; a spec change ends the wait.
+    await saveSyncState(t.db, 'ns', 'upd', { state: 'Error', nextFullSyncTime: later, observedGeneration: 1 });
+    expect((await listDueRepositories(t.db, now, 100)).map((d) => d.name)).not.toContain('upd');
+    const upd = (await getRepository(t.db, 'ns', 'upd'))!;
+    await updateRepository(t.db, 'ns', 'upd', upd.resourceVersion, { spec: { ...upd.spec, sync: { runOnceAt: now.toISOString() } } }, 'alice');
+    expect((await listDueRepositories(t.db, new Date(), 100)).map((d) => d.name)).toContain('upd');
   });
 
   it('deleting a repository cascades to packages, revisions, files and sync state', async () => {
