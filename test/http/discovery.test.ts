@@ -34,7 +34,7 @@ describe('discovery', () => {
     expect(config.resources).toEqual([
       expect.objectContaining({ name: 'repositories', kind: 'Repository', shortNames: ['repo'], namespaced: true }),
     ]);
-    const verbOf: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', DELETE: 'delete' };
+    const verbOf: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
     for (const res of [...porch.resources, ...config.resources]) {
       const [plural, sub] = res.name.split('/');
       const group = res.name === 'repositories' ? 'config.porch.kpt.dev' : 'porch.kpt.dev';

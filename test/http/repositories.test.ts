@@ -209,6 +209,24 @@ describe('update', () => {
   });
 });
 
+describe('patch', () => {
+  it('applies a merge patch with the same rules as PUT', async () => {
+    const created = (await call('POST', base(), { body: repo('m') })).body;
+    const mp = { 'content-type': 'application/merge-patch+json' };
+    const labelled = await call('PATCH', `${base()}/m`, { headers: mp, body: JSON.stringify({ metadata: { labels: { team: 'a' } }, spec: { description: 'd' } }) });
+    expect(labelled.status).toBe(200);
+    expect(labelled.body).toMatchObject({ metadata: { labels: { team: 'a' }, generation: 2 }, spec: { description: 'd', git: { branch: 'main' } } });
+    const removed = await call('PATCH', `${base()}/m`, { headers: mp, body: JSON.stringify({ spec: { description: null } }) });
+    expect(removed.body.spec.description).toBeUndefined();
+    const immutable = await call('PATCH', `${base()}/m`, { headers: mp, body: JSON.stringify({ spec: { git: { branch: 'dev' } } }) });
+    expect(immutable.status).toBe(422);
+    const unknown = await call('PATCH', `${base()}/m`, { headers: mp, body: JSON.stringify({ spec: { bogus: 1 } }) });
+    expect(unknown.status).toBe(400);
+    const stale = await call('PATCH', `${base()}/m`, { headers: mp, body: JSON.stringify({ metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { description: 'x' } }) });
+    expect(stale.status).toBe(409);
+  });
+});
+
 describe('delete', () => {
   it('removes everything cached for the repository', async () => {
     await call('POST', base(), { body: repo('d') });

@@ -42,12 +42,10 @@ function pathsOf(group: string, v3: boolean): Doc {
     if (res.verbs.includes('get')) item.get = op('get', schema.id);
     if (res.verbs.includes('update')) item.put = op('put', schema.id, requestBody);
     if (res.verbs.includes('delete')) item.delete = op('delete', schema.id);
-    if (v3 && res.verbs.includes('update')) {
-      // kubectl looks for a PATCH operation of the kind with a `fieldValidation` query parameter to learn that the
-      // server validates fields itself; it then sends ?fieldValidation=Strict instead of needing the protobuf
-      // OpenAPI v2 document for client-side validation. PATCH itself answers 405.
-      item.patch = op('patch', schema.id, { description: 'not served (405); use PUT with the whole object', parameters: [FIELD_VALIDATION] });
-    }
+    // kubectl looks for a PATCH operation of the kind with a `fieldValidation` query parameter to learn that the
+    // server validates fields itself; it then sends ?fieldValidation=Strict instead of needing the protobuf
+    // OpenAPI v2 document for client-side validation.
+    if (res.verbs.includes('patch')) item.patch = op('patch', schema.id, v3 ? { parameters: [FIELD_VALIDATION] } : {});
     paths[base] = collection;
     paths[`${base}/{name}`] = item;
     if (res.verbs.includes('list')) paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };

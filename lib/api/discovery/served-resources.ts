@@ -21,7 +21,7 @@ export const servedResources: ServedResource[] = [
     kind: 'Repository',
     listKind: 'RepositoryList',
     shortNames: ['repo'],
-    verbs: ['create', 'delete', 'get', 'list', 'update'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   },
   {
     group: PORCH_GROUP,
@@ -29,16 +29,16 @@ export const servedResources: ServedResource[] = [
     singularName: 'packagerevision',
     kind: 'PackageRevision',
     listKind: 'PackageRevisionList',
-    verbs: ['create', 'delete', 'get', 'list', 'update'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   },
-  { group: PORCH_GROUP, name: 'packagerevisions/approval', singularName: '', kind: 'PackageRevision', verbs: ['update'] },
+  { group: PORCH_GROUP, name: 'packagerevisions/approval', singularName: '', kind: 'PackageRevision', verbs: ['patch', 'update'] },
   {
     group: PORCH_GROUP,
     name: 'packagerevisionresources',
     singularName: 'packagerevisionresources',
     kind: 'PackageRevisionResources',
     listKind: 'PackageRevisionResourcesList',
-    verbs: ['get', 'list', 'update'],
+    verbs: ['get', 'list', 'patch', 'update'],
   },
   {
     group: PORCH_GROUP,

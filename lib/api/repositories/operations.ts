@@ -1,6 +1,8 @@
 import type { ApiRequest, ApiResult, Operations } from '../../http/api-types.js';
 import { parseListParams } from '../../http/list-params.js';
 import { requireObjectBody } from '../../http/request-body.js';
+import { mergePatch } from '../../http/merge-patch.js';
+import { checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
 import { ConflictError, GoneError, InvalidError, NotFoundError, invalidValue, type StatusCause } from '../../errors.js';
 import {
@@ -118,6 +120,19 @@ function update(deps: RepositoryDeps) {
   };
 }
 
+/** PATCH: a merge patch applied to the current object, then the same checks as PUT (resourceVersion from the patch if given). */
+function patch(deps: RepositoryDeps) {
+  const put = update(deps);
+  return async (req: ApiRequest): Promise<ApiResult> => {
+    const current = await withStatus(req.db, await loadExisting(req.db, req.params.namespace, req.params.name));
+    const merged = mergePatch(current, requireObjectBody(req.body)) as Record<string, any>;
+    const given = (req.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    merged.metadata = { ...merged.metadata, resourceVersion: given ?? current.metadata.resourceVersion };
+    checkKnownFields('Repository', merged, req.query.fieldValidation);
+    return put({ ...req, body: merged });
+  };
+}
+
 async function remove(req: ApiRequest): Promise<ApiResult> {
   const { namespace, name } = req.params;
   const current = await loadExisting(req.db, namespace, name);
@@ -130,5 +145,5 @@ async function remove(req: ApiRequest): Promise<ApiResult> {
 
 /** The repositories function's operations; `deps` carries the sync trigger (injected so tests and the local server choose). */
 export function createRepositoryOperations(deps: RepositoryDeps): Operations {
-  return { list, get, create: create(deps), update: update(deps), delete: remove };
+  return { list, get, create: create(deps), update: update(deps), patch: patch(deps), delete: remove };
 }
