@@ -15,6 +15,7 @@ export function toFieldSelector(value: string | FieldSelector | undefined, kind:
   return typeof value === 'object' ? value : parseFieldSelector(value, kind);
 }
 
+/** Parses label selector text, or passes an already parsed selector through. */
 export function toLabelSelector(value: string | LabelSelector | undefined): LabelSelector {
   return typeof value === 'object' ? value : parseLabelSelector(value);
 }

@@ -51,8 +51,10 @@ describe('list queries at 100,000 revisions', () => {
   });
   afterAll(() => t.drop());
 
+  let executionMs = 0;
   const plan = async (text: string, values: unknown[], analyze = false): Promise<PlanNode> => {
     const { rows } = await t.db.query(`explain (${analyze ? 'analyze, buffers, ' : ''}format json) ${text}`, values);
+    executionMs = rows[0]['QUERY PLAN'][0]['Execution Time'] ?? 0;
     return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
   };
   const seqScans = (p: PlanNode) => nodes(p).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'package_revisions');
@@ -103,6 +105,7 @@ describe('list queries at 100,000 revisions', () => {
     return {
       rows: scans.reduce((s, n) => s + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1), 0),
       blocks: (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0),
+      ms: executionMs,
     };
   };
 
