@@ -1,6 +1,6 @@
 import { isMap, isNode, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Files } from './types.js';
-import { detectStyle, keepCommentPlacement, scalarText, stringifyDocuments } from './yaml-text.js';
+import { detectStyle, keepCommentPlacement, scalarText, stringifyDocuments, toLf } from './yaml-text.js';
 
 /** Files Porch treats as KRM resources when it carries comments over (its package reader's rule). */
 export const isKrmFile = (path: string) => /\.ya?ml$/.test(path) || path === 'Kptfile' || path.endsWith('/Kptfile');
@@ -47,7 +47,8 @@ function healFile(text: string, old: Map<string, Resource>): string {
   return copied ? stringifyDocuments(resources.map((r) => r.doc), detectStyle(text)) : text;
 }
 
-function resourcesOf(text: string): Resource[] | undefined {
+function resourcesOf(source: string): Resource[] | undefined {
+  const text = toLf(source);
   const docs = parseAllDocuments(text);
   if (docs.some((d) => d.errors.length > 0)) return undefined;
   const template = text.includes('#@') || text.includes('#!');

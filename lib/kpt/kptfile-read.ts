@@ -1,7 +1,7 @@
 import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
 import { KptfileError } from './errors.js';
 import type { Condition, ConditionStatus, KptfileUpstream, Lock, PackageMetadata, ReadinessGate } from './types.js';
-import { parseSingleDocument, scalarText } from './yaml-text.js';
+import { expandAliases, parseSingleDocument, scalarText } from './yaml-text.js';
 
 /** What the service mirrors from a Kptfile into the PackageRevision (porch-behaviour.md §1.2, §6.1). */
 export interface KptfileFields {
@@ -19,7 +19,7 @@ const STATUSES: ConditionStatus[] = ['True', 'False', 'Unknown'];
 export function parseKptfile(text: string): Document {
   const parsed = parseSingleDocument(text);
   if (parsed.error !== undefined) throw new KptfileError(parsed.error);
-  const root = parsed.doc.contents;
+  const root = expandAliases(parsed.doc).contents;
   if (!isMap(root)) throw new KptfileError(root == null ? 'the file is empty' : 'the top level must be a mapping');
   const kind = stringAt(root, 'kind', 'kind');
   if (kind !== undefined && kind !== 'Kptfile') throw new KptfileError(`kind must be "Kptfile", not ${JSON.stringify(kind)}`);

@@ -1,7 +1,8 @@
-import { Document, isCollection, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node } from 'yaml';
 
 /** How a YAML text is laid out, so an edited text keeps the author's line endings and indentation. */
 export interface TextStyle {
+  bom: boolean;
   crlf: boolean;
   indent: number;
   /** `true`: `- item` indented below its key; `false`: kpt's compact style, `- item` level with the key. */
@@ -29,6 +30,7 @@ export function detectStyle(text: string): TextStyle {
     }
   }
   return {
+    bom: text.startsWith('\uFEFF'),
     crlf: text.includes('\r\n'),
     indent: indent || 2,
     indentSeq: indentSeq ?? false,
@@ -36,11 +38,15 @@ export function detectStyle(text: string): TextStyle {
   };
 }
 
+/** The `yaml` package keeps the `\r` of CRLF inside comments; parse LF text and restore CRLF when writing. */
+export const toLf = (text: string) => text.replace(/\r\n/g, '\n');
+
 /** First line of a `yaml` parse error, without the source excerpt it appends. */
 export const describeYamlError = (message: string) => message.split(':\n')[0];
 
 /** Parses a single-document YAML text; returns the document or the first problem found. */
-export function parseSingleDocument(text: string): { doc: Document; error?: undefined } | { doc?: undefined; error: string } {
+export function parseSingleDocument(source: string): { doc: Document; error?: undefined } | { doc?: undefined; error: string } {
+  const text = toLf(source);
   const docs = parseAllDocuments(text);
   if (docs.length > 1) return { error: `expected one YAML document, found ${docs.length}` };
   const doc = docs[0] ?? parseDocument(text);
@@ -81,6 +87,29 @@ export function keepCommentPlacement(doc: Document, text: string): Document {
   return doc;
 }
 
+/**
+ * Replaces every alias (`*name`) with a copy of the node it points to, so readers see plain values and an edit of
+ * one place cannot silently change another. Anchors then refer to nothing and are dropped; documents without
+ * aliases are left as they are.
+ */
+export function expandAliases(doc: Document): Document {
+  let aliased = false;
+  visit(doc, { Alias: () => void (aliased = true) });
+  if (!aliased) return doc;
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      return target ? (target.clone() as Node) : undefined;
+    },
+  });
+  visit(doc, {
+    Node(_, node) {
+      if (!isAlias(node) && node.anchor) delete node.anchor;
+    },
+  });
+  return doc;
+}
+
 /** Serialises documents back in the given style; documents after the first keep their `---` marker. */
 export function stringifyDocuments(docs: Document[], style: TextStyle): string {
   let text = docs
@@ -90,7 +119,8 @@ export function stringifyDocuments(docs: Document[], style: TextStyle): string {
     })
     .join('');
   if (!style.finalNewline) text = text.replace(/\n$/, '');
-  return style.crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+  if (style.crlf) text = text.replace(/\r?\n/g, '\r\n');
+  return style.bom && !text.startsWith('\uFEFF') ? `\uFEFF${text}` : text;
 }
 
 /** Text of a scalar as Go's YAML decoder would put it in a string field (`1.0` stays `1.0`, `~` becomes ""). */

@@ -191,7 +191,7 @@ describe('text style', () => {
   it('keeps CRLF line endings', () => {
     const out = setName(commented.replace(/\n/g, '\r\n'), 'other');
     expect(out).toContain('name: other\r\n');
-    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(out.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
   it('keeps indented sequences and 4-space indentation', () => {
