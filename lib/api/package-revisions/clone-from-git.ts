@@ -10,7 +10,7 @@ export async function cloneFromGit(
   git: { repo: string; ref: string; directory: string; secretRef?: { name: string } },
   pkgName: string,
 ): Promise<Files> {
-  const auth = git.secretRef?.name ? await resolveGitAuth(git.secretRef.name, target.namespace) : undefined;
+  const auth = await resolveGitAuth(git.secretRef, target.namespace);
   const read = await readDirectoryAtRef(
     { url: git.repo, timeoutMs: config().gitTimeoutMs, ...(auth ? { auth } : {}) },
     git.ref ?? '',

@@ -14,7 +14,7 @@ import { getRepository, getResources } from './store.js';
 export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
   const git = asRecord(repo.spec.git);
   const secretRef = asRecord(git.secretRef);
-  const auth = typeof secretRef.name === 'string' && secretRef.name ? await resolveGitAuth(secretRef.name, repo.namespace) : undefined;
+  const auth = typeof secretRef.name === 'string' ? await resolveGitAuth({ name: secretRef.name }, repo.namespace) : undefined;
   return {
     url: repo.repoUrl,
     branch: repo.branch,

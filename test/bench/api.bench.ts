@@ -1,0 +1,174 @@
+/**
+ * API benchmark (issue 4): run with `npx tsx test/bench/api.bench.ts` (DATABASE_URL, or an embedded PostgreSQL).
+ * Prints, in one run: handler GET ÷ raw point query; 100-item list page ÷ raw keyset SQL at 10k and 100k revisions;
+ * last page ÷ first; create / update resources / propose / approve latency with 50 and 5,000 published revisions in
+ * the package; the list handler's peak RSS paging through 10k vs 100k revisions.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
+import { resourcesOperations } from '../../lib/api/resources/operations.js';
+import { publishRevision } from '../../lib/git/publish-revision.js';
+import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
+import { migrate } from '../../lib/db/migrate.js';
+import { openDatabase } from '../../lib/db/pool.js';
+import { createHttpHandler } from '../../lib/http/handler.js';
+import { createFixtureRepo, git } from '../support/git-fixtures.js';
+import { startGitServer } from '../support/git-server.js';
+import { httpEvent } from '../support/http-events.js';
+import { addRepository, seedDrafts, seedPublished } from './api-seed.js';
+
+const run = promisify(execFile);
+const BASE = '/apis/porch.kpt.dev/v1alpha1/namespaces';
+const work = await mkdtemp(join(tmpdir(), 'porch-api-bench-'));
+const pgDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'porch-api-bench-pg-'));
+const embedded = pgDir ? await startEmbeddedPostgres(pgDir, false) : undefined;
+const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
+const dbName = `porch_bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const url = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+const db = await openDatabase({ connectionString: url, max: 4 });
+await migrate(db);
+const gitServer = await startGitServer(join(work, 'git'));
+
+const deps = { database: async () => db, log: () => undefined };
+const pr = createHttpHandler(packageRevisionOperations, deps);
+const prr = createHttpHandler(resourcesOperations, deps);
+const approval = createHttpHandler(approvalOperations, deps);
+const call = async (h: typeof pr, method: string, path: string, opts = {}) => {
+  const res = await h(httpEvent(method, path, opts));
+  if ((res.statusCode ?? 500) >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
+  return JSON.parse(res.body as string);
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function time(fn: () => Promise<unknown>, n: number): Promise<number> {
+  for (let i = 0; i < Math.min(5, n); i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(samples);
+}
+const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
+const line = (what: string, value: string, target = '') => console.log(`${what.padEnd(58)} ${value.padStart(22)}  ${target}`);
+
+try {
+  console.log('seeding 10,000 and 100,000 revisions …');
+  await addRepository(db, 'b10k', 'r', 'http://unused/r.git');
+  await addRepository(db, 'b100k', 'r', 'http://unused/r.git');
+  await seedDrafts(db, 'b10k', 'r', 200, 50);
+  await seedDrafts(db, 'b100k', 'r', 2000, 50);
+
+  console.log('\n== reads ==');
+  const pointSql = `select * from package_revisions where namespace = $1 and name = $2`;
+  const rawGet = await time(() => db.query(pointSql, ['b100k', 'r.p1234.w7']), 300);
+  const handlerGet = await time(() => call(pr, 'GET', `${BASE}/b100k/packagerevisions/r.p1234.w7`), 300);
+  line('GET one revision: raw point query', fmt(rawGet));
+  line('GET one revision: handler (full middy stack)', fmt(handlerGet));
+  line('  handler ÷ raw', ratio(handlerGet, rawGet), 'target ≤ 10');
+
+  const keyset = `select * from package_revisions where namespace = $1 and name > $2 order by namespace, name limit 101`;
+  for (const ns of ['b10k', 'b100k']) {
+    const rawFirst = await time(() => db.query(keyset, [ns, '']), 100);
+    const first = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } });
+    const handlerFirst = await time(() => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } }), 100);
+    // The last page: its token is the key before the last 100 names.
+    const { rows } = await db.query(`select name from package_revisions where namespace = $1 order by name desc offset 100 limit 1`, [ns]);
+    const token = Buffer.from(JSON.stringify([ns, rows[0].name])).toString('base64url');
+    const last = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } });
+    if (first.items.length !== 100 || last.items.length !== 100 || last.metadata.continue) throw new Error('unexpected pages');
+    const handlerLast = await time(() => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } }), 100);
+    const label = ns === 'b10k' ? '10,000' : '100,000';
+    line(`list 100 at ${label}: raw keyset SQL`, fmt(rawFirst));
+    line(`list 100 at ${label}: handler, first page`, fmt(handlerFirst));
+    line(`list 100 at ${label}: handler, last page`, fmt(handlerLast));
+    line('  handler ÷ raw', ratio(handlerFirst, rawFirst), 'target ≤ 5');
+    line('  last page ÷ first page', ratio(handlerLast, handlerFirst), 'target ≤ 1.5');
+  }
+
+  console.log('\n== peak RSS of the list handler paging through a namespace (500 per page) ==');
+  const rss: Record<string, number> = {};
+  for (const ns of ['b10k', 'b100k']) {
+    const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20 });
+    const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    rss[ns] = out.peakRssMiB;
+    line(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB`);
+  }
+  line('  100k ÷ 10k', ratio(rss.b100k!, rss.b10k!), 'target ≤ 1.2');
+
+  console.log('\n== write latency by published revisions in the package (median of 11 alternating rounds) ==');
+  const repo = await createFixtureRepo(join(work, 'git'), 'lat');
+  const latUrl = `${gitServer.url}/lat.git`;
+  await addRepository(db, 'lat', 'lat', latUrl);
+  const head = await git(repo.bareDir, 'rev-parse', 'refs/heads/main');
+  const counts = [50, 5000];
+  const samples: Record<number, Record<string, number[]>> = {};
+  for (const count of counts) {
+    const pkg = `p${count}`;
+    await seedPublished(db, 'lat', 'lat', pkg, count);
+    // The tags exist in git too, so the remote carries as many refs as the database knows.
+    const refs = Array.from({ length: count }, (_, i) => `create refs/tags/${pkg}/v${i + 1} ${head}`).join('\n');
+    await new Promise<void>((ok, fail) => {
+      const child = execFile('git', ['update-ref', '--stdin'], { cwd: repo.bareDir }, (err) => (err ? fail(err) : ok()));
+      child.stdin!.end(`${refs}\n`);
+    });
+    samples[count] = { create: [], 'update resources': [], propose: [], approve: [], 'lib/git publishRevision alone': [] };
+  }
+  // Rounds alternate between the two packages so both see the same machine load; round 0 only warms up.
+  let scratch = 0;
+  for (let round = 0; round < 12; round++) {
+    for (const count of counts) {
+      const pkg = `p${count}`;
+      const s = samples[count]!;
+      const record = (op: string, ms: number) => round > 0 && s[op]!.push(ms);
+      const ws = `b${round}`;
+      const name = `lat.${pkg}.${ws}`;
+      let t = performance.now();
+      await call(pr, 'POST', `${BASE}/lat/packagerevisions`, {
+        body: { spec: { repository: 'lat', packageName: pkg, workspaceName: ws, tasks: [{ type: 'edit', edit: { sourceRef: { name: `lat.${pkg}.v1` } } }] } },
+      });
+      record('create', performance.now() - t);
+      const res = await call(prr, 'GET', `${BASE}/lat/packagerevisionresources/${name}`);
+      res.spec.resources['cm.yaml'] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${round}\n`;
+      t = performance.now();
+      await call(prr, 'PUT', `${BASE}/lat/packagerevisionresources/${name}`, { body: res });
+      record('update resources', performance.now() - t);
+      const cur = await call(pr, 'GET', `${BASE}/lat/packagerevisions/${name}`);
+      t = performance.now();
+      const proposed = await call(pr, 'PUT', `${BASE}/lat/packagerevisions/${name}`, { body: { ...cur, spec: { ...cur.spec, lifecycle: 'Proposed' } } });
+      record('propose', performance.now() - t);
+      t = performance.now();
+      await call(approval, 'PUT', `${BASE}/lat/packagerevisions/${name}/approval`, { body: { ...proposed, spec: { ...proposed.spec, lifecycle: 'Published' } } });
+      record('approve', performance.now() - t);
+      // lib/git's publish alone on the same remote and package, to show git's share of approve.
+      const remote = { url: latUrl, branch: 'main', directory: '', timeoutMs: 30_000 };
+      const files = { Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${pkg}\n` };
+      t = performance.now();
+      await publishRevision(remote, { packagePath: pkg, workspace: `s${scratch}`, revision: 100_000 + scratch++, files });
+      record('lib/git publishRevision alone', performance.now() - t);
+    }
+  }
+  for (const op of Object.keys(samples[50]!)) {
+    const a = median(samples[50]![op]!);
+    const b = median(samples[5000]![op]!);
+    line(`${op}: 50 → 5,000 published`, `${fmt(a)} → ${fmt(b)}`, `growth ${ratio(b, a)}${op.startsWith('lib/git') ? '' : ' (target ≤ 1.2)'}`);
+  }
+} finally {
+  await db.close();
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+  await gitServer.stop();
+  await embedded?.stop();
+  await rm(work, { recursive: true, force: true });
+  if (pgDir) await rm(pgDir, { recursive: true, force: true });
+}
