@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
@@ -85,8 +85,29 @@ function toHttpResult(result: ApiResult, requestId: string): HttpResult {
   };
 }
 
-const requestIdOf = (event: HttpEvent, context?: Partial<Context>) =>
-  event.requestContext?.requestId || context?.awsRequestId || randomUUID();
+/** The request id (API Gateway's, else Lambda's, else a new one), fixed once per event for response and log. */
+function requestIdOf(event: HttpEvent, context?: Partial<Context>): string {
+  const state = logState(event);
+  state.requestId ??= event.requestContext?.requestId || context?.awsRequestId || randomUUID();
+  return state.requestId;
+}
+
+/** Middleware turning any error into the Status response (and keeping a 5xx's details for the log line only). */
+function errorResponder(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const requestId = requestIdOf(request.event, request.context);
+      const { status, unexpected } = toErrorResponse(request.error, requestId);
+      if (unexpected || status.code >= 500) {
+        const err = request.error as Error | null;
+        logState(request.event).error = { name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack };
+      }
+      const headers: Record<string, string> = {};
+      if (status.details?.retryAfterSeconds) headers['retry-after'] = String(status.details.retryAfterSeconds);
+      request.response = toHttpResult({ status: status.code, body: status, headers }, requestId);
+    },
+  };
+}
 
 /**
  * Builds the middy handler of one Lambda function for API Gateway HTTP API (payload 2.0) events: routes by
@@ -109,19 +130,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   };
   const handler = middy<HttpEvent, HttpResult>(core)
     .use(requestLog(resolved.log))
-    .use({
-      onError: (request) => {
-        const requestId = requestIdOf(request.event, request.context);
-        const { status, unexpected } = toErrorResponse(request.error, requestId);
-        if (unexpected || status.code >= 500) {
-          const err = request.error as Error | null;
-          logState(request.event).error = { name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack };
-        }
-        const headers: Record<string, string> = {};
-        if (status.details?.retryAfterSeconds) headers['retry-after'] = String(status.details.retryAfterSeconds);
-        request.response = toHttpResult({ status: status.code, body: status, headers }, requestId);
-      },
-    });
+    .use(errorResponder());
   return (event, context = {}) => handler(event, context as Context);
 }
 

@@ -10,6 +10,7 @@ export const stdoutLog: LogSink = (line) => process.stdout.write(`${JSON.stringi
 /** Carries the details an error handler wants in the log line but never in the response. */
 export interface RequestLogState {
   started: number;
+  requestId?: string;
   user?: string;
   error?: { name: string; message: string; stack?: string };
 }
@@ -31,7 +32,7 @@ export function requestLog(sink: LogSink): MiddlewareObj<APIGatewayProxyEventV2,
     const line: LogLine = {
       level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
       msg: 'request',
-      requestId: event.requestContext?.requestId,
+      requestId: state.requestId ?? event.requestContext?.requestId,
       method: event.requestContext?.http?.method,
       path: event.rawPath,
       query: event.rawQueryString || undefined,

@@ -115,9 +115,10 @@ describe('createHttpHandler', () => {
 
   it('writes one JSON log line per request', async () => {
     logs.length = 0;
-    await handler(httpEvent('GET', base));
-    await handler(httpEvent('GET', `${base}/x`));
+    const ok = await handler(httpEvent('GET', base));
+    const failed = await handler(httpEvent('GET', `${base}/x`));
     expect(logs.map((l) => l.status)).toEqual([200, 409]);
+    expect(logs.map((l) => l.requestId)).toEqual([ok.headers?.['x-request-id'], failed.headers?.['x-request-id']]);
     expect(logs[0]).toMatchObject({ msg: 'request', user: 'tester', path: base, routeKey: `GET ${base.replace('ns1', '{namespace}')}` });
   });
 });

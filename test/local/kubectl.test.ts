@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
@@ -13,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const run = promisify(execFile);
 // kubectl is installed on the development machine, not on a fresh one: skip there.
-const hasKubectl = (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'kubectl')));
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 
 let tdb: TestDatabase;
 let server: LocalServer;
