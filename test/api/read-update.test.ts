@@ -137,6 +137,19 @@ describe('PUT packagerevisionresources (§6.1)', () => {
     expect(after.metadata.resourceVersion).toBe(cur.metadata.resourceVersion);
   });
 
+  it('carries YAML comments of unchanged objects over from the previous files', async () => {
+    const name = 'blueprints.pkg3.ws1';
+    const cur = (await h.call('GET', `${PRR}/${name}`)).body;
+    const commented = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm # the name\ndata:\n  a: "1" # first\n';
+    const first = await h.call('PUT', `${PRR}/${name}`, { body: { ...cur, spec: { ...cur.spec, resources: { ...cur.spec.resources, 'cm.yaml': commented } } } });
+    expect(first.status).toBe(200);
+    const stripped = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: "2"\n';
+    const second = await h.call('PUT', `${PRR}/${name}`, { body: { ...first.body, spec: { ...first.body.spec, resources: { ...first.body.spec.resources, 'cm.yaml': stripped } } } });
+    expect(second.status).toBe(200);
+    expect(second.body.spec.resources['cm.yaml']).toContain('# the name');
+    expect(second.body.spec.resources['cm.yaml']).toContain('a: "2"');
+  });
+
   it('refuses changes to a revision that is not a Draft', async () => {
     const name = 'blueprints.pkg2.ws1';
     const pr = (await h.call('GET', `${PR}/${name}`)).body;
