@@ -50,8 +50,16 @@ export async function computeSyncChanges(
   );
   const refetch = new Set(carried.filter((c) => !syncedKeys.has(key(c))).map((e) => e.ref));
   const only = [...new Set([...plan.changed, ...refetch])].sort();
-  // Files for revisions to be written, and for placeholders, whose content change only their files can tell.
-  const withFiles = (k: Key) => !syncedKeys.has(key(k)) || (k.revision === -1 && k.workspace === repo.branch);
+  // Files for revisions to be written, and for placeholders whose content change only their files can tell (when
+  // discovery reports package tree oids, the markers remembered from last time say so and no files are needed).
+  const treeKnown = new Set<string>();
+  for (const keys of Object.values(previous.discovered)) {
+    for (const [packagePath, revision, workspace, marker] of keys) {
+      if (marker.startsWith('tree:')) treeKnown.add(key({ packagePath, revision, workspace }));
+    }
+  }
+  const isPlaceholder = (k: Key) => k.revision === -1 && k.workspace === repo.branch;
+  const withFiles = (k: Key) => !syncedKeys.has(key(k)) || (isPlaceholder(k) && !treeKnown.has(key(k)));
   const result = only.length ? await discover(only, withFiles) : { revisions: [], skipped: [] };
   const fresh: External[] = result.revisions.map((r) => ({
     ...id, packagePath: r.packagePath, revision: r.revision, workspace: r.workspace, ref: r.fullRef, marker: contentMarker(r), fresh: r,

@@ -1,34 +1,32 @@
 import type { Database } from '../db/pool.js';
+import { ApiError } from '../errors.js';
 import type { Queryable } from '../db/queryable.js';
 import type { DiscoveredRevision } from '../git/types.js';
 import { deriveKptfileFields } from '../kpt/kptfile-read.js';
-import { insertDiscoveredRevision, type DiscoveredRevisionInput } from '../storage/revision-sync.js';
+import { insertDiscoveredRevisions, type DiscoveredRevisionInput } from '../storage/revision-sync.js';
 import type { PackageRevisionSpec, RepositoryRow } from '../storage/types.js';
 
 /** Who sync's writes are recorded as (updated_by). */
 export const SYNC_USER = 'porch-sync';
 
-/**
- * Stores one discovered revision with all its files (one transaction): inserted, or written over the row of the
- * same name (a Proposed row whose publish lost its database write becomes Published N, §8.2; the storage rules
- * refuse anything else). `keepLifecycle` is given when refreshing a stored revision's content: its lifecycle is
- * the database's (Published ⇄ DeletionProposed changes made through the API persist, §8.3).
- */
-export async function writeDiscoveredRevision(
-  db: Database,
-  repo: RepositoryRow,
-  rev: DiscoveredRevision,
-  keepLifecycle?: 'Published' | 'DeletionProposed',
-): Promise<void> {
+export interface DiscoveredWrite {
+  revision: DiscoveredRevision;
+  /** Set when refreshing a stored revision's content: its lifecycle is the database's (API changes persist, §8.3). */
+  keepLifecycle?: 'Published' | 'DeletionProposed';
+}
+
+/** The storage input for a discovered revision: Kptfile-derived fields, self lock {repo, pkgpath, ref, commit}. */
+export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): DiscoveredRevisionInput {
+  const rev = w.revision;
   const kpt = deriveKptfileFields(rev.files);
   const spec: PackageRevisionSpec = {};
   if (Object.keys(kpt.packageMetadata).length > 0) spec.packageMetadata = kpt.packageMetadata;
   if (kpt.readinessGates.length > 0) spec.readinessGates = kpt.readinessGates;
-  const input: DiscoveredRevisionInput = {
+  return {
     packagePath: rev.packagePath,
     workspace: rev.workspace,
     revision: rev.revision,
-    lifecycle: keepLifecycle ?? rev.lifecycle,
+    lifecycle: w.keepLifecycle ?? rev.lifecycle,
     tasks: rev.tasks,
     selfLock: { type: 'git', git: { repo: repo.repoUrl, directory: rev.packagePath, ref: rev.ref, commit: rev.commit } },
     upstreamLock: kpt.upstreamLock,
@@ -36,8 +34,44 @@ export async function writeDiscoveredRevision(
     spec,
     files: rev.files,
   };
-  await insertDiscoveredRevision(db, repo.namespace, repo.name, input, SYNC_USER);
 }
+
+/**
+ * Stores discovered revisions with all their files, `batch` per transaction (one commit per revision would make a
+ * first sync of thousands of revisions wait on thousands of WAL flushes). Each is inserted or written over the row
+ * of the same name (a Proposed row whose publish lost its database write becomes Published N, §8.2); when the
+ * storage rules refuse one, its batch is redone one by one so only that one fails. Answers the refused ones.
+ */
+export async function writeDiscoveredRevisions(
+  db: Database,
+  repo: RepositoryRow,
+  writes: DiscoveredWrite[],
+  batch = 200,
+): Promise<{ write: DiscoveredWrite; error: ApiError }[]> {
+  const refused: { write: DiscoveredWrite; error: ApiError }[] = [];
+  const store = (ws: DiscoveredWrite[]) =>
+    insertDiscoveredRevisions(db, repo.namespace, repo.name, ws.map((w) => toStorageInput(repo, w)), SYNC_USER);
+  for (let i = 0; i < writes.length; i += batch) {
+    const chunk = writes.slice(i, i + batch);
+    try {
+      await store(chunk);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      for (const w of chunk) {
+        try {
+          await store([w]);
+        } catch (one) {
+          if (!isRefusal(one)) throw one;
+          refused.push({ write: w, error: one });
+        }
+      }
+    }
+  }
+  return refused;
+}
+
+/** A storage rule said no (4xx): the revision is skipped and reported; anything else fails the sync. */
+const isRefusal = (err: unknown): err is ApiError => err instanceof ApiError && err.code < 500;
 
 /**
  * Points every placeholder's self lock at the branch head: a placeholder mirrors the package on the head, so its

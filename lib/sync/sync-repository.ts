@@ -7,11 +7,10 @@ import { computeSyncChanges } from './compute-sync-changes.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
 import { refsVersion } from './refs-version.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
-import { ApiError } from '../errors.js';
 import { packageRevisionName } from '../names.js';
 import { getPackageRevisions } from '../storage/package-revisions.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
-import { movePlaceholderLocks, writeDiscoveredRevision } from './revision-store.js';
+import { movePlaceholderLocks, writeDiscoveredRevisions } from './revision-store.js';
 import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip, type SyncMemory } from './sync-state.js';
 
 /** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
@@ -35,6 +34,8 @@ export interface SyncDeps {
   /** Seconds before a failed sync is retried. */
   retrySeconds?: number;
   lock?: LockOptions;
+  /** Where the one structured line per sync goes; console by default. */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 export interface SyncCounts {
@@ -46,6 +47,8 @@ export interface SyncCounts {
   /** Refs read from git this time (0 when the refs were unchanged). */
   refsRead: number;
   unchanged: boolean;
+  /** Milliseconds spent per phase (listRefs, discover, write), for the log. */
+  phases: Record<string, number>;
 }
 
 export type SyncResult =
@@ -67,7 +70,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   if (!began) return { ran: true, state: 'Gone', durationMs: 0 };
   const { repository: repo, memory } = began;
   const log = (fields: Record<string, unknown>) =>
-    console.log(JSON.stringify({ level: 'info', msg: 'repository synced', namespace, repository: name, ...fields }));
+    (deps.log ?? ((l) => console.log(JSON.stringify(l))))({ level: 'info', msg: 'repository synced', namespace, repository: name, ...fields });
   try {
     const counts = await syncContent(db, repo, memory, deps, started, now);
     const durationMs = now().getTime() - started.getTime();
@@ -78,7 +81,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
     const durationMs = now().getTime() - started.getTime();
     const retry = new Date(now().getTime() + (deps.retrySeconds ?? 60) * 1000);
     await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
-    console.warn(JSON.stringify({ level: 'warn', msg: 'repository sync failed', namespace, repository: name, error: message }));
+    (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({ level: 'warn', msg: 'repository sync failed', namespace, repository: name, error: message });
     return { ran: true, state: 'Error', message, durationMs };
   }
 }
@@ -100,7 +103,15 @@ async function syncContent(
   };
   const { schedule, runOnceAt } = readSyncSpec(repo.spec);
   const runOnce = isRunOncePending(runOnceAt, memory.observedRunOnceAt) && runOnceAt! <= started;
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const t = performance.now();
+    phases[phase] = Math.round(t - mark);
+    mark = t;
+  };
   const refs = await deps.git.listRemoteRefs(remote);
+  lap('listRefs');
   if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
   const version = refsVersion(refs);
   const finish = () => {
@@ -127,7 +138,7 @@ async function syncContent(
   if (version === memory.version && !runOnce && !memory.skipped.some((s) => s.pending)) {
     await finishUnchangedSync(db, repo.namespace, repo.name, finish());
     return { cachedOnly: 0, both: memory.packageCount, externalOnly: 0, packageCount: memory.packageCount,
-      skipped: memory.skipped, refsRead: 0, unchanged: true };
+      skipped: memory.skipped, refsRead: 0, unchanged: true, phases };
   }
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
   const previous = runOnce ? { ...memory, refs: {}, skipped: [] } : memory;
@@ -135,22 +146,20 @@ async function syncContent(
   const changes = await computeSyncChanges(repo, previous, refs, stored, (only, withFiles) =>
     deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
   );
+  lap('discover');
   await deleteRevisions(db, repo.namespace, changes.deletes);
   const proposed = await proposedNames(db, repo, changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision));
   const skipped = [...changes.skipped];
-  const completed: DiscoveredRevision[] = [];
-  let written = 0;
-  for (const w of changes.writes) {
-    try {
-      await writeDiscoveredRevision(db, repo, w.revision, w.keepLifecycle);
-      if (!w.keepLifecycle) written++;
-      if (proposed.has(nameOf(repo, w.revision)) && w.revision.revision > 0) completed.push(w.revision);
-    } catch (err) {
-      // A row the storage rules refuse (a Draft of that name, a revision number taken) is skipped, not fatal.
-      if (!(err instanceof ApiError) || err.code >= 500) throw err;
-      skipped.push({ ref: w.revision.fullRef, reason: `${rowName(w.revision)}: ${err.message}`, pending: true });
-    }
+  const refused = await writeDiscoveredRevisions(db, repo, changes.writes);
+  for (const { write, error } of refused) {
+    skipped.push({ ref: write.revision.fullRef, reason: `${rowName(write.revision)}: ${error.message}`, pending: true });
   }
+  const failed = new Set(refused.map((r) => r.write));
+  const written = changes.writes.filter((w) => !w.keepLifecycle && !failed.has(w)).length;
+  const completed = changes.writes
+    .filter((w) => !failed.has(w) && !w.keepLifecycle && w.revision.revision > 0 && proposed.has(nameOf(repo, w.revision)))
+    .map((w) => w.revision);
+  lap('write');
   for (const rev of completed) await completeHalfPublish(deps, remote, repo, rev);
   const head = refs[`refs/heads/${repo.branch}`]!;
   if (memory.refs[`refs/heads/${repo.branch}`] !== head) await movePlaceholderLocks(db, repo, head);
@@ -167,7 +176,7 @@ async function syncContent(
     skipped,
   });
   return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
-    packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false };
+    packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false, phases };
 }
 
 const nameOf = (repo: RepositoryRow, r: DiscoveredRevision) => packageRevisionName(repo.name, r.packagePath, r.workspace);
