@@ -69,7 +69,8 @@ describe('repository storage', () => {
     expect((await listDueRepositories(t.db, now, 100)).map((d) => d.name)).not.toContain('upd');
     const upd = (await getRepository(t.db, 'ns', 'upd'))!;
     await updateRepository(t.db, 'ns', 'upd', upd.resourceVersion, { spec: { ...upd.spec, sync: { runOnceAt: now.toISOString() } } }, 'alice');
-    expect((await listDueRepositories(t.db, new Date(), 100)).map((d) => d.name)).toContain('upd');
+    // `now` of the query a second ahead: the reset time is the database's clock, in microseconds.
+    expect((await listDueRepositories(t.db, new Date(Date.now() + 1000), 100)).map((d) => d.name)).toContain('upd');
   });
 
   it('deleting a repository cascades to packages, revisions, files and sync state', async () => {
