@@ -9,11 +9,13 @@ export class KptfileError extends ApiError {
     readonly problem: string,
     readonly path = 'Kptfile',
   ) {
-    super(422, 'Invalid', `invalid ${path}: ${problem}`, { causes: [{ reason: 'FieldValueInvalid', field: path, message: problem }] });
+    super(422, 'Invalid', `invalid ${path}: ${problem}`, {
+      causes: [{ reason: 'FieldValueInvalid', field: path, message: problem }],
+    });
   }
 }
 
-/** A package resource (file) the service refuses to store: unsafe path, missing Kptfile, binary or oversized content. */
+/** A package file the service refuses to store: unsafe path, missing Kptfile, binary or oversized content. */
 export class ResourceError extends ApiError {
   constructor(
     readonly path: string,

@@ -101,19 +101,27 @@ function writeCondition(item: YAMLMap, condition: Condition): void {
  */
 export function setUpstream(text: string, upstream: KptfileUpstream, lock: Lock): string {
   return editKptfile(text, (doc, root) => {
-    writeLocator(doc, root, 'upstream', { type: upstream.type, git: normaliseGit(upstream.git), updateStrategy: upstream.updateStrategy });
+    const { type, git, updateStrategy } = upstream;
+    writeLocator(doc, root, 'upstream', { type, git: normaliseGit(git), updateStrategy });
     writeLocator(doc, root, 'upstreamLock', { type: lock.type, git: normaliseGit(lock.git) });
   });
 }
 
 /** kpt's normalisation of git locators written into a Kptfile. */
 export function normaliseGit<T extends { repo: string; directory: string }>(git: T): T {
-  return { ...git, repo: git.repo.endsWith('.git') ? git.repo : `${git.repo}.git`, directory: git.directory.replace(/^\/+/, '') };
+  const repo = git.repo.endsWith('.git') ? git.repo : `${git.repo}.git`;
+  return { ...git, repo, directory: git.directory.replace(/^\/+/, '') };
 }
 
 type GitFields = Partial<Record<(typeof KEY_ORDER.git)[number], string>>;
 
-function writeLocator(doc: Document, root: YAMLMap, key: string, value: { type: string; git: GitFields; updateStrategy?: string }) {
+interface LocatorFields {
+  type: string;
+  git: GitFields;
+  updateStrategy?: string;
+}
+
+function writeLocator(doc: Document, root: YAMLMap, key: string, value: LocatorFields) {
   const map = ensureMap(doc, root, key, KEY_ORDER.root);
   map.items = map.items.filter((p) => ['type', 'git', 'updateStrategy'].includes(scalarText(p.key) ?? ''));
   setString(map, 'type', value.type, KEY_ORDER.upstream);
@@ -130,7 +138,9 @@ function writeLocator(doc: Document, root: YAMLMap, key: string, value: { type: 
 
 /** Sets Kptfile `metadata.name` (Porch sets it to `spec.packageName` on clone). */
 export function setName(text: string, name: string): string {
-  return editKptfile(text, (doc, root) => setString(ensureMap(doc, root, 'metadata', KEY_ORDER.root), 'name', name, KEY_ORDER.metadata));
+  return editKptfile(text, (doc, root) => {
+    setString(ensureMap(doc, root, 'metadata', KEY_ORDER.root), 'name', name, KEY_ORDER.metadata);
+  });
 }
 
 /** The Kptfile `upstream` that points at a revision with the given self lock (Porch: the lock without its commit). */

@@ -22,7 +22,9 @@ export function parseKptfile(text: string): Document {
   const root = expandAliases(parsed.doc).contents;
   if (!isMap(root)) throw new KptfileError(root == null ? 'the file is empty' : 'the top level must be a mapping');
   const kind = stringAt(root, 'kind', 'kind');
-  if (kind !== undefined && kind !== 'Kptfile') throw new KptfileError(`kind must be "Kptfile", not ${JSON.stringify(kind)}`);
+  if (kind !== undefined && kind !== 'Kptfile') {
+    throw new KptfileError(`kind must be "Kptfile", not ${JSON.stringify(kind)}`);
+  }
   const apiVersion = stringAt(root, 'apiVersion', 'apiVersion');
   if (apiVersion !== undefined && !apiVersion.startsWith('kpt.dev/')) {
     throw new KptfileError(`apiVersion must be "kpt.dev/v1", not ${JSON.stringify(apiVersion)}`);

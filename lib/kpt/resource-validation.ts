@@ -48,7 +48,10 @@ export function validateResourcePath(path: string): void {
  * Checks a complete file set before it is stored: every value a string, every path safe, a Kptfile at the root,
  * text content (no NUL, valid Unicode), and the size limits. Throws ResourceError for the first problem, in path order.
  */
-export function validateResources(files: unknown, limits: ResourceLimits = DEFAULT_RESOURCE_LIMITS): asserts files is Files {
+export function validateResources(
+  files: unknown,
+  limits: ResourceLimits = DEFAULT_RESOURCE_LIMITS,
+): asserts files is Files {
   if (typeof files !== 'object' || files === null || Array.isArray(files)) {
     throw new ResourceError('', 'spec.resources must be a map of file path to file content');
   }
@@ -61,7 +64,9 @@ export function validateResources(files: unknown, limits: ResourceLimits = DEFAU
     validateResourcePath(path);
     const content = (files as Record<string, unknown>)[path];
     if (typeof content !== 'string') throw new ResourceError(path, 'the content must be a string');
-    if (content.includes('\0')) throw new ResourceError(path, 'the content contains a NUL byte; only text files can be stored');
+    if (content.includes('\0')) {
+      throw new ResourceError(path, 'the content contains a NUL byte; only text files can be stored');
+    }
     if (LONE_SURROGATE.test(content)) throw new ResourceError(path, 'the content is not valid Unicode text');
     const bytes = Buffer.byteLength(content, 'utf8');
     if (bytes > limits.maxFileBytes) {

@@ -1,4 +1,5 @@
-import { Document, isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import type { Document, Node } from 'yaml';
 
 /** How a YAML text is laid out, so an edited text keeps the author's line endings and indentation. */
 export interface TextStyle {
@@ -44,8 +45,10 @@ export const toLf = (text: string) => text.replace(/\r\n/g, '\n');
 /** First line of a `yaml` parse error, without the source excerpt it appends. */
 export const describeYamlError = (message: string) => message.split(':\n')[0];
 
-/** Parses a single-document YAML text; returns the document or the first problem found. */
-export function parseSingleDocument(source: string): { doc: Document; error?: undefined } | { doc?: undefined; error: string } {
+export type Parsed = { doc: Document; error?: undefined } | { doc?: undefined; error: string };
+
+/** Parses a single-document YAML text (CRLF or LF); returns the document or the first problem found. */
+export function parseSingleDocument(source: string): Parsed {
   const text = toLf(source);
   const docs = parseAllDocuments(text);
   if (docs.length > 1) return { error: `expected one YAML document, found ${docs.length}` };
@@ -130,5 +133,3 @@ export function scalarText(node: unknown): string | undefined {
   if (node.value === null) return '';
   return typeof node.source === 'string' ? node.source : String(node.value);
 }
-
-export type { Node };
