@@ -216,4 +216,17 @@ describe('DELETE of published revisions (§10)', () => {
     expect((await get('blueprints.net.vpc.ws1')).code).toBe(404);
     expect(await bare('blueprints', 'tag', '--list', 'net/vpc/v2')).toBe('net/vpc/v2');
   });
+
+  it('deletes a DeletionProposed placeholder by removing the package from the branch (§7.5)', async () => {
+    expect(await bare('blueprints', 'ls-tree', '--name-only', 'main', 'other')).toBe('other');
+    const placeholder = await get('blueprints.other.main');
+    expect(placeholder.spec.revision).toBe(-1);
+    const dp = await put('blueprints.other.main', withLifecycle(placeholder, 'DeletionProposed'));
+    expect(dp.status, JSON.stringify(dp.body)).toBe(200);
+    const res = await h.call('DELETE', `${PR}/blueprints.other.main`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await bare('blueprints', 'ls-tree', '--name-only', 'main', 'other')).toBe('');
+    expect(await bare('blueprints', 'log', '-1', '--format=%s', 'main')).toBe('Delete other');
+    expect(await bare('blueprints', 'tag', '--list', 'other/v1')).toBe('other/v1');
+  });
 });

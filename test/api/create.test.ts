@@ -158,6 +158,12 @@ describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts),
       422,
       'clone from OCI is not implemented',
     ],
+    [
+      'upgrade (not supported yet)',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'a' }, newUpstreamRef: { name: 'b' }, localPackageRevisionRef: { name: 'c' } } }] } }),
+      422,
+      'task of type "upgrade" is not supported yet',
+    ],
     ['workspace equal to the branch', newRevision('blueprints', 'p', 'main'), 422, 'spec.workspaceName: Invalid value: "main"'],
     // Segments are labels and the path without slashes ≤ 63, so a composed name cannot pass 253 unnoticed.
     ['name over 253 characters', newRevision('blueprints', Array(5).fill('a'.repeat(60)).join('/'), 'w'.repeat(63)), 422, 'spec.packageName: Invalid value'],
