@@ -1,6 +1,15 @@
 /** The select list and writable columns of `package_revisions`, shared by its storage modules. */
 import { json } from './sql.js';
-import type { PackageRevisionRow } from './types.js';
+import type { PackageRevisionRow, StoredMeta } from './types.js';
+
+const LATEST_LABEL = 'kpt.dev/latest-revision';
+
+/** Metadata as stored: the latest label is the `latest` column, never a stored label, whoever writes. */
+export function storedMeta(meta: StoredMeta): StoredMeta {
+  if (!meta.labels || !(LATEST_LABEL in meta.labels)) return meta;
+  const { [LATEST_LABEL]: _latest, ...labels } = meta.labels;
+  return { ...meta, labels };
+}
 
 /** Fields an update may set; absent fields keep their value, `null` clears a nullable one. */
 export type PackageRevisionChanges = Partial<
@@ -42,7 +51,8 @@ export function setList(changes: PackageRevisionChanges, values: unknown[]): str
   for (const [field, value] of Object.entries(changes)) {
     const spec = WRITABLE[field];
     if (!spec || value === undefined) continue;
-    values.push(spec[1] ? json(value) : value);
+    const stored = field === 'meta' ? storedMeta(value as StoredMeta) : value;
+    values.push(spec[1] ? json(stored) : stored);
     sets.push(`${spec[0]} = $${values.length}${spec[1] ? '::jsonb' : ''}`);
   }
   return sets;

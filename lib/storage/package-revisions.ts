@@ -3,7 +3,7 @@ import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { NotFoundError } from '../errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
-import { REVISION_COLUMNS, setList } from './package-revision-columns.js';
+import { REVISION_COLUMNS, setList, storedMeta } from './package-revision-columns.js';
 import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
@@ -45,7 +45,7 @@ export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg
        $15::jsonb, $16, $17, $18)
      returning ${REVISION_COLUMNS}`,
     [r.namespace, name, pkg, r.repository, r.packagePath, r.workspace, r.revision ?? 0, r.lifecycle ?? 'Draft',
-      packageRevisionUid(r.namespace, name), json(r.meta ?? {}), json(r.spec ?? {}), json(r.tasks ?? []),
+      packageRevisionUid(r.namespace, name), json(storedMeta(r.meta ?? {})), json(r.spec ?? {}), json(r.tasks ?? []),
       json(r.selfLock ?? null), json(r.upstreamLock ?? null), json(r.conditions ?? []), r.publishedBy ?? null,
       r.publishTimestamp ?? null, r.updatedBy],
   );

@@ -71,6 +71,13 @@ describe('package revision storage', () => {
     expect((await getPackageRevision(t.db, ns, row.name))!.meta).toEqual({ labels: { a: 'b' } });
   });
 
+  it('never stores the latest label: it is the flag', async () => {
+    const row = await addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'lbl', workspace: 'ws', meta: { labels: { 'kpt.dev/latest-revision': 'true', x: 'y' } } });
+    expect(row.meta).toEqual({ labels: { x: 'y' } });
+    const updated = await updatePackageRevision(t.db, ns, row.name, row.resourceVersion, { meta: { labels: { 'kpt.dev/latest-revision': 'true' } } }, 'a');
+    expect(updated.meta).toEqual({ labels: {} });
+  });
+
   it('replaces resources as a whole under compare-and-set', async () => {
     const row = await addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'files', workspace: 'ws' }, { ...KPTFILE, 'old.yaml': 'x' });
     const next = await replaceResources(t.db, ns, row.name, row.resourceVersion, { ...KPTFILE, 'new.yaml': 'y' }, { conditions: [{ type: 'Ready', status: 'True' }] }, 'alice');
