@@ -75,6 +75,8 @@ export const routes: Route[] = [
   r('PUT', `${porch}/${ns}/packagerevisions/{name}`, 'package-revisions', 'update'),
   r('PATCH', `${porch}/${ns}/packagerevisions/{name}`, 'package-revisions', 'patch'),
   r('DELETE', `${porch}/${ns}/packagerevisions/{name}`, 'approval', 'delete'),
+  // GET of the subresource is a plain read (kubectl patch --subresource=approval reads it first).
+  r('GET', `${porch}/${ns}/packagerevisions/{name}/approval`, 'package-revisions', 'get'),
   r('PUT', `${porch}/${ns}/packagerevisions/{name}/approval`, 'approval', 'approve'),
   r('PATCH', `${porch}/${ns}/packagerevisions/{name}/approval`, 'approval', 'patch'),
 

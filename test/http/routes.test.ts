@@ -33,6 +33,7 @@ describe('route table', () => {
 
   it('sends package revision DELETE and approval to the approval function', () => {
     expect(routesOf('approval').map((r) => `${r.method} ${r.operation}`).sort()).toEqual(['DELETE delete', 'PATCH patch', 'PUT approve']);
+    expect(findRoute('GET /apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}/approval')?.operation).toBe('get');
   });
 
   it('requires auth everywhere but /healthz', () => {
