@@ -83,7 +83,11 @@ function copyNodeComments(from: unknown, to: unknown): boolean {
       const key = scalarText(pair.key);
       const match = key === undefined ? undefined : from.items.find((p) => scalarText(p.key) === key);
       if (!match) continue;
-      copied = copyNodeComments(match.key, pair.key) || copied;
+      if (sameKind(match.value, pair.value)) copied = copyNodeComments(match.key, pair.key) || copied;
+      else if (isNode(pair.key) && !pair.key.commentBefore && isNode(match.key) && match.key.commentBefore) {
+        // A key-line comment described the old value's shape; only the comment above the key still applies.
+        copied = Boolean((pair.key.commentBefore = match.key.commentBefore));
+      }
       copied = copyNodeComments(match.value, pair.value) || copied;
     }
   } else if (isSeq(from) && isSeq(to)) {
@@ -97,6 +101,8 @@ function copyNodeComments(from: unknown, to: unknown): boolean {
   }
   return copied;
 }
+
+const sameKind = (a: unknown, b: unknown) => isNode(a) && isNode(b) && kindOf(a) === kindOf(b);
 
 const kindOf = (node: Node) => (isMap(node) ? 'map' : isSeq(node) ? 'seq' : isScalar(node) ? 'scalar' : 'other');
 
