@@ -128,6 +128,10 @@ export function translateSqlError(err: unknown, subject: SqlErrorSubject): unkno
     case '23514':
       return checkViolation(e, subject);
     case '23503':
+      // A revision's package row went away under it: its last other revision was deleted concurrently.
+      if (e.constraint?.startsWith('package_revisions_')) {
+        return new ConflictError(subject.ref, 'the package was changed concurrently; please try again');
+      }
       return new NotFoundError(subject.parent ?? subject.ref);
     case '23502':
       return invalid(subject.ref, { field: FIELDS[e.column ?? ''] ?? e.column, message: 'Required value' });

@@ -53,6 +53,9 @@ describe('SQL error translation', () => {
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as Error).message).toBe('repositories.config.porch.kpt.dev "repo" not found');
     expect(await translated(`select 'x'::bigint`)).toBeInstanceOf(BadRequestError);
+    const raced = await translated(`insert into package_revisions (namespace, name, package, repository, package_path, workspace, uid)
+      values ('ns', 'repo.gone.ws', 'repo.gone', 'repo', 'gone', 'ws', gen_random_uuid())`);
+    expect(raced).toBeInstanceOf(ConflictError);
   });
 
   it('maps concurrency and availability failures, and leaves other errors alone', async () => {
