@@ -131,6 +131,10 @@ describe('get and list', () => {
     expect(names((await call('GET', base(), { query: { fieldSelector: 'metadata.name=b' } })).body)).toEqual(['ns1/b']);
     const sqlish = await call('GET', base(), { query: { labelSelector: "tier=gold' or '1'='1" } });
     expect(sqlish.status).toBe(400);
+    const sqlName = await call('GET', base(), { query: { fieldSelector: "metadata.name=a' or '1'='1" } });
+    expect(sqlName.status).toBe(200);
+    expect(sqlName.body.items).toEqual([]);
+    expect(await count('repositories')).toBe(4);
     expect((await call('GET', base(), { query: { watch: 'true' } })).status).toBe(405);
   });
 
@@ -192,6 +196,13 @@ describe('update', () => {
     const stale = await call('PUT', `${base()}/u`, { body: { ...current, spec: { ...current.spec, description: 'y' } } });
     expect(stale.status).toBe(409);
     expect(stale.body.message).toMatch(/the object has been modified/);
+  });
+
+  it('lets exactly one of two simultaneous updates with the same resourceVersion through', async () => {
+    const results = await Promise.all(
+      ['one', 'two'].map((d) => call('PUT', `${base()}/u`, { body: { ...current, spec: { ...current.spec, description: d } } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 
   it('refuses changes to immutable fields with 422 naming them', async () => {
