@@ -2,7 +2,7 @@ import type { Database } from '../../db/pool.js';
 import type { Lifecycle, PackageRevisionRow } from '../../storage/types.js';
 import { packageKey, waitLock } from './locks.js';
 import { publishToGit } from './git-remote.js';
-import { isDeployment, requireRevision } from './read.js';
+import { checkWritable, requireRevision } from './read.js';
 import { asRecord, readMeta } from './request-fields.js';
 import { invalidRevision } from './refs.js';
 import { invalidValue } from '../../errors.js';
@@ -58,7 +58,7 @@ export async function approveRevision(
     const first = await requireRevision(client, namespace, name);
     checkFresh(first, resourceVersion);
     const lifecycle = checkApproval(first, requested);
-    const deployment = await isDeployment(client, first);
+    const deployment = await checkWritable(client, first);
     if (lifecycle !== 'Published' || first.lifecycle !== 'Proposed') {
       const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle }, user);
       return toPackageRevision(updated, deployment);

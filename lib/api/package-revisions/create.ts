@@ -7,7 +7,7 @@ import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile } from './kptfile.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
-import { invalidRevision, repositoryRef, revisionRef } from './refs.js';
+import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { runTask } from './run-task.js';
 import { createPackageRevision, getRepository } from './store.js';
 import { checkTask } from './task-check.js';
@@ -33,6 +33,7 @@ export async function createRevision(
   const ns = namespace!;
   const repository = await getRepository(db, ns, repoName);
   if (!repository) throw new NotFoundError(repositoryRef(repoName));
+  checkNotMigrated(repository);
   const req = parseCreateRequest(body);
   const { packagePath, workspace } = req;
   const name = packageRevisionName(repoName, packagePath, workspace);

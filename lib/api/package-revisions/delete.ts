@@ -3,7 +3,7 @@ import type { Database } from '../../db/pool.js';
 import { ForbiddenError } from '../../errors.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { deleteFromGit } from './git-remote.js';
-import { isDeployment, requireRevision } from './read.js';
+import { checkWritable, requireRevision } from './read.js';
 import { revisionRef } from './refs.js';
 import { deletePackageRevision, findUpstreamReferences, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
@@ -41,7 +41,7 @@ export async function deleteRevision(db: Database, namespace: string, name: stri
   return db.transaction(async (client): Promise<PackageRevisionObject> => {
     await lockRevision(client, namespace, name);
     const row = await requireRevision(client, namespace, name);
-    const deployment = await isDeployment(client, row);
+    const deployment = await checkWritable(client, row);
     if (row.lifecycle === 'Published') {
       throw new ForbiddenError(
         revisionRef(name),

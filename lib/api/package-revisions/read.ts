@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/queryable.js';
 import { NotFoundError } from '../../errors.js';
 import type { ListOptions, Page, PackageRevisionRow } from '../../storage/types.js';
-import { revisionRef } from './refs.js';
+import { checkNotMigrated, revisionRef } from './refs.js';
 import { deploymentFlags, getPackageRevision, getRepository, listPackageRevisions } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
@@ -10,6 +10,16 @@ export async function requireRevision(q: Queryable, namespace: string, name: str
   const row = await getPackageRevision(q, namespace, name);
   if (!row) throw new NotFoundError(revisionRef(name));
   return row;
+}
+
+/**
+ * Before a write: the revision's Repository must not have been handed over to v1alpha2 (410). Answers whether it
+ * is a deployment repository (status.deployment).
+ */
+export async function checkWritable(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
+  const repo = await getRepository(q, row.namespace, row.repository);
+  if (repo) checkNotMigrated(repo);
+  return repo?.deployment ?? false;
 }
 
 /** Whether the revision's Repository is a deployment repository (status.deployment). */

@@ -1,4 +1,5 @@
-import { InvalidError, type ResourceRef, type StatusCause } from '../../errors.js';
+import { GoneError, InvalidError, type ResourceRef, type StatusCause } from '../../errors.js';
+import type { RepositoryRow } from '../../storage/types.js';
 
 export const GROUP = 'porch.kpt.dev';
 export const API_VERSION = 'porch.kpt.dev/v1alpha1';
@@ -28,3 +29,12 @@ export const invalidRevision = (name: string, ...causes: StatusCause[]) =>
 /** 422 for a PackageRevisionResources object. */
 export const invalidResources = (name: string, ...causes: StatusCause[]) =>
   new InvalidError('PackageRevisionResources', GROUP, name, causes);
+
+export const MIGRATION_ANNOTATION = 'porch.kpt.dev/v1alpha2-migration';
+
+/** Writes through v1alpha1 to a Repository managed by v1alpha2 are refused with 410 (§11.2). */
+export function checkNotMigrated(repo: RepositoryRow): void {
+  if (repo.meta?.annotations?.[MIGRATION_ANNOTATION] === 'true') {
+    throw new GoneError(`repository "${repo.name}" is managed by v1alpha2; use the v1alpha2 API`);
+  }
+}

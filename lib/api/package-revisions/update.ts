@@ -5,7 +5,7 @@ import { readReadinessGates, readPackageMetadata } from './create-request.js';
 import { deleteRevisionRow } from './delete.js';
 import { applyDraftUpdate, deriveFromKptfile, readConditions } from './kptfile.js';
 import { revisionKey, tryLock } from './locks.js';
-import { isDeployment, requireRevision } from './read.js';
+import { checkWritable, requireRevision } from './read.js';
 import { asRecord, readMeta, type RequestMeta } from './request-fields.js';
 import { invalidRevision, LATEST_LABEL, revisionRef } from './refs.js';
 import { getResources, replaceResources, updatePackageRevision } from './store.js';
@@ -64,7 +64,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     checkFresh(row, resourceVersion);
     checkLatestLabel(row, meta);
     const lifecycle = checkUpdateLifecycle(row, spec.lifecycle);
-    const deployment = await isDeployment(client, row);
+    const deployment = await checkWritable(client, row);
     const newMeta = storedMeta(row, meta);
     if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
       // The last finalizer is gone: the deletion that was waiting for it happens now (§4.3, §10).

@@ -6,6 +6,7 @@ import { deriveFromKptfile, requireKptfile } from '../package-revisions/kptfile.
 import { revisionKey, tryLock } from '../package-revisions/locks.js';
 import { invalidResources, resourcesRef } from '../package-revisions/refs.js';
 import { asRecord, readMeta } from '../package-revisions/request-fields.js';
+import { checkWritable } from '../package-revisions/read.js';
 import { getPackageRevision, getResources, replaceResources } from '../package-revisions/store.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from '../package-revisions/update.js';
 import { toResources, type ResourcesObject } from './to-object.js';
@@ -48,6 +49,7 @@ export async function updateRevisionResources(
     }
     const row = await getPackageRevision(client, namespace, name);
     if (!row) throw new NotFoundError(ref);
+    await checkWritable(client, row);
     checkFresh(row, resourceVersion, ref);
     if (row.lifecycle !== 'Draft') {
       throw invalidResources(
