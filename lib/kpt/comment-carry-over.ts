@@ -13,34 +13,43 @@ interface Resource {
 
 /**
  * YAML comment carry-over for a PRR update (§6.1, Porch's "heal config"): a resource in `next` with the same
- * apiVersion, kind, namespace and name as one in `previous` (in any file) gets the previous comments wherever it
- * has none of its own. Files where nothing is copied are returned byte for byte, as are files that do not parse
- * and ytt templates (`#@`/`#!`), which Porch also leaves alone.
+ * apiVersion, kind, namespace and name as one in `previous` (in any file; the same path is looked at first) gets
+ * the previous comments wherever it has none of its own. Files where nothing is copied are returned byte for byte,
+ * as are files that do not parse and ytt templates (`#@`/`#!`), which Porch also leaves alone.
  */
 export function carryOverComments(previous: Files, next: Files): Files {
-  const old = new Map<string, Resource>();
-  for (const [path, text] of Object.entries(previous)) {
-    if (!isKrmFile(path)) continue;
+  // Parsing is the cost: skip files sent back unchanged and old files without a single comment, and read the
+  // other old files only when a resource is not found at its own path.
+  const changed = Object.keys(next).filter((path) => isKrmFile(path) && next[path] !== previous[path]);
+  const donors = new Map(Object.entries(previous).filter(([path, text]) => isKrmFile(path) && text.includes('#')));
+  if (changed.length === 0 || donors.size === 0) return { ...next };
+  const index = new Map<string, Resource>();
+  const read = (path: string) => {
+    const text = donors.get(path);
+    if (text === undefined) return;
+    donors.delete(path);
     for (const resource of resourcesOf(text) ?? []) {
       const id = identity(resource.doc);
-      if (id && !old.has(id)) old.set(id, resource);
+      if (id && !index.has(id)) index.set(id, resource);
     }
-  }
-  if (old.size === 0) return { ...next };
-  const result: Files = {};
-  for (const [path, text] of Object.entries(next)) {
-    result[path] = isKrmFile(path) ? healFile(text, old) : text;
-  }
+  };
+  const find = (id: string, path: string) => {
+    read(path);
+    if (!index.has(id)) for (const other of [...donors.keys()]) read(other);
+    return index.get(id);
+  };
+  const result: Files = { ...next };
+  for (const path of changed) result[path] = healFile(next[path], (id) => find(id, path));
   return result;
 }
 
-function healFile(text: string, old: Map<string, Resource>): string {
+function healFile(text: string, find: (id: string) => Resource | undefined): string {
   const resources = resourcesOf(text);
   if (!resources) return text;
   let copied = false;
   for (const resource of resources) {
     const id = identity(resource.doc);
-    const source = id ? old.get(id) : undefined;
+    const source = id ? find(id) : undefined;
     if (!source || source.template || resource.template) continue;
     copied = copyDocumentComments(source.doc, resource.doc) || copied;
   }
