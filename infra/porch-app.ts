@@ -9,7 +9,7 @@ export interface PorchStacks {
 }
 
 /** Adds the two stacks of the service to an app, wired from one configuration. */
-export function addPorchStacks(app: App, config: InfraConfig): PorchStacks {
+export function addPorchStacks(app: App, config: InfraConfig, options: { functionsDir?: string } = {}): PorchStacks {
   const stateful = new StatefulStack(app, `${config.stackPrefix}-Stateful`, {
     description: 'porch-serverless: VPC, PostgreSQL and its credentials (kept across deploys)',
     database: config.database,
@@ -34,6 +34,7 @@ export function addPorchStacks(app: App, config: InfraConfig): PorchStacks {
     syncRateMinutes: config.syncRateMinutes,
     syncConcurrency: config.syncConcurrency,
     gitSecretPrefix: config.gitSecretPrefix,
+    functionsDir: options.functionsDir,
   });
   return { stateful, stateless };
 }

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { InstanceType, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
   AuroraPostgresEngineVersion, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterEngine, DatabaseInstance,
-  DatabaseInstanceEngine, DatabaseProxy, PostgresEngineVersion, ProxyTarget, StorageType,
+  DatabaseInstanceEngine, DatabaseProxy, DatabaseSecret, PostgresEngineVersion, ProxyTarget, StorageType,
 } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from '../nag.js';
@@ -53,7 +53,11 @@ export class Database extends Construct {
       allowAllOutbound: false,
     });
     const removalPolicy = props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
-    const credentials = Credentials.fromGeneratedSecret(ADMIN_USER);
+    // Our own secret (not one generated inside the cluster) so that it can be retained with the database: without
+    // it a retained database cannot be logged into.
+    const generated = new DatabaseSecret(this, 'Credentials', { username: ADMIN_USER });
+    generated.applyRemovalPolicy(props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const credentials = Credentials.fromSecret(generated);
     const subnets = { subnetType: SubnetType.PRIVATE_ISOLATED };
 
     let secret: ISecret;
@@ -111,9 +115,8 @@ export class Database extends Construct {
         description: 'RDS Proxy in front of the porch database',
         allowAllOutbound: false,
       });
+      // DatabaseProxy itself opens proxy → database on the database port.
       proxyGroup.addIngressRule(clients, Port.tcp(5432), 'functions to the proxy');
-      proxyGroup.addEgressRule(server, Port.tcp(5432), 'proxy to the database');
-      server.addIngressRule(proxyGroup, Port.tcp(5432), 'proxy to the database');
       const proxy = new DatabaseProxy(this, 'Proxy', {
         proxyTarget,
         secrets: [secret],
@@ -129,6 +132,9 @@ export class Database extends Construct {
       server.addIngressRule(clients, Port.tcp(5432), 'functions to the database');
     }
 
+    if (!props.deletionProtection) {
+      acknowledge(this, 'RDS10', 'The operator turned deletion protection off (deletionProtection=false, e.g. a test environment); a final snapshot is still taken on delete.');
+    }
     acknowledge(this, 'RDS6', 'Functions authenticate with the generated secret; IAM database auth tokens would add a signing call per connection and a 200 connections/s cap.');
     acknowledge(this, 'RDS11', 'A non-default port is obscurity, not a control: only the client security group can reach the database, in isolated subnets.');
     acknowledge(this, 'SMG4', 'Each Lambda container reads the secret once and keeps its pool; single-user rotation would break those pools until they recycle. Rotate with a redeploy, or add multi-user rotation.');

@@ -47,6 +47,9 @@ export interface ServiceFunctionProps extends FunctionDefaults {
  * VPC's private subnets with the database client security group.
  */
 export class ServiceFunction extends NodejsFunction {
+  /** The handler file's name (`approval`, `sync-repository`, …). */
+  readonly handlerName: string;
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const commandHooks: ICommandHooks | undefined = props.afterBundling && {
       beforeBundling: () => [],
@@ -86,6 +89,7 @@ export class ServiceFunction extends NodejsFunction {
         commandHooks,
       },
     });
+    this.handlerName = props.name;
     acknowledge(this, 'IAM4', 'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS-maintained minimum for logs and VPC network interfaces.', [
       'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
       'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
