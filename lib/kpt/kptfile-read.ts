@@ -1,5 +1,6 @@
 import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
 import { KptfileError } from './errors.js';
+import { lruMemo } from './lru-memo.js';
 import type { Condition, ConditionStatus, KptfileUpstream, Lock, PackageMetadata, ReadinessGate } from './types.js';
 import { expandAliases, parseSingleDocument, scalarText } from './yaml-text.js';
 
@@ -33,9 +34,10 @@ export function parseKptfile(text: string): Document {
 }
 
 /** Reads the Kptfile-derived fields; throws KptfileError when the Kptfile or one of those fields is malformed. */
-export function readKptfile(text: string): KptfileFields {
-  return fieldsOf(parseKptfile(text).contents as YAMLMap);
-}
+export const readKptfile: (text: string) => KptfileFields = lruMemo(
+  (text) => fieldsOf(parseKptfile(text).contents as YAMLMap),
+  512,
+);
 
 /**
  * Kptfile-derived fields of a package for import and display: like Porch, a missing or malformed Kptfile yields
