@@ -159,10 +159,10 @@ describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts),
       'clone from OCI is not implemented',
     ],
     [
-      'upgrade (not supported yet)',
+      'upgrade from a missing revision',
       newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'a' }, newUpstreamRef: { name: 'b' }, localPackageRevisionRef: { name: 'c' } } }] } }),
       422,
-      'task of type "upgrade" is not supported yet',
+      'cannot find package revision "a"',
     ],
     ['workspace equal to the branch', newRevision('blueprints', 'p', 'main'), 422, 'spec.workspaceName: Invalid value: "main"'],
     // Segments are labels and the path without slashes ≤ 63, so a composed name cannot pass 253 unnoticed.

@@ -5,7 +5,9 @@ import { getPackageRevision, getRepository, getResources } from './store.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
 import { cloneFromGit } from './clone-from-git.js';
 import { initFiles, rebaseClone, withDeploymentContext } from './kptfile.js';
+import { packageName } from '../../names.js';
 import { invalidRevision } from './refs.js';
+import { runUpgrade } from './run-upgrade.js';
 
 export interface TaskTarget {
   namespace: string;
@@ -29,7 +31,7 @@ async function findSource(q: Queryable, target: TaskTarget, field: string, name:
   return row;
 }
 
-/** Runs the creating task (§6) and returns the new revision's files. Upgrade is not supported yet (422). */
+/** Runs the creating task (§6) and returns the new revision's files. */
 export async function runTask(q: Queryable, target: TaskTarget, task: Task): Promise<Files> {
   const fail = (field: string, value: unknown, why: string) => {
     throw invalidRevision(target.name, invalidValue(field, value, why));
@@ -71,9 +73,9 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
     }
     default:
       // checkTask has already refused unknown types; upgrade is the only one left.
-      throw invalidRevision(
-        target.name,
-        invalidValue('spec.tasks[0].type', task.type, 'task of type "upgrade" is not supported yet by this service'),
-      );
+      return runUpgrade(q, { namespace: target.namespace, name: target.name, package: packageName(target.repository.name, target.packagePath) }, task, {
+        find: (field, name) => findSource(q, target, field, name),
+        isPlaceholder: (row) => isPlaceholder(q, row),
+      });
   }
 }
