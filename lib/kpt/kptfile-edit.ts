@@ -1,4 +1,5 @@
 import { isMap, isSeq, YAMLMap, type Document } from 'yaml';
+import { KptfileError } from './errors.js';
 import { parseKptfile } from './kptfile-read.js';
 import type { Condition, KptfileUpstream, Lock, PackageMetadata, ReadinessGate } from './types.js';
 import { deleteAndPrune, ensureMap, ensureSeq, KEY_ORDER, setString, syncStringMap } from './yaml-map.js';
@@ -48,7 +49,8 @@ export function setReadinessGates(text: string, gates: ReadinessGate[]): string 
       ? current.items.filter((item) => {
           const type = isMap(item) ? scalarText(item.get('conditionType', true)) : undefined;
           if (type === undefined || !wanted.includes(type) || kept.has(type)) return false;
-          return kept.add(type);
+          kept.add(type);
+          return true;
         })
       : [];
     if (wanted.length === 0) return deleteAndPrune(root, 'info', 'readinessGates');
@@ -62,6 +64,13 @@ export function setReadinessGates(text: string, gates: ReadinessGate[]): string 
  * type are updated in place (comments kept), others are dropped, new ones appended; the last entry of a type wins.
  */
 export function setConditions(text: string, conditions: Condition[]): string {
+  conditions.forEach((c, i) => {
+    // Refused here so a Kptfile that later reads would reject is never written.
+    if (!c.type) throw new KptfileError(`status.conditions[${i}].type is required`);
+    if (!['True', 'False', 'Unknown'].includes(c.status)) {
+      throw new KptfileError(`status.conditions[${i}].status must be one of True, False, Unknown`);
+    }
+  });
   return editKptfile(text, (doc, root) => {
     const wanted = new Map(conditions.map((c) => [c.type, c]));
     if (wanted.size === 0) return deleteAndPrune(root, 'status', 'conditions');

@@ -140,6 +140,12 @@ describe('setConditions', () => {
     expect(out).toBe('metadata:\n  name: x\n');
   });
 
+  it('refuses conditions a Kptfile cannot hold', () => {
+    const bad = [{ type: 'A', status: 'Yes' }] as unknown as Parameters<typeof setConditions>[1];
+    expect(() => setConditions(commented, bad)).toThrow('status.conditions[0].status must be one of');
+    expect(() => setConditions(commented, [{ type: '', status: 'True' }])).toThrow(KptfileError);
+  });
+
   it('writes condition keys in kpt order when creating status', () => {
     const out = setConditions('metadata:\n  name: x\n', [{ type: 'A', status: 'True', reason: 'R', message: 'M' }]);
     expect(out).toBe('metadata:\n  name: x\nstatus:\n  conditions:\n  - type: A\n    status: "True"\n    reason: R\n    message: M\n');
