@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishRevision } from '../../lib/git/publish-revision.js';
+import { createPackageRevision } from '../../lib/storage/package-revisions.js';
 import { git } from '../support/git-fixtures.js';
-import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from './harness.js';
+import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
 
 let h: Harness;
 
@@ -143,11 +145,29 @@ describe('publish (Proposed → Published through /approval)', () => {
     expect((await get('blueprints.net.vpc.ws4')).spec.revision).toBe(rb.body.spec.revision);
   });
 
+  it('converges after a publish whose database write was lost: the retry adopts its own tag', async () => {
+    await create('blueprints', 'net/vpc', 'ws7', copyOf('blueprints.net.vpc.ws2'));
+    const proposed = await propose('blueprints.net.vpc.ws7');
+    const next = (await get('blueprints.net.vpc.ws4')).spec.revision + 1;
+    // What a first approval did before its process died: tag and branch pushed, database not written.
+    const files = (await h.call('GET', `${PRR}/blueprints.net.vpc.ws7`)).body.spec.resources;
+    const pushed = await publishRevision(
+      { url: `${h.server.url}/blueprints.git`, branch: 'main', directory: '', timeoutMs: 10_000 },
+      { packagePath: 'net/vpc', workspace: 'ws7', revision: next, files, task: proposed.spec.tasks[0] },
+    );
+    const res = await approve('blueprints.net.vpc.ws7', withLifecycle(proposed, 'Published'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.spec.revision).toBe(next);
+    expect(res.body.status.selfLock.git.commit).toBe(pushed.commit);
+    expect(await bare('blueprints', 'tag', '--list', `net/vpc/v${next}`)).toBe(`net/vpc/v${next}`);
+  });
+
   it('skips a number whose tag was made outside the service', async () => {
-    await bare('blueprints', 'tag', 'net/vpc/v5', 'main');
+    await bare('blueprints', 'tag', 'net/vpc/v6', 'main');
     await create('blueprints', 'net/vpc', 'ws5', copyOf('blueprints.net.vpc.ws2'));
+    expect((await get('blueprints.net.vpc.ws7')).spec.revision).toBe(5);
     const res = await publish('blueprints.net.vpc.ws5');
-    expect(res.spec.revision).toBe(6);
+    expect(res.spec.revision).toBe(7);
   });
 });
 
@@ -215,6 +235,17 @@ describe('DELETE of published revisions (§10)', () => {
     expect(await bare('blueprints', 'tag', '--list', 'net/vpc/v1')).toBe('');
     expect((await get('blueprints.net.vpc.ws1')).code).toBe(404);
     expect(await bare('blueprints', 'tag', '--list', 'net/vpc/v2')).toBe('net/vpc/v2');
+  });
+
+  it('keeps a DeletionProposed revision when git is unreachable (503)', async () => {
+    await createPackageRevision(h.tdb.db, {
+      namespace: NS, repository: 'down', packagePath: 'old', workspace: 'ws1', revision: 1, lifecycle: 'DeletionProposed',
+      selfLock: { type: 'git', git: { repo: 'http://127.0.0.1:9/down.git', directory: 'old', ref: 'old/v1', commit: 'c' } },
+      updatedBy: 'test',
+    }, { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: old\n' });
+    const res = await h.call('DELETE', `${PR}/down.old.ws1`);
+    expect(res.status).toBe(503);
+    expect((await get('down.old.ws1')).spec.lifecycle).toBe('DeletionProposed');
   });
 
   it('deletes a DeletionProposed placeholder by removing the package from the branch (§7.5)', async () => {
