@@ -3,7 +3,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { parseInfraConfig, type InfraConfig } from '../../infra/config.js';
 import { addPorchStacks, type PorchStacks } from '../../infra/porch-app.js';
-import { ServiceFunction } from '../../infra/constructs/service-function.js';
+import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-function.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface SynthesizedApp {
   app: App;
@@ -14,6 +16,8 @@ export interface SynthesizedApp {
   /** Logical ID of a function of the stateless stack, by handler name (`approval`, `sync-repository`, …). */
   functionId(name: string): string;
 }
+
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 const cache = new Map<string, SynthesizedApp>();
 
@@ -27,7 +31,8 @@ export function synthPorch(context: Record<string, unknown> = {}, options: { bun
   if (hit) return hit;
   const app = new App({
     outdir: options.outdir,
-    context: options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] },
+    // cdk.json's context (feature flags) too, so tests synthesise what `cdk synth` does.
+    context: { ...CDK_JSON_CONTEXT, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const config = parseInfraConfig((k) => context[k]);
   // INFRA_TEST_FUNCTIONS_DIR (a directory under the project) lets the template tests run while a handler is still
