@@ -208,6 +208,21 @@ describe('approval: other transitions', () => {
   });
 });
 
+describe('PATCH of /approval (merge patch, as kubectl patch sends it)', () => {
+  it('moves Published → DeletionProposed → Published', async () => {
+    const patch = (lifecycle: string) =>
+      h.call('PATCH', `${PR}/blueprints.other.ws1/approval`, {
+        body: { spec: { lifecycle } },
+        headers: { 'content-type': 'application/merge-patch+json' },
+      });
+    const dp = await patch('DeletionProposed');
+    expect(dp.status, JSON.stringify(dp.body)).toBe(200);
+    expect(dp.body.spec.lifecycle).toBe('DeletionProposed');
+    const back = await patch('Published');
+    expect(back.body.spec.lifecycle).toBe('Published');
+  });
+});
+
 describe('DELETE of published revisions (§10)', () => {
   it('refuses a Published revision with 403 and Porch’s text', async () => {
     const res = await h.call('DELETE', `${PR}/blueprints.net.vpc.ws1`);
