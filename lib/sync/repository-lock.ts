@@ -44,13 +44,13 @@ export async function withRepositoryLock<T>(
   await client.connect();
   let heartbeat: NodeJS.Timeout | undefined;
   try {
-    await client.query(
-      `select set_config('idle_session_timeout', $1, false), set_config('idle_in_transaction_session_timeout', $1, false),
-              set_config('application_name', 'porch-sync-lock', false)`,
-      [String(idleTimeoutMs)],
-    );
     const [classId, objId] = repositoryLockKey(namespace, name);
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [classId, objId]);
+    // One round trip: the backstop timeouts are set before the lock is tried (select-list order).
+    const { rows } = await client.query<{ locked: boolean }>(
+      `select set_config('idle_session_timeout', $1, false), set_config('idle_in_transaction_session_timeout', $1, false),
+              set_config('application_name', 'porch-sync-lock', false), pg_try_advisory_lock($2, $3) as locked`,
+      [String(idleTimeoutMs), classId, objId],
+    );
     if (!rows[0]?.locked) {
       console.log(JSON.stringify({ level: 'info', msg: 'sync skipped: already in progress', namespace, repository: name }));
       return { ran: false };

@@ -11,7 +11,7 @@ import { packageRevisionName } from '../names.js';
 import { getPackageRevisions } from '../storage/package-revisions.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { movePlaceholderLocks, writeDiscoveredRevisions } from './revision-store.js';
-import { beginSync, failSync, finishSync, finishUnchangedSync, type ReportedSkip, type SyncMemory } from './sync-state.js';
+import { beginSync, failSync, finishSync, finishUnchangedSync, loadSeenRefs, type ReportedSkip, type SyncMemory } from './sync-state.js';
 
 /** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
 export interface SyncGit {
@@ -141,7 +141,8 @@ async function syncContent(
       skipped: memory.skipped, refsRead: 0, unchanged: true, phases };
   }
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
-  const previous = runOnce ? { ...memory, refs: {}, skipped: [] } : memory;
+  const seen = await loadSeenRefs(db, repo.namespace, repo.name);
+  const previous = { ...seen, skipped: memory.skipped, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
   const stored = await listPublishedKeys(db, repo.namespace, repo.name);
   const changes = await computeSyncChanges(repo, previous, refs, stored, (only, withFiles) =>
     deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
@@ -162,7 +163,7 @@ async function syncContent(
   lap('write');
   for (const rev of completed) await completeHalfPublish(deps, remote, repo, rev);
   const head = refs[`refs/heads/${repo.branch}`]!;
-  if (memory.refs[`refs/heads/${repo.branch}`] !== head) await movePlaceholderLocks(db, repo, head);
+  if (memory.commitHash !== head) await movePlaceholderLocks(db, repo, head);
   await finishSync(db, repo.namespace, repo.name, {
     ...finish(),
     refs,

@@ -8,11 +8,11 @@ export interface ReportedSkip extends SkippedRef {
   pending?: boolean;
 }
 
-/** repository_sync as a sync run reads it. */
+/** repository_sync as a sync run starts with: small columns only (the ref maps are read when refs changed). */
 export interface SyncMemory {
-  refs: Record<string, string>;
   version: string | null;
-  discovered: DiscoveredByRef;
+  /** Head of the branch at the last successful sync. */
+  commitHash: string | null;
   skipped: ReportedSkip[];
   lastFullSyncTime: Date | null;
   observedGeneration: number;
@@ -56,7 +56,7 @@ export async function beginSync(
                 returning *)
      select r.namespace, r.name, r.uid, r.type, r.repo_url, r.branch, r.directory, r.deployment, r.meta, r.spec,
             r.generation, r.resource_version, r.created, r.updated, r.updated_by,
-            s.refs, s.version, s.discovered, s.skipped, s.last_full_sync_time, s.observed_generation,
+            s.version, s.commit_hash, s.skipped, s.last_full_sync_time, s.observed_generation,
             s.observed_run_once_at, s.package_count
        from r, s`,
     [namespace, name],
@@ -82,9 +82,8 @@ export async function beginSync(
       updatedBy: row.updated_by,
     },
     memory: {
-      refs: row.refs,
       version: row.version,
-      discovered: row.discovered,
+      commitHash: row.commit_hash,
       skipped: row.skipped,
       lastFullSyncTime: row.last_full_sync_time,
       observedGeneration: Number(row.observed_generation),
@@ -92,6 +91,19 @@ export async function beginSync(
       packageCount: row.package_count,
     },
   };
+}
+
+/** What the last successful sync saw per ref (ref → oid, ref → revision keys); read only when the refs changed. */
+export async function loadSeenRefs(
+  q: Queryable,
+  namespace: string,
+  name: string,
+): Promise<{ refs: Record<string, string>; discovered: DiscoveredByRef }> {
+  const { rows } = await q.query('select refs, discovered from repository_sync where namespace = $1 and repository = $2', [
+    namespace,
+    name,
+  ]);
+  return { refs: rows[0]?.refs ?? {}, discovered: rows[0]?.discovered ?? {} };
 }
 
 /** Records a successful sync: what was seen (for the next incremental sync), the counts and Ready. */
