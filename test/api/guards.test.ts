@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revisionKey } from '../../lib/api/package-revisions/locks.js';
+import { revisionKey, waitLock } from '../../lib/api/package-revisions/locks.js';
 import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
 
 let h: Harness;
@@ -60,6 +60,23 @@ describe('concurrent requests on one revision (§11.3): 409, nothing changed', (
       expect(res.status).toBe(409);
       expect(res.body.message).toContain(`another request is already in progress on package revision resources "${NS}/blueprints.a.ws1"`);
     });
+  });
+});
+
+describe('waiting locks', () => {
+  it('give up after lock_timeout with the caller’s error, and free the lock at commit', async () => {
+    const holder = await h.tdb.db.connect();
+    try {
+      await holder.query('begin');
+      await waitLock(holder, 'k', () => new Error('unused'));
+      await expect(
+        h.tdb.db.transaction((tx) => waitLock(tx, 'k', () => new Error('busy'), 200)),
+      ).rejects.toThrow('busy');
+      await holder.query('commit');
+      await h.tdb.db.transaction((tx) => waitLock(tx, 'k', () => new Error('busy'), 200));
+    } finally {
+      holder.release();
+    }
   });
 });
 

@@ -4,8 +4,8 @@ import { packageKey, waitLock } from './locks.js';
 import { publishToGit } from './git-remote.js';
 import { checkWritable, requireRevision } from './read.js';
 import { asRecord, readMeta } from './request-fields.js';
-import { invalidRevision } from './refs.js';
-import { invalidValue } from '../../errors.js';
+import { invalidRevision, revisionRef } from './refs.js';
+import { ConflictError, invalidValue } from '../../errors.js';
 import { getRepository, nextRevisionNumber, publishPackageRevision, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { checkBodyName, checkFresh, lockRevision, requireResourceVersion } from './update.js';
@@ -63,7 +63,9 @@ export async function approveRevision(
       const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle }, user);
       return toPackageRevision(updated, deployment);
     }
-    await waitLock(client, packageKey(namespace, first.package));
+    await waitLock(client, packageKey(namespace, first.package), () =>
+      new ConflictError(revisionRef(name), `another request is already in progress on package revision "${namespace}/${name}"`),
+    );
     // Re-read under the package lock: another approval of this package may have published meanwhile.
     const row = await requireRevision(client, namespace, name);
     checkFresh(row, resourceVersion);

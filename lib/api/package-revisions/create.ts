@@ -38,11 +38,9 @@ export async function createRevision(
   const { packagePath, workspace } = req;
   const name = packageRevisionName(repoName, packagePath, workspace);
   return db.transaction(async (client) => {
+    const busy = `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`;
     if (!(await tryLock(client, createKey(ns, repoName, packagePath, workspace)))) {
-      throw new ConflictError(
-        revisionRef('(new creation)'),
-        `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`,
-      );
+      throw new ConflictError(revisionRef('(new creation)'), busy);
     }
     if (req.tasks.length > 1) {
       throw invalidRevision(name, invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'));
@@ -64,7 +62,9 @@ export async function createRevision(
     checkTask(name, task);
     // init and clone create packages: creators of different packages in one repository take turns so that the
     // nesting check cannot miss a package being created next door.
-    if (task.type === 'init' || task.type === 'clone') await waitLock(client, repositoryKey(ns, repoName));
+    if (task.type === 'init' || task.type === 'clone') {
+      await waitLock(client, repositoryKey(ns, repoName), () => new ConflictError(revisionRef('(new creation)'), busy));
+    }
     await checkNewRevision(client, { namespace: ns, repository: repoName, packagePath, workspace, name, taskType: task.type });
     const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
     const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);

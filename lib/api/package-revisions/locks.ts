@@ -12,9 +12,19 @@ export async function tryLock(q: Queryable, key: string): Promise<boolean> {
   return rows[0]!.ok;
 }
 
-/** Waits for the lock: used where requests must take turns rather than fail (publishing one package). */
-export async function waitLock(q: Queryable, key: string): Promise<void> {
-  await q.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+/**
+ * Waits for the lock: used where requests must take turns rather than fail (publishing one package). The wait is
+ * bounded (lock_timeout, for this transaction only); past it the caller gets `busy`'s error, a 409 clients retry.
+ */
+export async function waitLock(q: Queryable, key: string, busy: () => Error, timeoutMs = 60_000): Promise<void> {
+  await q.query(`select set_config('lock_timeout', $1, true)`, [`${timeoutMs}ms`]);
+  try {
+    await q.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  } catch (err) {
+    if ((err as { code?: string }).code === '55P03') throw busy();
+    throw err;
+  }
+  await q.query(`select set_config('lock_timeout', '0', true)`);
 }
 
 export const createKey = (ns: string, repo: string, pkg: string, ws: string) =>
