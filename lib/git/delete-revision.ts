@@ -3,14 +3,13 @@
  * the package stays on the branch. -1 (placeholder, or an unversioned tag, as Porch does): a commit removes the
  * package directory from the branch, then the deletionProposed branch goes. Refs already gone are not an error.
  */
-import git from 'isomorphic-git';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { treeAt } from './package-tree.js';
-import { backoffMs, PushRejectedError, pushRef } from './push-ref.js';
+import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
+import { ZERO_OID } from './receive-pack.js';
 import { deletionProposedRef, fullPath, HEADS, normalizeDirectory, tagRef } from './ref-names.js';
-import { markRemoteHead, readCommitObject, sleep } from './remote-head.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree } from './tree-edit.js';
 import type { RemoteSpec, Signature } from './types.js';
@@ -36,9 +35,10 @@ export async function deletePublishedRevision(remote: RemoteSpec, input: DeleteI
 }
 
 async function deleteRefIfPresent(repo: LocalRepo, ref: string): Promise<void> {
-  if (!(await listRefsWithPrefix(repo.remote, ref))[ref]) return;
+  const current = (await listRefsWithPrefix(repo.remote, ref))[ref];
+  if (!current) return;
   try {
-    await pushRef(repo, { remoteRef: ref, delete: true });
+    await pushRefs(repo, [{ ref, old: current, new: ZERO_OID }]);
   } catch (err) {
     if (!/not found|does not exist|no such|404/i.test((err as Error).message)) throw err;
   }
@@ -51,24 +51,19 @@ async function removeFromBranch(repo: LocalRepo, full: string, author?: Signatur
     const head = (await listRefsWithPrefix(repo.remote, branchRef))[branchRef];
     if (!head) return;
     await fetchObjects(repo, [head], { depth: 1 });
-    const base = await readCommitObject(repo, head);
-    if (!(await treeAt(repo, base.tree, full))) return;
+    const { store } = repo;
+    const base = store.commit(head);
+    if (!treeAt(store, base.tree, full)) return;
     const when = new Date();
-    const commit = await git.writeCommit({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      commit: {
-        message: `Delete ${full}`,
-        tree: await replaceSubtree(repo, base.tree, full, undefined),
-        parent: [head],
-        author: gitSignature(author ?? PORCH_SIGNATURE, when),
-        committer: gitSignature(PORCH_SIGNATURE, when),
-      },
+    const commit = store.writeCommit({
+      message: `Delete ${full}`,
+      tree: replaceSubtree(store, base.tree, full, undefined),
+      parents: [head],
+      author: gitSignature(author ?? PORCH_SIGNATURE, when),
+      committer: gitSignature(PORCH_SIGNATURE, when),
     });
-    await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: branchRef, value: commit, force: true });
-    await markRemoteHead(repo, repo.remote.branch, head);
     try {
-      await pushRef(repo, { ref: branchRef, remoteRef: branchRef });
+      await pushRefs(repo, [{ ref: branchRef, old: head, new: commit }]);
       return;
     } catch (err) {
       if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;

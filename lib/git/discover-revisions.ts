@@ -4,7 +4,6 @@
  * stays bounded), package trees are read along their path only, and files are read only for the revisions the
  * caller wants. drafts/ and proposed/ branches are ignored (API.md).
  */
-import git from 'isomorphic-git';
 import { remoteCall } from './errors.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
@@ -86,21 +85,21 @@ interface Context {
   skipped: SkippedRef[];
 }
 
-/** One scratch repository and one fetch per batch of refs; a fresh cache per batch keeps memory flat. */
+/** One object store and one fetch per batch of refs; a fresh store per batch keeps memory flat. */
 async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
   await withLocalRepo(ctx.remote, async (repo) => {
     await fetchObjects(repo, batch.map((c) => c.commit), { depth: 1 });
     const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
     for (const c of batch) {
-      const { commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: c.commit, cache: repo.cache });
+      const commit = repo.store.commit(c.commit);
       if (!c.tag) {
-        await addPlaceholders(ctx, repo, c, commit.tree, commit.message);
+        addPlaceholders(ctx, repo, c, commit.tree, commit.message);
         continue;
       }
-      const rev = await tagRevision(ctx, repo, c, commit.tree, commit.message);
+      const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
       const full = c.tag.path;
-      if (rev && rev.tasks.length === 0 && commit.parent.length > 1 && mentionsPackage(commit.message, full)) {
-        needParents.push({ rev, parent: commit.parent[1]!, full });
+      if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
+        needParents.push({ rev, parent: commit.parents[1]!, full });
       }
     }
     if (needParents.length === 0) return;
@@ -108,8 +107,7 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
     // those commits, without their trees where the server allows filters.
     await fetchObjects(repo, needParents.map((n) => n.parent), { depth: 1, filter: 'tree:0' });
     for (const n of needParents) {
-      const { commit } = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: n.parent, cache: repo.cache });
-      n.rev.tasks = tasksFromMessages([commit.message], n.full, n.rev.workspace);
+      n.rev.tasks = tasksFromMessages([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
     }
   });
 }
@@ -118,9 +116,9 @@ function wantsFiles(ctx: Context, key: RevisionKey): boolean {
   return ctx.opts.withFiles ? ctx.opts.withFiles(key) : true;
 }
 
-async function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
+function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
   const branch = ctx.remote.branch;
-  for (const pkg of await findPackages(repo, root, ctx.directory)) {
+  for (const pkg of findPackages(repo.store, root, ctx.directory)) {
     const packagePath = packagePathIn(ctx.directory, pkg.fullpath) ?? '';
     const problem = storageProblem(packagePath, branch, -1, ctx.opts.repository);
     if (problem) {
@@ -134,15 +132,15 @@ async function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root
       ref: branch,
       fullRef: c.fullRef,
       commit: c.commit,
-      files: wantsFiles(ctx, key) ? await readPackageFiles(repo, pkg.tree) : {},
+      files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, pkg.tree) : {},
       tasks: tasksFromMessages([message], pkg.fullpath, branch),
     });
   }
 }
 
-async function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
+function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
   const { path, suffix, revision } = c.tag!;
-  const tree = await findPackageAt(repo, root, path);
+  const tree = findPackageAt(repo.store, root, path);
   if (!tree) return undefined; // not a package at that commit: a tag Porch ignores
   const packagePath = packagePathIn(ctx.directory, path)!;
   const workspace = revision > 0 ? (workspaceFromMessage(message, path) ?? `v${revision}`) : suffix;
@@ -159,7 +157,7 @@ async function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: st
     ref: `${path}/${suffix}`,
     fullRef: c.fullRef,
     commit: c.commit,
-    files: wantsFiles(ctx, key) ? await readPackageFiles(repo, tree) : {},
+    files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, tree) : {},
     tasks: tasksFromMessages([message], path, workspace),
   };
   ctx.found.push(rev);

@@ -1,10 +1,10 @@
 /** Branch bootstrap (porch-behaviour.md §7.6). */
-import git from 'isomorphic-git';
 import { UnavailableError } from '../errors.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';
-import { pushRef } from './push-ref.js';
+import { pushRefs } from './push-ref.js';
+import { ZERO_OID } from './receive-pack.js';
 import { HEADS } from './ref-names.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { writeFilesTree } from './tree-edit.js';
@@ -22,19 +22,14 @@ export async function ensureBranch(remote: RemoteSpec, createBranch: boolean): P
   return remoteCall(remote.url, () =>
     withLocalRepo(remote, async (repo) => {
       const signature = gitSignature(PORCH_SIGNATURE, new Date());
-      const commit = await git.writeCommit({
-        fs: repo.fs,
-        gitdir: repo.gitdir,
-        commit: {
-          message: 'Initial commit: Creating main branch',
-          tree: await writeFilesTree(repo, { 'README.md': 'Created by porch' }),
-          parent: [],
-          author: signature,
-          committer: signature,
-        },
+      const commit = repo.store.writeCommit({
+        message: 'Initial commit: Creating main branch',
+        tree: writeFilesTree(repo.store, { 'README.md': 'Created by porch' }),
+        parents: [],
+        author: signature,
+        committer: signature,
       });
-      await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: commit, force: true });
-      await pushRef(repo, { ref, remoteRef: ref });
+      await pushRefs(repo, [{ ref, old: ZERO_OID, new: commit }]);
       return { head: commit, created: true };
     }),
   );

@@ -1,22 +1,16 @@
 /** Reading packages out of fetched trees (porch-behaviour.md §7.1): a directory with a `Kptfile` blob is a package. */
-import git from 'isomorphic-git';
-import type { TreeEntry } from 'isomorphic-git';
-import type { LocalRepo } from './local-repo.js';
+import { isFileMode, isTreeMode, type TreeEntry } from './objects.js';
+import type { ObjectStore } from './object-store.js';
 import type { Files } from './types.js';
 
-const isBlob = (e: TreeEntry) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755');
-const hasKptfile = (entries: TreeEntry[]) => entries.some((e) => e.path === 'Kptfile' && isBlob(e));
-
-async function readEntries(repo: LocalRepo, oid: string): Promise<TreeEntry[]> {
-  return (await git.readTree({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache })).tree;
-}
+const hasKptfile = (entries: TreeEntry[]) => entries.some((e) => e.name === 'Kptfile' && isFileMode(e.mode));
 
 /** The tree oid at `path` below the root tree, or undefined when the path is absent or not a directory. */
-export async function treeAt(repo: LocalRepo, rootTree: string, path: string): Promise<string | undefined> {
+export function treeAt(store: ObjectStore, rootTree: string, path: string): string | undefined {
   let oid = rootTree;
   for (const segment of path.split('/').filter(Boolean)) {
-    const entry = (await readEntries(repo, oid)).find((e) => e.path === segment);
-    if (!entry || entry.type !== 'tree') return undefined;
+    const entry = store.tree(oid).find((e) => e.name === segment);
+    if (!entry || !isTreeMode(entry.mode)) return undefined;
     oid = entry.oid;
   }
   return oid;
@@ -28,27 +22,26 @@ export interface FoundPackage {
 }
 
 /** Every package under `directory`; the walk does not descend into a package (nested Kptfiles belong to it). */
-export async function findPackages(repo: LocalRepo, rootTree: string, directory: string): Promise<FoundPackage[]> {
-  const start = await treeAt(repo, rootTree, directory);
+export function findPackages(store: ObjectStore, rootTree: string, directory: string): FoundPackage[] {
+  const start = treeAt(store, rootTree, directory);
   if (!start) return [];
   const found: FoundPackage[] = [];
-  const visit = async (oid: string, path: string): Promise<void> => {
-    const entries = await readEntries(repo, oid);
+  const visit = (oid: string, path: string): void => {
+    const entries = store.tree(oid);
     if (hasKptfile(entries)) {
       found.push({ fullpath: path, tree: oid });
       return;
     }
-    for (const e of entries) if (e.type === 'tree') await visit(e.oid, path ? `${path}/${e.path}` : e.path);
+    for (const e of entries) if (isTreeMode(e.mode)) visit(e.oid, path ? `${path}/${e.name}` : e.name);
   };
-  await visit(start, directory);
+  visit(start, directory);
   return found;
 }
 
 /** The package tree at exactly `fullpath`, or undefined when that directory has no Kptfile. */
-export async function findPackageAt(repo: LocalRepo, rootTree: string, fullpath: string): Promise<string | undefined> {
-  const oid = await treeAt(repo, rootTree, fullpath);
-  if (!oid) return undefined;
-  return hasKptfile(await readEntries(repo, oid)) ? oid : undefined;
+export function findPackageAt(store: ObjectStore, rootTree: string, fullpath: string): string | undefined {
+  const oid = treeAt(store, rootTree, fullpath);
+  return oid && hasKptfile(store.tree(oid)) ? oid : undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -64,19 +57,18 @@ export function decodeText(bytes: Uint8Array): string | undefined {
 }
 
 /** All text files of a package tree, paths relative to the package; symlinks, submodules and binaries are left out. */
-export async function readPackageFiles(repo: LocalRepo, tree: string): Promise<Files> {
+export function readPackageFiles(store: ObjectStore, tree: string): Files {
   const files: Files = {};
-  const visit = async (oid: string, prefix: string): Promise<void> => {
-    for (const e of await readEntries(repo, oid)) {
-      const path = prefix + e.path;
-      if (e.type === 'tree') await visit(e.oid, `${path}/`);
-      else if (isBlob(e)) {
-        const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: e.oid, cache: repo.cache });
-        const text = decodeText(blob);
+  const visit = (oid: string, prefix: string): void => {
+    for (const e of store.tree(oid)) {
+      const path = prefix + e.name;
+      if (isTreeMode(e.mode)) visit(e.oid, `${path}/`);
+      else if (isFileMode(e.mode)) {
+        const text = decodeText(store.blob(e.oid));
         if (text !== undefined) files[path] = text;
       }
     }
   };
-  await visit(tree, '');
+  visit(tree, '');
   return files;
 }

@@ -4,15 +4,13 @@
  * tagged commit], same approval message) and retries a few times with Porch's back-off. Idempotent: it does nothing
  * when the branch already holds that package tree or a higher revision of the package was published since.
  */
-import git from 'isomorphic-git';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';
 import { treeAt } from './package-tree.js';
-import { backoffMs, PushRejectedError, pushRef } from './push-ref.js';
+import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { fullPath, HEADS, normalizeDirectory, parseRevision, TAGS } from './ref-names.js';
-import { markRemoteHead, readCommitObject, sleep } from './remote-head.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree } from './tree-edit.js';
 import type { RemoteSpec } from './types.js';
@@ -44,28 +42,23 @@ export async function pushPublishBranch(
       try {
         return await withLocalRepo(remote, async (repo) => {
           await fetchObjects(repo, [head, tagged], { depth: 1 });
-          const tagCommit = await readCommitObject(repo, tagged);
-          const headCommit = await readCommitObject(repo, head);
-          const pkgTree = await treeAt(repo, tagCommit.tree, full);
-          if (pkgTree === (await treeAt(repo, headCommit.tree, full))) return { commit: head, updated: false };
+          const { store } = repo;
+          const tagCommit = store.commit(tagged);
+          const headCommit = store.commit(head);
+          const pkgTree = treeAt(store, tagCommit.tree, full);
+          if (pkgTree === treeAt(store, headCommit.tree, full)) return { commit: head, updated: false };
           let next = tagged;
-          if (tagCommit.parent[0] !== head) {
+          if (tagCommit.parents[0] !== head) {
             const when = a.now ?? new Date();
-            next = await git.writeCommit({
-              fs: repo.fs,
-              gitdir: repo.gitdir,
-              commit: {
-                message: tagCommit.message,
-                tree: await replaceSubtree(repo, headCommit.tree, full, pkgTree),
-                parent: [head, tagged],
-                author: { ...tagCommit.author, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 },
-                committer: gitSignature(PORCH_SIGNATURE, when),
-              },
+            next = store.writeCommit({
+              message: tagCommit.message,
+              tree: replaceSubtree(store, headCommit.tree, full, pkgTree),
+              parents: [head, tagged],
+              author: { ...tagCommit.author, timestamp: Math.floor(when.getTime() / 1000) },
+              committer: gitSignature(PORCH_SIGNATURE, when),
             });
           }
-          await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: branchRef, value: next, force: true });
-          await markRemoteHead(repo, remote.branch, head);
-          await pushRef(repo, { ref: branchRef, remoteRef: branchRef });
+          await pushRefs(repo, [{ ref: branchRef, old: head, new: next }]);
           return { commit: next, updated: true };
         });
       } catch (err) {

@@ -3,7 +3,6 @@
  * and the lightweight tag `<fullpath>/v<N>` pushed first, because the tag is what defines a published revision.
  * A retry of the same approval adopts a tag it already pushed; a tag of another workspace is a conflict.
  */
-import git from 'isomorphic-git';
 import type { Task } from '../kpt/types.js';
 import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
 import { parseAnnotations } from './annotations.js';
@@ -11,9 +10,9 @@ import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { approvalMessage, draftMessage } from './publish-messages.js';
-import { backoffMs, PushRejectedError, pushRef } from './push-ref.js';
+import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
+import { ZERO_OID } from './receive-pack.js';
 import { fullPath, HEADS, normalizeDirectory, TAGS } from './ref-names.js';
-import { markRemoteHead, readCommitObject, sleep } from './remote-head.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree, writeFilesTree } from './tree-edit.js';
 import type { Files, RemoteSpec, Signature } from './types.js';
@@ -57,12 +56,10 @@ export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): P
       const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
       if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
       await fetchObjects(repo, [head], { depth: 1 });
-      const commit = await writeApproval(repo, head, full, input);
-      await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: TAGS + tag, value: commit, force: true });
-      await markRemoteHead(repo, remote.branch, head);
+      const commit = writeApproval(repo, head, full, input);
       for (let attempt = 1; ; attempt++) {
         try {
-          await pushRef(repo, { ref: TAGS + tag, remoteRef: TAGS + tag });
+          await pushRefs(repo, [{ ref: TAGS + tag, old: ZERO_OID, new: commit }]);
           return { commit, tag, adopted: false };
         } catch (err) {
           if (err instanceof PushRejectedError && err.reason === 'tag-exists') {
@@ -78,21 +75,20 @@ export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): P
 }
 
 /** C1 (draft: parent H0, tree = H0 with the package replaced) and C2 (approval: parents [H0, C1]); returns C2. */
-async function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): Promise<string> {
-  const base = await readCommitObject(repo, head);
-  const tree = await replaceSubtree(repo, base.tree, full, await writeFilesTree(repo, input.files));
+function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
+  const { store } = repo;
+  const tree = replaceSubtree(store, store.commit(head).tree, full, writeFilesTree(store, input.files));
   const when = input.now ?? new Date();
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
-  const write = (message: string, parent: string[]) =>
-    git.writeCommit({ fs: repo.fs, gitdir: repo.gitdir, commit: { message, tree, parent, author, committer } });
-  const draft = await write(draftMessage(full, input.workspace, input.task), [head]);
+  const write = (message: string, parents: string[]) => store.writeCommit({ tree, parents, author, committer, message });
+  const draft = write(draftMessage(full, input.workspace, input.task), [head]);
   return write(approvalMessage(full, input.workspace, input.revision), [head, draft]);
 }
 
 async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
   await fetchObjects(repo, [oid], { depth: 1, filter: 'tree:0' });
-  const { message } = await readCommitObject(repo, oid);
+  const { message } = repo.store.commit(oid);
   const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
   if (mine?.workspaceName === input.workspace) return { commit: oid, tag, adopted: true };
   const owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';

@@ -5,7 +5,6 @@ import { listRemoteRefs } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';
 import { findPackageAt, readPackageFiles } from './package-tree.js';
 import { HEADS, TAGS } from './ref-names.js';
-import { readCommitObject } from './remote-head.js';
 import type { Files, GitAuth } from './types.js';
 import { fetchObjects } from './upload-pack.js';
 
@@ -31,10 +30,9 @@ export async function readDirectoryAtRef(
     const commit = /^[0-9a-f]{40}$/.test(ref) ? ref : await resolveRef(remote, ref, dir);
     return withLocalRepo(remote, async (repo) => {
       await fetchObjects(repo, [commit], { depth: 1 });
-      const { tree } = await readCommitObject(repo, commit);
-      const pkg = await findPackageAt(repo, tree, dir);
+      const pkg = findPackageAt(repo.store, repo.store.commit(commit).tree, dir);
       if (!pkg) throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${source.url}`);
-      const files = await readPackageFiles(repo, pkg);
+      const files = readPackageFiles(repo.store, pkg);
       return { files, lock: { repo: source.url, directory: dir, ref, commit } };
     });
   });

@@ -1,4 +1,5 @@
 /** Commit signatures (porch-behaviour.md §7.4.5). */
+import type { GitSignatureLine } from './objects.js';
 import type { Signature } from './types.js';
 
 /** Committer of every commit this service writes, and the author when nobody else is known. */
@@ -14,7 +15,7 @@ export function resolveAuthor(a: { author?: string; email?: string; user?: strin
   return PORCH_SIGNATURE;
 }
 
-/** isomorphic-git's signature shape at a given time. */
-export function gitSignature(s: Signature, when: Date) {
-  return { name: s.name, email: s.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 };
+/** A commit signature line's fields at a given time (written in UTC). */
+export function gitSignature(s: Signature, when: Date): GitSignatureLine {
+  return { name: s.name, email: s.email, timestamp: Math.floor(when.getTime() / 1000) };
 }

@@ -54,7 +54,7 @@ describe('deletePublishedRevision', () => {
     const head = await repo.bare('rev-parse', 'main');
     await deletePublishedRevision(remote, { packagePath: 'b', revision: -1, workspace: 'main' });
     const newHead = await repo.bare('rev-parse', 'main');
-    expect(await repo.bare('log', '-1', '--format=%P|%B|%cn', newHead)).toBe(`${head}|Delete pkgs/b\n|Package Orchestration Service`);
+    expect(await repo.bare('log', '-1', '--format=%P|%B|%cn', newHead)).toBe(`${head}|Delete pkgs/b|Package Orchestration Service`);
     expect(await repo.bare('ls-tree', '-r', '--name-only', newHead, 'pkgs/')).toBe('pkgs/a/Kptfile\npkgs/a/a.yaml');
     expect((await refs())['refs/heads/deletionProposed/pkgs/b/main']).toBeUndefined();
     // Directory absent: no new commit.

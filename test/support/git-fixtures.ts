@@ -173,3 +173,57 @@ export async function lsRemote(cwd: string, url: string): Promise<Record<string,
   }
   return refs;
 }
+
+/**
+ * A large repository in Porch's layout for benchmarks, written with `git fast-import` (seconds, not minutes):
+ * `packages` packages under `pkgs/`, each published `revisions` times as Porch would tag it (`pkgs/<p>/v<N>` on a
+ * commit annotated with workspace `ws<N>`), all on branch `main`. Returns the bare repository's directory.
+ */
+export async function createLargeRepo(
+  root: string,
+  name: string,
+  opts: { packages: number; revisions: number },
+): Promise<string> {
+  const bareDir = join(root, `${name}.git`);
+  await mkdir(bareDir, { recursive: true });
+  await git(bareDir, 'init', '--bare', '--quiet', '--initial-branch=main');
+  await git(bareDir, 'config', 'http.receivepack', 'true');
+  await git(bareDir, 'config', 'uploadpack.allowFilter', 'true');
+  const lines: string[] = [];
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`;
+  let mark = 0;
+  const when = 1_700_000_000;
+  const pkg = (i: number) => `p${String(i).padStart(4, '0')}`;
+  for (let r = 1; r <= opts.revisions; r++) {
+    for (let i = 0; i < opts.packages; i++) {
+      const full = `pkgs/${pkg(i)}`;
+      mark++;
+      const note = kptAnnotation({ package: full, workspaceName: `ws${r}`, revision: String(r) });
+      lines.push(
+        'commit refs/heads/main',
+        `mark :${mark}`,
+        `author Fixture Author <fixture@example.com> ${when + mark} +0000`,
+        `committer Fixture Author <fixture@example.com> ${when + mark} +0000`,
+        data(`Approving package revision ${full}/${r}\n\n${note}\n`),
+        `M 100644 inline ${full}/Kptfile`,
+        data(kptfile(pkg(i))),
+        `M 100644 inline ${full}/configmap.yaml`,
+        data(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${pkg(i)}\ndata:\n  revision: "${r}"\n`),
+        `M 100644 inline ${full}/service.yaml`,
+        data(`apiVersion: v1\nkind: Service\nmetadata:\n  name: ${pkg(i)}\nspec:\n  ports: [{port: ${8000 + r}}]\n`),
+        '',
+        `reset refs/tags/${full}/v${r}`,
+        `from :${mark}`,
+        '',
+      );
+    }
+  }
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((ok, fail) => {
+    const child = spawn('git', ['fast-import', '--quiet'], { cwd: bareDir, env: gitEnv, stdio: ['pipe', 'ignore', 'inherit'] });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`git fast-import exited ${code}`))));
+    child.stdin.end(lines.join('\n'));
+  });
+  return bareDir;
+}

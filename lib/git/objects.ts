@@ -1,0 +1,99 @@
+/** git object encoding (tree, commit) and ids; pure. */
+import { createHash } from 'node:crypto';
+
+export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
+
+export interface TreeEntry {
+  /** As stored: `100644`, `100755`, `120000`, `40000` (tree), `160000` (submodule). */
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+export interface GitSignatureLine {
+  name: string;
+  email: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+}
+
+export interface CommitObject {
+  tree: string;
+  parents: string[];
+  author: GitSignatureLine;
+  committer: GitSignatureLine;
+  message: string;
+}
+
+export const isTreeMode = (mode: string) => mode === '40000' || mode === '040000';
+export const isFileMode = (mode: string) => mode === '100644' || mode === '100755';
+
+/** The object id git gives `data` stored as `type`. */
+export function hashObject(type: ObjectType, data: Buffer): string {
+  return createHash('sha1').update(`${type} ${data.length}\0`).update(data).digest('hex');
+}
+
+export function parseTree(data: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let i = 0;
+  while (i < data.length) {
+    const space = data.indexOf(0x20, i);
+    const nul = data.indexOf(0, space);
+    entries.push({
+      mode: data.toString('latin1', i, space),
+      name: data.toString('utf8', space + 1, nul),
+      oid: data.toString('hex', nul + 1, nul + 21),
+    });
+    i = nul + 21;
+  }
+  return entries;
+}
+
+// git orders entries by name bytes, comparing a tree as if its name ended with '/'.
+const sortKey = (e: TreeEntry) => Buffer.from(isTreeMode(e.mode) ? `${e.name}/` : e.name);
+
+export function encodeTree(entries: TreeEntry[]): Buffer {
+  const sorted = [...entries].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
+  return Buffer.concat(
+    sorted.flatMap((e) => [
+      Buffer.from(`${isTreeMode(e.mode) ? '40000' : e.mode} ${e.name}\0`, 'utf8'),
+      Buffer.from(e.oid, 'hex'),
+    ]),
+  );
+}
+
+function parseSignature(text: string): GitSignatureLine {
+  const m = /^(.*) <(.*)> (\d+) [+-]\d{4}$/.exec(text);
+  return m ? { name: m[1]!, email: m[2]!, timestamp: Number(m[3]) } : { name: text, email: '', timestamp: 0 };
+}
+
+export function parseCommit(data: Buffer): CommitObject {
+  const text = data.toString('utf8');
+  const end = text.indexOf('\n\n');
+  const head = end < 0 ? text : text.slice(0, end);
+  const commit: CommitObject = {
+    tree: '',
+    parents: [],
+    author: parseSignature(''),
+    committer: parseSignature(''),
+    message: end < 0 ? '' : text.slice(end + 2),
+  };
+  for (const line of head.split('\n')) {
+    const space = line.indexOf(' ');
+    const key = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (key === 'tree') commit.tree = value;
+    else if (key === 'parent') commit.parents.push(value);
+    else if (key === 'author') commit.author = parseSignature(value);
+    else if (key === 'committer') commit.committer = parseSignature(value);
+  }
+  return commit;
+}
+
+const signatureLine = (s: GitSignatureLine) => `${s.name} <${s.email}> ${s.timestamp} +0000`;
+
+export function encodeCommit(c: CommitObject): Buffer {
+  const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`)];
+  lines.push(`author ${signatureLine(c.author)}`, `committer ${signatureLine(c.committer)}`);
+  return Buffer.from(`${lines.join('\n')}\n\n${c.message}`, 'utf8');
+}
