@@ -93,6 +93,18 @@ describe('GET and list', () => {
     expect(unknown.body.message).toContain('"spec.nope" is not a known field selector');
   });
 
+  it('answers 404 for names over 253 characters on every verb, storing nothing', async () => {
+    const long = `blueprints.${'a'.repeat(250)}.ws1`;
+    const before = (await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n;
+    expect((await h.call('GET', `${PR}/${long}`)).status).toBe(404);
+    const body = { metadata: { name: long, resourceVersion: '1' }, spec: { lifecycle: 'Proposed' } };
+    expect((await h.call('PUT', `${PR}/${long}`, { body })).status).toBe(404);
+    expect((await h.call('PUT', `${PRR}/${long}`, { body: { ...body, spec: { resources: { Kptfile: 'x' } } } })).status).toBe(404);
+    expect((await h.call('PUT', `${PR}/${long}/approval`, { body })).status).toBe(404);
+    expect((await h.call('DELETE', `${PR}/${long}`)).status).toBe(404);
+    expect((await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n).toBe(before);
+  });
+
   it('refuses watch with 405', async () => {
     const res = await h.call('GET', PR, { query: { watch: 'true' } });
     expect(res.status).toBe(405);
