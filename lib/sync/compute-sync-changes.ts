@@ -1,4 +1,4 @@
-import type { DiscoveredRevision, DiscoveryResult } from '../git/types.js';
+import type { DiscoveredRevision, DiscoveryResult } from '../git/index.js';
 import { packageRevisionName } from '../names.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { diffRevisions, revisionKey, type RevisionIdentity } from './diff-revisions.js';

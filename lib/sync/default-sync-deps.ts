@@ -1,7 +1,4 @@
-import { discoverRevisions } from '../git/discover-revisions.js';
-import { listRemoteRefs } from '../git/list-remote-refs.js';
-import { pushPublishBranch } from '../git/publish-branch.js';
-import { resolveGitAuth } from '../git/resolve-auth.js';
+import { discoverRevisions, listRemoteRefs, pushPublishBranch, resolveGitAuth } from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import type { SyncDeps } from './sync-repository.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DiscoveredRevision, SkippedRef } from '../git/types.js';
+import type { DiscoveredRevision, SkippedRef } from '../git/index.js';
 
 /**
  * One revision a ref yielded: [pkgpath, revision, workspace, content marker]. The marker changes when the

@@ -1,7 +1,7 @@
 import type { Database } from '../db/pool.js';
 import { ApiError } from '../errors.js';
 import type { Queryable } from '../db/queryable.js';
-import type { DiscoveredRevision } from '../git/types.js';
+import type { DiscoveredRevision } from '../git/index.js';
 import { deriveKptfileFields } from '../kpt/kptfile-read.js';
 import { insertDiscoveredRevisions, type DiscoveredRevisionInput } from '../storage/revision-sync.js';
 import type { PackageRevisionSpec, RepositoryRow } from '../storage/types.js';

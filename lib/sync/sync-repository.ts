@@ -1,7 +1,6 @@
 import { config } from '../config.js';
 import type { Database } from '../db/pool.js';
-import type { DiscoverOptions } from '../git/discover-revisions.js';
-import type { DiscoveredRevision, DiscoveryResult, GitAuth, RemoteSpec } from '../git/types.js';
+import type { DiscoveredRevision, DiscoverOptions, DiscoveryResult, GitAuth, RemoteSpec } from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { computeSyncChanges } from './compute-sync-changes.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/queryable.js';
 import type { RepositoryRow } from '../storage/types.js';
-import type { SkippedRef } from '../git/types.js';
+import type { SkippedRef } from '../git/index.js';
 import type { DiscoveredByRef } from './discovered-refs.js';
 
 /** A skip that depends on the database (a name collision), not on git: retried on every sync. */

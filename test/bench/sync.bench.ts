@@ -14,7 +14,7 @@ import pg from 'pg';
 import { freePort, startEmbeddedPostgres, type EmbeddedServer } from '../../lib/db/embedded.js';
 import { migrate } from '../../lib/db/migrate.js';
 import { openDatabase } from '../../lib/db/pool.js';
-import { publishRevision } from '../../lib/git/publish-revision.js';
+import { publishRevision } from '../../lib/git/index.js';
 import { defaultSyncDeps } from '../../lib/sync/default-sync-deps.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
 import { appendRevisions, generateRepository, pkgName } from './sync-generate.js';

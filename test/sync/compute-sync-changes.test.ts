@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiscoveredRevision, DiscoveryResult } from '../../lib/git/types.js';
+import type { DiscoveredRevision, DiscoveryResult } from '../../lib/git/index.js';
 import type { RepositoryRow } from '../../lib/storage/types.js';
 import type { PublishedKey } from '../../lib/storage/revision-sync.js';
 import { computeSyncChanges } from '../../lib/sync/compute-sync-changes.js';

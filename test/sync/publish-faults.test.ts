@@ -3,8 +3,7 @@
  * approval is lib/git's, the database half REVISIONS', the convergence sync's. Drives the real approval handler.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushPublishTag } from '../../lib/git/publish-tag.js';
-import { publishRevision } from '../../lib/git/publish-revision.js';
+import { publishRevision, pushPublishTag } from '../../lib/git/index.js';
 import { getResources } from '../../lib/storage/resources.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
 import { createHarness, NS, PR, newRevision, withLifecycle, type Harness } from '../api/harness.js';

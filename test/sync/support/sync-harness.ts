@@ -1,7 +1,5 @@
 /** Shared pieces of the sync integration tests: registering a repository, a counting git layer, a DB snapshot. */
-import { discoverRevisions } from '../../../lib/git/discover-revisions.js';
-import { listRemoteRefs } from '../../../lib/git/list-remote-refs.js';
-import { pushPublishBranch } from '../../../lib/git/publish-branch.js';
+import { discoverRevisions, listRemoteRefs, pushPublishBranch } from '../../../lib/git/index.js';
 import type { Database } from '../../../lib/db/pool.js';
 import type { Queryable } from '../../../lib/db/queryable.js';
 import type { SyncDeps } from '../../../lib/sync/sync-repository.js';
