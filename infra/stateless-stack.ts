@@ -27,8 +27,11 @@ interface ApiFunctionSpec {
   description: string;
   memorySize: number;
   timeout: Duration;
-  /** Reads Git (clone from a URL, publish, delete a tag): may read the Git credential secrets. */
-  git?: boolean;
+  /**
+   * Reads Git (clone from a URL, publish, delete a tag): may read the Git credential secrets. The value is the
+   * timeout of each git request, kept below the function's own so the caller gets a 503, not a Lambda timeout.
+   */
+  gitTimeoutMs?: number;
   /** Registers repositories: invokes the sync function for the first sync. */
   requestsSync?: boolean;
 }
@@ -38,10 +41,10 @@ const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
   discovery: { description: 'Discovery, OpenAPI and health documents', memorySize: 256, timeout: Duration.seconds(10) },
   repositories: { description: 'Repository CRUD', memorySize: 512, timeout: API_TIMEOUT, requestsSync: true },
   packages: { description: 'Package list and get', memorySize: 512, timeout: API_TIMEOUT },
-  'package-revisions': { description: 'Package revision CRUD (clone from git included)', memorySize: 1024, timeout: API_TIMEOUT, git: true },
+  'package-revisions': { description: 'Package revision CRUD (clone from git included)', memorySize: 1024, timeout: API_TIMEOUT, gitTimeoutMs: 20_000 },
   'package-revision-resources': { description: 'Package revision resources', memorySize: 512, timeout: API_TIMEOUT },
   // API Gateway gives up at 30 s, but a publish already under way should finish its pushes rather than be cut.
-  approval: { description: 'Publish, reject, propose-delete and delete (writes git)', memorySize: 1536, timeout: Duration.seconds(90), git: true },
+  approval: { description: 'Publish, reject, propose-delete and delete (writes git)', memorySize: 1536, timeout: Duration.seconds(90), gitTimeoutMs: 25_000 },
 };
 
 /**
@@ -81,7 +84,10 @@ export class StatelessStack extends Stack {
         timeout: spec.timeout,
       });
       grantDatabaseAccess(fn, props.database);
-      if (spec.git) grantGitSecretRead(fn, props.gitSecretPrefix);
+      if (spec.gitTimeoutMs) {
+        grantGitSecretRead(fn, props.gitSecretPrefix);
+        fn.addEnvironment('GIT_TIMEOUT_MS', String(spec.gitTimeoutMs));
+      }
       if (spec.requestsSync) grantInvoke(fn, this.sync.syncFunction, SYNC_FUNCTION_ENV);
       functions[name] = fn;
     }

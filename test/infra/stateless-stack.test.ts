@@ -235,6 +235,10 @@ describe('least privilege', () => {
       }
       expect(resources[fnId(fn)].Properties.Environment.Variables.GIT_SECRET_PREFIX, fn)
         .toBe(gitReaders.includes(fn) ? 'team-a/git-creds/' : undefined);
+      // Each git request gives up before the function does, so a slow host yields a 503, not a Lambda timeout.
+      const gitTimeout = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_TIMEOUT_MS);
+      if (gitReaders.includes(fn)) expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
+      else expect(gitTimeout, fn).toBeNaN();
     }
     expect(JSON.stringify(defaults.stateless.toJSON())).toContain(':secret:porch-serverless/git/*');
   });
