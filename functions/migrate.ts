@@ -1,9 +1,26 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { migrate } from '../lib/db/migrate.js';
-import { getDatabase } from '../lib/db/pool.js';
+import { getDatabase, type Database } from '../lib/db/pool.js';
 
 /** Same id on every create and update, so CloudFormation never sees a replacement (and never sends a Delete). */
 const PHYSICAL_ID = 'porch-serverless-migrations';
+/** A paused Aurora Serverless v2 cluster (minCapacity 0) takes ~15 s to resume; a fresh one may still be starting. */
+const CONNECT_DEADLINE_MS = 3 * 60_000;
+const CONNECT_RETRY_MS = 5_000;
+
+/** Opens the database, retrying while it cannot be reached; SQL errors are never retried. */
+async function connect(): Promise<Database> {
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
+  for (;;) {
+    try {
+      return await getDatabase();
+    } catch (err) {
+      if (Date.now() + CONNECT_RETRY_MS > deadline) throw err;
+      console.warn(JSON.stringify({ level: 'warn', msg: 'database not reachable yet, retrying', error: (err as Error).message }));
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+    }
+  }
+}
 
 /**
  * CloudFormation custom resource (CDK Provider framework) that applies pending migrations at deploy time. A throw
@@ -11,7 +28,7 @@ const PHYSICAL_ID = 'porch-serverless-migrations';
  */
 export async function handler(event: CloudFormationCustomResourceEvent) {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-  const applied = await migrate(await getDatabase());
+  const applied = await migrate(await connect());
   console.log(JSON.stringify({ level: 'info', msg: 'migrations applied', applied }));
   return { PhysicalResourceId: PHYSICAL_ID, Data: { Applied: String(applied.length) } };
 }

@@ -12,6 +12,8 @@ export interface PorchStacks {
 export function addPorchStacks(app: App, config: InfraConfig, options: { functionsDir?: string } = {}): PorchStacks {
   const stateful = new StatefulStack(app, `${config.stackPrefix}-Stateful`, {
     description: 'porch-serverless: VPC, PostgreSQL and its credentials (kept across deploys)',
+    // With deletion protection on, `cdk destroy` must not be able to take the data's stack away either.
+    terminationProtection: config.deletionProtection,
     database: config.database,
     minCapacity: config.minCapacity,
     maxCapacity: config.maxCapacity,

@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, parseInfraConfig } from '../../infra/config.js';
+import { CONFIG_KEYS, InfraConfigError, parseInfraConfig } from '../../infra/config.js';
 
 const parse = (context: Record<string, unknown>) => parseInfraConfig((key) => context[key]);
 
@@ -37,6 +37,12 @@ describe('parseInfraConfig', () => {
   it('accepts JSON values as cdk.json gives them', () => {
     expect(parse({ rdsProxy: true, syncConcurrency: 20, jwtIssuer: 'https://a.example/', jwtAudience: ['x'] }))
       .toMatchObject({ rdsProxy: true, syncConcurrency: 20, jwtAudience: ['x'] });
+  });
+
+  it('lists in CONFIG_KEYS exactly the keys it reads (the app warns about any other)', () => {
+    const read = new Set<string>();
+    parseInfraConfig((key) => { read.add(key); return undefined; });
+    expect([...read].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
   it.each([

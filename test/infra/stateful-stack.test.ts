@@ -61,6 +61,11 @@ describe('database (Aurora Serverless v2, default)', () => {
     for (const [id, group] of of('AWS::EC2::SecurityGroup')) expect(group.Properties.SecurityGroupIngress, id).toBeUndefined();
   });
 
+  it('protects the stateful stack from deletion while deletion protection is on', () => {
+    expect(defaults.stacks.stateful.terminationProtection).toBe(true);
+    expect(auroraProxy.stacks.stateful.terminationProtection).toBe(false);
+  });
+
   it('keeps generated credentials in Secrets Manager, retained with the database', () => {
     const secrets = of('AWS::SecretsManager::Secret');
     expect(secrets).toHaveLength(1);
