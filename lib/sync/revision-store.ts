@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import type { Queryable } from '../db/queryable.js';
 import type { DiscoveredRevision } from '../git/index.js';
 import { deriveKptfileFields } from '../kpt/kptfile-read.js';
+import { bulkInsertRevisions } from './bulk-insert.js';
 import { insertDiscoveredRevisions, type DiscoveredRevisionInput } from '../storage/revision-sync.js';
 import type { PackageRevisionSpec, RepositoryRow } from '../storage/types.js';
 
@@ -37,9 +38,9 @@ export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): Discove
 }
 
 /**
- * Stores discovered revisions with all their files, `batch` per transaction (one commit per revision would make a
- * first sync of thousands of revisions wait on thousands of WAL flushes). Each is inserted or written over the row
- * of the same name (a Proposed row whose publish lost its database write becomes Published N, §8.2); when the
+ * Stores discovered revisions with all their files, `batch` per transaction: new ones by a set-based bulk insert,
+ * refreshes (and any batch the bulk insert cannot take) through storage's upsert. Each is inserted or written over
+ * the row of the same name (a Proposed row whose publish lost its database write becomes Published N, §8.2); when the
  * storage rules refuse one, its batch is redone one by one so only that one fails. Answers the refused ones.
  */
 export async function writeDiscoveredRevisions(
@@ -54,9 +55,10 @@ export async function writeDiscoveredRevisions(
   for (let i = 0; i < writes.length; i += batch) {
     const chunk = writes.slice(i, i + batch);
     try {
-      await store(chunk);
+      if (chunk.some((w) => w.keepLifecycle)) await store(chunk);
+      else await bulkInsertRevisions(db, repo.namespace, repo.name, chunk.map((w) => toStorageInput(repo, w)), SYNC_USER);
     } catch (err) {
-      if (!isRefusal(err)) throw err;
+      if (!isRefusal(err) && !isConstraintError(err)) throw err;
       for (const w of chunk) {
         try {
           await store([w]);
@@ -72,6 +74,9 @@ export async function writeDiscoveredRevisions(
 
 /** A storage rule said no (4xx): the revision is skipped and reported; anything else fails the sync. */
 const isRefusal = (err: unknown): err is ApiError => err instanceof ApiError && err.code < 500;
+
+/** A PostgreSQL integrity or data error from the bulk insert (class 22 or 23): the one-by-one path sorts it out. */
+const isConstraintError = (err: unknown) => /^2[23]/.test(String((err as { code?: unknown }).code ?? ''));
 
 /**
  * Points every placeholder's self lock at the branch head: a placeholder mirrors the package on the head, so its
