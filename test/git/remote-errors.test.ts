@@ -94,3 +94,26 @@ describe('remote failures', () => {
     expect(await repo.bare('rev-parse', 'refs/tags/p/v2')).toBe(published.commit);
   });
 });
+
+describe('protocol v1 servers', () => {
+  it('list refs, discover and publish the same way', async () => {
+    const v1 = await startGitServer(root, 0, { protocolV2: false });
+    try {
+      const other = await createFixtureRepo(root, 'v1only');
+      await other.writePackage('p');
+      await other.commit('p');
+      await other.tag('p/v1', { message: 'annotated' });
+      await other.push();
+      const remote = spec(`${v1.url}/v1only.git`);
+      const refs = await listRemoteRefs(remote);
+      const cli = await lsRemote(root, other.bareDir);
+      expect(refs).toEqual({ 'refs/heads/main': cli['refs/heads/main'], 'refs/tags/p/v1': cli['refs/tags/p/v1^{}'] });
+      const { revisions } = await discoverRevisions(remote, refs);
+      expect(revisions.map((r) => `${r.packagePath}#${r.revision}`).sort()).toEqual(['p#-1', 'p#1']);
+      const published = await publishRevision(remote, { packagePath: 'p', workspace: 'w2', revision: 2, files: { Kptfile: kptfile('p') } });
+      expect(await other.bare('rev-parse', 'refs/tags/p/v2')).toBe(published.commit);
+    } finally {
+      await v1.stop();
+    }
+  });
+});

@@ -25,6 +25,8 @@ const backend = () =>
 export interface GitServerOptions {
   /** Require these credentials (HTTP basic, or a bearer token); anything else gets 401. */
   auth?: { username: string; password: string } | { bearerToken: string };
+  /** false: behave like a server that only speaks protocol v1 (the Git-Protocol header is dropped). */
+  protocolV2?: boolean;
 }
 
 /** Starts a git smart-HTTP server over the bare repositories under rootDir; port 0 picks a free one. */
@@ -40,7 +42,7 @@ export async function startGitServer(rootDir: string, port = 0, opts: GitServerO
       res.end('authentication required');
       return;
     }
-    serveGit(root, req, res);
+    serveGit(root, req, res, opts.protocolV2 !== false);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -61,7 +63,7 @@ export async function startGitServer(rootDir: string, port = 0, opts: GitServerO
   };
 }
 
-function serveGit(root: string, req: IncomingMessage, res: ServerResponse): void {
+function serveGit(root: string, req: IncomingMessage, res: ServerResponse, v2: boolean): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -74,7 +76,7 @@ function serveGit(root: string, req: IncomingMessage, res: ServerResponse): void
     QUERY_STRING: url.search.replace(/^\?/, ''),
     REQUEST_METHOD: req.method ?? 'GET',
     CONTENT_TYPE: req.headers['content-type'] ?? '',
-    GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+    GIT_PROTOCOL: v2 ? String(req.headers['git-protocol'] ?? '') : '',
     HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
   };
   if (req.headers['content-length']) env.CONTENT_LENGTH = String(req.headers['content-length']);
