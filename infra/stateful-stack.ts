@@ -37,6 +37,7 @@ export class StatefulStack extends Stack {
       multiAz: props.multiAz,
       rdsProxy: props.rdsProxy,
       deletionProtection: props.deletionProtection,
+      logRetention: props.logRetention,
     }).access;
   }
 }

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { InstanceType, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
   AuroraPostgresEngineVersion, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterEngine, DatabaseInstance,
   DatabaseInstanceEngine, DatabaseProxy, DatabaseSecret, PostgresEngineVersion, ProxyTarget, StorageType,
 } from 'aws-cdk-lib/aws-rds';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from '../nag.js';
 import { Construct } from 'constructs';
@@ -27,6 +28,8 @@ export interface DatabaseProps {
   multiAz: boolean;
   rdsProxy: boolean;
   deletionProtection: boolean;
+  /** Retention of the PostgreSQL log group that RDS creates. */
+  logRetention: RetentionDays;
 }
 
 const DATABASE_NAME = 'porch';
@@ -60,10 +63,21 @@ export class Database extends Construct {
     const credentials = Credentials.fromSecret(generated);
     const subnets = { subnetType: SubnetType.PRIVATE_ISOLATED };
 
+    // A fixed name: CloudFormation then refuses to replace the database (which would mean a new, empty one) rather
+    // than doing it, and the PostgreSQL log group can be created beforehand with a retention.
+    const identifier = `${Stack.of(this).stackName}-database`.toLowerCase();
+    const postgresLogs = new LogGroup(this, 'PostgresLogs', {
+      logGroupName: `/aws/rds/${props.kind === 'aurora' ? 'cluster' : 'instance'}/${identifier}/postgresql`,
+      retention: props.logRetention,
+      removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
     let secret: ISecret;
     let proxyTarget: ProxyTarget;
+    let database: Construct;
     if (props.kind === 'aurora') {
       const cluster = new DatabaseCluster(this, 'Cluster', {
+        clusterIdentifier: identifier,
         engine: DatabaseClusterEngine.auroraPostgres({ version: AuroraPostgresEngineVersion.VER_17_7 }),
         writer: ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
         serverlessV2MinCapacity: props.minCapacity,
@@ -81,8 +95,10 @@ export class Database extends Construct {
       });
       secret = cluster.secret!;
       proxyTarget = ProxyTarget.fromCluster(cluster);
+      database = cluster;
     } else {
       const instance = new DatabaseInstance(this, 'Instance', {
+        instanceIdentifier: identifier,
         engine: DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_17_7 }),
         instanceType: new InstanceType(props.instanceType),
         multiAz: props.multiAz,
@@ -103,10 +119,13 @@ export class Database extends Construct {
       });
       secret = instance.secret!;
       proxyTarget = ProxyTarget.fromInstance(instance);
+      database = instance;
       if (!props.multiAz) {
         acknowledge(instance, 'RDS3', 'Single-AZ is the cheap option the operator chose (multiAz=false); published revisions are re-derivable from Git and backups are kept 7 days.');
       }
     }
+
+    database.node.addDependency(postgresLogs);
 
     let proxyEndpoint: string | undefined;
     if (props.rdsProxy) {

@@ -61,6 +61,17 @@ describe('database (Aurora Serverless v2, default)', () => {
     for (const [id, group] of of('AWS::EC2::SecurityGroup')) expect(group.Properties.SecurityGroupIngress, id).toBeUndefined();
   });
 
+  it('exports PostgreSQL logs into a log group with retention, created before the database under a fixed name', () => {
+    const [[clusterId, cluster]] = of('AWS::RDS::DBCluster');
+    expect(cluster.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+    expect(cluster.Properties.DBClusterIdentifier).toBe('porchserverless-stateful-database');
+    const logs = of('AWS::Logs::LogGroup').find(([, g]) => g.Properties.LogGroupName === '/aws/rds/cluster/porchserverless-stateful-database/postgresql');
+    expect(logs?.[1].Properties.RetentionInDays).toBe(30);
+    expect((resources[clusterId] as any).DependsOn).toContain(logs![0]);
+    for (const [id, group] of of('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays, id).toBe(30);
+    expect(of('Custom::LogRetention')).toEqual([]);
+  });
+
   it('protects the stateful stack from deletion while deletion protection is on', () => {
     expect(defaults.stacks.stateful.terminationProtection).toBe(true);
     expect(auroraProxy.stacks.stateful.terminationProtection).toBe(false);
