@@ -52,10 +52,13 @@ export async function writeDiscoveredRevisions(
   const refused: { write: DiscoveredWrite; error: ApiError }[] = [];
   const store = (ws: DiscoveredWrite[]) =>
     insertDiscoveredRevisions(db, repo.namespace, repo.name, ws.map((w) => toStorageInput(repo, w)), SYNC_USER);
-  for (let i = 0; i < writes.length; i += batch) {
-    const chunk = writes.slice(i, i + batch);
+  const chunks: DiscoveredWrite[][] = [];
+  for (const group of [writes.filter((w) => !w.keepLifecycle), writes.filter((w) => w.keepLifecycle)]) {
+    for (let i = 0; i < group.length; i += batch) chunks.push(group.slice(i, i + batch));
+  }
+  for (const chunk of chunks) {
     try {
-      if (chunk.some((w) => w.keepLifecycle)) await store(chunk);
+      if (chunk[0]!.keepLifecycle) await store(chunk);
       else await bulkInsertRevisions(db, repo.namespace, repo.name, chunk.map((w) => toStorageInput(repo, w)), SYNC_USER);
     } catch (err) {
       if (!isRefusal(err) && !isConstraintError(err)) throw err;
