@@ -185,6 +185,20 @@ describe('syncRepository', () => {
     expect(await snapshot(t.db, 'catalog')).toEqual(await fromScratch());
   });
 
+  it('a past runOnceAt rereads every ref once, then is observed', async () => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await t.db.query(`update repositories set spec = jsonb_set(spec, '{sync}', $1::jsonb) where name = 'catalog'`, [
+      JSON.stringify({ runOnceAt: at }),
+    ]);
+    const refs = Object.keys(JSON.parse(JSON.stringify((await syncRow(t.db, 'catalog')).refs)));
+    const { deps, calls } = countingDeps();
+    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, state: 'Ready', refsRead: refs.length });
+    expect((await syncRow(t.db, 'catalog')).observed_run_once_at).toEqual(new Date(at));
+    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, unchanged: true });
+    expect(calls.discover).toHaveLength(1);
+    expect(await snapshot(t.db, 'catalog')).toEqual(await fromScratch());
+  });
+
   it('a git failure marks the repository Error and keeps what it had', async () => {
     await registerRepository(t.db, { name: 'broken', url: `${server.url}/missing.git` });
     const result = await syncRepository(t.db, 'ns', 'broken', countingDeps().deps);
