@@ -3,6 +3,7 @@
  * the package stays on the branch. -1 (placeholder, or an unversioned tag, as Porch does): a commit removes the
  * package directory from the branch, then the deletionProposed branch goes. Refs already gone are not an error.
  */
+import { deletePackageCommitMessage } from '../kpt/commit-message.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
@@ -56,7 +57,7 @@ async function removeFromBranch(repo: LocalRepo, full: string, author?: Signatur
     if (!treeAt(store, base.tree, full)) return;
     const when = new Date();
     const commit = store.writeCommit({
-      message: `Delete ${full}`,
+      message: deletePackageCommitMessage(full),
       tree: replaceSubtree(store, base.tree, full, undefined),
       parents: [head],
       author: gitSignature(author ?? PORCH_SIGNATURE, when),

@@ -10,7 +10,8 @@ import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js
 import { DELETION_PROPOSED, HEADS, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from './ref-names.js';
 import { storageProblem } from './storage-rules.js';
 import { fetchObjects } from './upload-pack.js';
-import { mentionsPackage, tasksFromMessages, workspaceFromMessage } from './tasks-from-commits.js';
+import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
+import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
 
 export interface RevisionKey {
@@ -68,7 +69,7 @@ export async function discoverRevisions(
   const ctx: Context = { remote, directory, deletionProposed, opts, found: [], skipped };
   await remoteCall(remote.url, async () => {
     if (branch) await inBatch(ctx, [branch]);
-    const size = opts.batchSize ?? 200;
+    const size = opts.batchSize ?? 2000;
     for (let i = 0; i < tags.length; i += size) await inBatch(ctx, tags.slice(i, i + size));
   });
   return { revisions: dedupe(ctx.found, skipped), skipped };
@@ -107,7 +108,7 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
     // those commits, without their trees where the server allows filters.
     await fetchObjects(repo, needParents.map((n) => n.parent), { depth: 1, filter: 'tree:0' });
     for (const n of needParents) {
-      n.rev.tasks = tasksFromMessages([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
+      n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
     }
   });
 }
@@ -133,7 +134,7 @@ function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: stri
       fullRef: c.fullRef,
       commit: c.commit,
       files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, pkg.tree) : {},
-      tasks: tasksFromMessages([message], pkg.fullpath, branch),
+      tasks: tasksFromHistory([message], pkg.fullpath, branch),
     });
   }
 }
@@ -158,7 +159,7 @@ function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, 
     fullRef: c.fullRef,
     commit: c.commit,
     files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, tree) : {},
-    tasks: tasksFromMessages([message], path, workspace),
+    tasks: tasksFromHistory([message], path, workspace),
   };
   ctx.found.push(rev);
   return rev;

@@ -5,11 +5,11 @@
  */
 import type { Task } from '../kpt/types.js';
 import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
-import { parseAnnotations } from './annotations.js';
+import { parseAnnotations } from '../kpt/commit-annotation.js';
+import { approvalCommitMessage, draftCommitMessage } from '../kpt/commit-message.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
-import { approvalMessage, draftMessage } from './publish-messages.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { ZERO_OID } from './receive-pack.js';
 import { fullPath, HEADS, normalizeDirectory, TAGS } from './ref-names.js';
@@ -82,8 +82,11 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
   const write = (message: string, parents: string[]) => store.writeCommit({ tree, parents, author, committer, message });
-  const draft = write(draftMessage(full, input.workspace, input.task), [head]);
-  return write(approvalMessage(full, input.workspace, input.revision), [head, draft]);
+  const draft = write(draftCommitMessage({ packagePath: full, workspaceName: input.workspace, task: input.task }), [head]);
+  return write(approvalCommitMessage({ packagePath: full, workspaceName: input.workspace, revision: input.revision }), [
+    head,
+    draft,
+  ]);
 }
 
 async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnnotation, parseAnnotations } from '../../lib/git/annotations.js';
+import { approvalCommitMessage } from '../../lib/kpt/commit-message.js';
 import { decodeText } from '../../lib/git/package-tree.js';
 import { PktReader, pktLine } from '../../lib/git/pkt-line.js';
-import { approvalMessage, draftMessage } from '../../lib/git/publish-messages.js';
 import { deletionProposedRef, fullPath, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from '../../lib/git/ref-names.js';
 import { resolveAuthor } from '../../lib/git/signature.js';
 import { storageProblem } from '../../lib/git/storage-rules.js';
-import { tasksFromMessages, workspaceFromMessage } from '../../lib/git/tasks-from-commits.js';
+import { mentionsPackage } from '../../lib/git/tasks-from-commits.js';
 
 describe('ref names', () => {
   it('parses tag suffixes as Porch does', () => {
@@ -50,39 +49,12 @@ describe('storage rules', () => {
   });
 });
 
-describe('annotations and messages', () => {
-  const task = { type: 'clone' as const, clone: { upstreamRef: { upstreamRef: { name: 'x' } } } };
-
-  it('formats and parses kpt: lines in Porch key order', () => {
-    expect(formatAnnotation({ task, revision: '0', workspaceName: 'w', package: 'a/b' })).toBe(
-      `\n\nkpt:{"package":"a/b","workspaceName":"w","revision":"0","task":${JSON.stringify(task)}}\n`,
-    );
-    expect(parseAnnotations('x\n\nkpt:{"package":"a"}\n  kpt:{bad json}\nkpt:{"package":"b","revision":"1"}')).toEqual([
-      { package: 'a' },
-      { package: 'b', revision: '1' },
-    ]);
-  });
-
-  it('writes the draft and approval messages of §7.4', () => {
-    expect(draftMessage('a/b', 'w', undefined)).toBe(
-      'Intermediate commit: push\n\n\nkpt:{"package":"a/b","workspaceName":"w","revision":"0","task":{"type":"push"}}\n',
-    );
-    expect(draftMessage('a/b', 'w', { type: 'edit' }).split('\n')[0]).toBe('Creating new revision by copying previous revision');
-    expect(draftMessage('a/b', 'w', { type: 'upgrade' }).split('\n')[0]).toBe('Upgrading revision');
-    expect(approvalMessage('a/b', 'w', 3)).toBe('Approving package revision a/b/3\n\nkpt:{"package":"a/b","workspaceName":"w","revision":"3"}\n');
-  });
-
-  it('recovers workspace and tasks as Porch does', () => {
-    const draft = draftMessage('a/b', 'w', task);
-    const approval = approvalMessage('a/b', 'w', 3);
-    expect(workspaceFromMessage(approval, 'a/b')).toBe('w');
-    expect(workspaceFromMessage(approval, 'a')).toBeUndefined();
-    expect(tasksFromMessages([approval, draft], 'a/b', 'w')).toEqual([task]);
-    expect(tasksFromMessages([approval, draft], 'a/b', 'other')).toEqual([]);
-    expect(tasksFromMessages(['kpt:{"package":"a/b","revision":"v1","task":{"type":"init"}}'], 'a/b', 'v1')).toEqual([{ type: 'init' }]);
-    expect(tasksFromMessages([draftMessage('a/b', 'w', undefined)], 'a/b', 'w')).toEqual([]);
-    // Newest first: an init ends the walk, so an older clone is not reached.
-    expect(tasksFromMessages([draftMessage('p', 'w', { type: 'init' }), draft.replace('a/b', 'p')], 'p', 'w')).toEqual([{ type: 'init' }]);
+describe('approval commits', () => {
+  it('are recognised by an annotation for the package', () => {
+    const approval = approvalCommitMessage({ packagePath: 'a/b', workspaceName: 'w', revision: 3 });
+    expect(mentionsPackage(approval, 'a/b')).toBe(true);
+    expect(mentionsPackage(approval, 'a')).toBe(false);
+    expect(mentionsPackage('Merge branch x', 'a/b')).toBe(false);
   });
 });
 
