@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -39,5 +39,6 @@ export class StatefulStack extends Stack {
       deletionProtection: props.deletionProtection,
       logRetention: props.logRetention,
     }).access;
+    new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret.secretArn, description: 'Database credentials (JSON: host, port, username, password, dbname)' });
   }
 }

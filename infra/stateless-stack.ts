@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -105,6 +105,9 @@ export class StatelessStack extends Stack {
       fn.node.addDependency(this.migrations.resource);
     }
     this.api.node.addDependency(this.migrations.resource);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint, description: 'Base URL of the API (the kubeconfig server)' });
+    new CfnOutput(this, 'SyncFailureQueueUrl', { value: this.sync.failures.queueUrl, description: 'Sync events that failed after their retries' });
   }
 }
 

@@ -1,4 +1,3 @@
-import { CfnOutput } from 'aws-cdk-lib';
 import {
   HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -97,6 +96,5 @@ export class PorchHttpApi extends Construct {
         acknowledge(created, 'APIG4', `${route.method} ${route.path} is the health check: it tells only whether the database answers, and uptime probes carry no credentials.`);
       }
     }
-    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint, description: 'Base URL of the API (kubectl server)' });
   }
 }

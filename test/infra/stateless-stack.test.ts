@@ -82,7 +82,7 @@ describe('HTTP API', () => {
     expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({
       requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status',
     });
-    t.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApi'), 'ApiEndpoint'] } });
+    t.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApi'), 'ApiEndpoint'] } });
   });
 
   it('gives approval (publish to git) a longer timeout and more memory than the other API functions', () => {
