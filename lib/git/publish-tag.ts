@@ -62,11 +62,11 @@ export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): P
           await pushRefs(repo, [{ ref: TAGS + tag, old: ZERO_OID, new: commit }]);
           return { commit, tag, adopted: false };
         } catch (err) {
-          if (err instanceof PushRejectedError && err.reason === 'tag-exists') {
-            const now = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
-            if (now) return adoptOrConflict(repo, now, full, tag, input);
-          }
-          if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
+          if (!(err instanceof PushRejectedError)) throw err;
+          // Refused as existing, or lost a race creating it ("failed to update ref"): whoever made it decides.
+          const now = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
+          if (now) return adoptOrConflict(repo, now, full, tag, input);
+          if (attempt >= 3) throw err;
           await sleep(backoffMs(attempt, err.message));
         }
       }

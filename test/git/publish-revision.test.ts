@@ -143,3 +143,28 @@ describe('publishRevision', () => {
     await show('fsck', '--strict');
   });
 });
+
+describe('concurrent approvals', () => {
+  it('of two drafts for the same number: one gets the tag, the other a conflict', async () => {
+    const results = await Promise.allSettled([
+      publishRevision(remote, { packagePath: 'race', workspace: 'left', revision: 1, files: { Kptfile: kptfile('race'), 'l.yaml': 'l\n' } }),
+      publishRevision(remote, { packagePath: 'race', workspace: 'right', revision: 1, files: { Kptfile: kptfile('race'), 'r.yaml': 'r\n' } }),
+    ]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.reason).toBeInstanceOf(ConflictError);
+    const winner = (ok[0] as PromiseFulfilledResult<{ commit: string }>).value.commit;
+    expect(await show('rev-parse', 'refs/tags/catalog/race/v1')).toBe(winner);
+  });
+
+  it('of the same draft twice: both answer the same tagged commit', async () => {
+    const input = { packagePath: 'twice', workspace: 'ws', revision: 1, files: { Kptfile: kptfile('twice') } };
+    const [a, b] = await Promise.all([publishRevision(remote, input), publishRevision(remote, input)]);
+    expect(a.commit).toBe(b.commit);
+    expect([a.adopted, b.adopted].sort()).toEqual([false, true]);
+    expect(await show('rev-parse', 'refs/tags/catalog/twice/v1')).toBe(a.commit);
+    expect(await show('show', 'main:catalog/twice/Kptfile')).toBe(kptfile('twice').trimEnd());
+  });
+});
