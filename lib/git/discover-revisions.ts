@@ -9,7 +9,7 @@ import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
 import { DELETION_PROPOSED, HEADS, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from './ref-names.js';
 import { storageProblem } from './storage-rules.js';
-import { fetchObjects } from './upload-pack.js';
+import { fetchObjects, UploadPackError } from './upload-pack.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
@@ -89,18 +89,24 @@ interface Context {
 /** One object store and one fetch per batch of refs; a fresh store per batch keeps memory flat. */
 async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
   await withLocalRepo(ctx.remote, async (repo) => {
-    await fetchObjects(repo, batch.map((c) => c.commit), { depth: 1 });
+    if (!(await fetchBatch(ctx, repo, batch))) return;
     const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
     for (const c of batch) {
-      const commit = repo.store.commit(c.commit);
-      if (!c.tag) {
-        addPlaceholders(ctx, repo, c, commit.tree, commit.message);
-        continue;
-      }
-      const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
-      const full = c.tag.path;
-      if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
-        needParents.push({ rev, parent: commit.parents[1]!, full });
+      if (!repo.store.has(c.commit)) continue;
+      try {
+        const commit = repo.store.commit(c.commit);
+        if (!c.tag) {
+          addPlaceholders(ctx, repo, c, commit.tree, commit.message);
+          continue;
+        }
+        const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
+        const full = c.tag.path;
+        if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
+          needParents.push({ rev, parent: commit.parents[1]!, full });
+        }
+      } catch (err) {
+        // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
+        ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
       }
     }
     if (needParents.length === 0) return;
@@ -111,6 +117,25 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
       n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
     }
   });
+}
+
+/**
+ * Fetches a batch in one request; when the server refuses the request (a want it will not serve), fetches the
+ * refs one by one so only the bad ones are skipped. False when nothing could be fetched.
+ */
+async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<boolean> {
+  try {
+    await fetchObjects(repo, batch.map((c) => c.commit), { depth: 1 });
+    return true;
+  } catch (err) {
+    if (!(err instanceof UploadPackError) || batch.length === 1) {
+      if (err instanceof UploadPackError) ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
+      else throw err;
+      return false;
+    }
+  }
+  for (const c of batch) await fetchBatch(ctx, repo, [c]);
+  return true;
 }
 
 function wantsFiles(ctx: Context, key: RevisionKey): boolean {

@@ -15,7 +15,8 @@ export interface FetchOptions {
   filter?: string;
 }
 
-class UploadPackError extends Error {}
+/** The server refused or broke off the fetch (as opposed to a network or HTTP failure). */
+export class UploadPackError extends Error {}
 
 /** Downloads the wanted objects (commit oids) and everything they need into the store. */
 export async function fetchObjects(repo: LocalRepo, wants: string[], opts: FetchOptions = {}): Promise<void> {

@@ -165,3 +165,24 @@ describe('discoverRevisions', () => {
     expect(byKey(revisions)['p@ws#1']!.tasks).toEqual([initTask]);
   });
 });
+
+describe('refs that cannot be read', () => {
+  it('are skipped with a reason while the rest is discovered', async () => {
+    const tree = await repo.bare('rev-parse', 'main^{tree}');
+    await repo.bare('tag', 'catalog/basens/v8', tree);
+    try {
+      const refs = await listRemoteRefs(remote);
+      // A tag that vanished or moved between listing and fetching: the server no longer serves its old commit.
+      refs['refs/tags/catalog/basens/v9'] = 'f'.repeat(40);
+      const only = ['refs/tags/catalog/basens/v2', 'refs/tags/catalog/basens/v8', 'refs/tags/catalog/basens/v9'];
+      const { revisions, skipped } = await discoverRevisions(remote, refs, { only });
+      expect(revisions.map((r) => r.ref)).toEqual(['catalog/basens/v2']);
+      expect(Object.fromEntries(skipped.map((s) => [s.ref, s.reason]))).toEqual({
+        'refs/tags/catalog/basens/v8': expect.stringMatching(/is a tree, not a commit/),
+        'refs/tags/catalog/basens/v9': expect.stringMatching(/cannot fetch/),
+      });
+    } finally {
+      await repo.bare('tag', '-d', 'catalog/basens/v8');
+    }
+  });
+});
