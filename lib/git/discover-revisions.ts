@@ -7,7 +7,9 @@
 import { remoteCall } from './errors.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
-import { DELETION_PROPOSED, HEADS, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from './ref-names.js';
+import { dedupe } from './dedupe-revisions.js';
+import { normalizeDirectory, packagePathIn } from './ref-names.js';
+import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
 import { fetchObjects, UploadPackError } from './upload-pack.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
@@ -31,13 +33,6 @@ export interface DiscoverOptions {
   batchSize?: number;
 }
 
-interface Candidate {
-  fullRef: string;
-  commit: string;
-  /** undefined for the branch. */
-  tag?: { path: string; suffix: string; revision: number };
-}
-
 /** Finds the revisions the given refs (ref → peeled commit, as listRemoteRefs returns) hold. */
 export async function discoverRevisions(
   remote: RemoteSpec,
@@ -45,27 +40,7 @@ export async function discoverRevisions(
   opts: DiscoverOptions = {},
 ): Promise<DiscoveryResult> {
   const directory = normalizeDirectory(remote.directory);
-  const only = opts.only ? new Set(opts.only) : undefined;
-  const deletionProposed = new Set(
-    Object.keys(refs)
-      .filter((r) => r.startsWith(HEADS + DELETION_PROPOSED))
-      .map((r) => r.slice(HEADS.length + DELETION_PROPOSED.length)),
-  );
-  const skipped: SkippedRef[] = [];
-  const tags: Candidate[] = [];
-  let branch: Candidate | undefined;
-  for (const [fullRef, commit] of Object.entries(refs)) {
-    if (only && !only.has(fullRef)) continue;
-    if (fullRef === HEADS + remote.branch) branch = { fullRef, commit };
-    const tag = parseTagRef(fullRef);
-    if (!tag || packagePathIn(directory, tag.path) === undefined) continue;
-    const revision = parseRevision(tag.suffix);
-    if (revision === 0 || revision < -1) skipped.push({ ref: fullRef, reason: storageProblem('x', 'x', revision)! });
-    else tags.push({ fullRef, commit, tag: { ...tag, revision } });
-  }
-  // Canonical `v<N>` tags first, so they win over `<N>` duplicates of the same revision.
-  tags.sort((a, b) => rank(a) - rank(b) || (a.fullRef < b.fullRef ? -1 : a.fullRef > b.fullRef ? 1 : 0));
-
+  const { branch, tags, deletionProposed, skipped } = selectCandidates(refs, remote.branch, directory, opts.only);
   const ctx: Context = { remote, directory, deletionProposed, opts, found: [], skipped };
   await remoteCall(remote.url, async () => {
     if (branch) await inBatch(ctx, [branch]);
@@ -74,8 +49,6 @@ export async function discoverRevisions(
   });
   return { revisions: dedupe(ctx.found, skipped), skipped };
 }
-
-const rank = (c: Candidate) => (c.tag && /^v[0-9]+$/.test(c.tag.suffix) ? 0 : 1);
 
 interface Context {
   remote: RemoteSpec;
@@ -188,27 +161,4 @@ function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, 
   };
   ctx.found.push(rev);
   return rev;
-}
-
-/** Two refs giving the same name or the same revision number of a package: the first wins, the rest are skipped. */
-function dedupe(found: DiscoveredRevision[], skipped: SkippedRef[]): DiscoveredRevision[] {
-  const byName = new Map<string, DiscoveredRevision>();
-  const byNumber = new Map<string, DiscoveredRevision>();
-  const kept: DiscoveredRevision[] = [];
-  for (const rev of found) {
-    const nameKey = `${rev.packagePath}\0${rev.workspace}`;
-    const numberKey = `${rev.packagePath}\0${rev.revision}`;
-    const clash = byName.get(nameKey) ?? (rev.revision > 0 ? byNumber.get(numberKey) : undefined);
-    if (clash) {
-      skipped.push({
-        ref: rev.fullRef,
-        reason: `package "${rev.packagePath}" revision ${rev.revision} workspace "${rev.workspace}" clashes with ${clash.fullRef}`,
-      });
-      continue;
-    }
-    byName.set(nameKey, rev);
-    if (rev.revision > 0) byNumber.set(numberKey, rev);
-    kept.push(rev);
-  }
-  return kept;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { approvalCommitMessage } from '../../lib/kpt/commit-message.js';
+import { dedupe } from '../../lib/git/dedupe-revisions.js';
+import { selectCandidates } from '../../lib/git/select-candidates.js';
+import type { DiscoveredRevision } from '../../lib/git/types.js';
 import { decodeText } from '../../lib/git/package-tree.js';
 import { PktReader, pktLine } from '../../lib/git/pkt-line.js';
 import { deletionProposedRef, fullPath, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from '../../lib/git/ref-names.js';
@@ -83,5 +86,40 @@ describe('text files and pkt-lines', () => {
     expect((await reader.read()).toString()).toBe('x');
     expect(await reader.read()).toBe('flush');
     expect(await reader.read()).toBe('end');
+  });
+});
+
+describe('selectCandidates', () => {
+  it('keeps the branch and package tags below the directory, canonical names first; ignores drafts and proposals', () => {
+    const refs = {
+      'refs/heads/main': 'a',
+      'refs/heads/drafts/cat/p/ws': 'b',
+      'refs/heads/proposed/cat/p/ws': 'c',
+      'refs/heads/deletionProposed/cat/p/v2': 'd',
+      'refs/tags/cat/p/7': 'e',
+      'refs/tags/cat/p/v7': 'f',
+      'refs/tags/cat/p/v0': 'g',
+      'refs/tags/other/p/v1': 'h',
+      'refs/tags/release': 'i',
+    };
+    const c = selectCandidates(refs, 'main', 'cat');
+    expect(c.branch).toEqual({ fullRef: 'refs/heads/main', commit: 'a' });
+    expect(c.tags.map((t) => t.fullRef)).toEqual(['refs/tags/cat/p/v7', 'refs/tags/cat/p/7']);
+    expect([...c.deletionProposed]).toEqual(['cat/p/v2']);
+    expect(c.skipped.map((s) => s.ref)).toEqual(['refs/tags/cat/p/v0']);
+    expect(selectCandidates(refs, 'main', 'cat', ['refs/tags/cat/p/7']).branch).toBeUndefined();
+  });
+});
+
+describe('dedupe', () => {
+  const rev = (fullRef: string, workspace: string, revision: number) =>
+    ({ packagePath: 'p', workspace, revision, fullRef }) as DiscoveredRevision;
+
+  it('keeps the first ref of a name or a number and reports the others', () => {
+    const skipped: { ref: string; reason: string }[] = [];
+    const kept = dedupe([rev('refs/heads/main', 'main', -1), rev('refs/tags/p/v7', 'v7', 7), rev('refs/tags/p/7', 'v7', 7), rev('refs/tags/p/v8', 'main', 8), rev('refs/tags/p/v9', 'x', 7)], skipped);
+    expect(kept.map((r) => r.fullRef)).toEqual(['refs/heads/main', 'refs/tags/p/v7']);
+    expect(skipped.map((s) => s.ref)).toEqual(['refs/tags/p/7', 'refs/tags/p/v8', 'refs/tags/p/v9']);
+    expect(skipped[0]!.reason).toMatch(/clashes with refs\/tags\/p\/v7/);
   });
 });
