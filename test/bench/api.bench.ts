@@ -99,10 +99,11 @@ try {
   console.log('\n== peak RSS of the list handler paging through a namespace (500 per page) ==');
   const rss: Record<string, number> = {};
   for (const ns of ['b10k', 'b100k']) {
-    const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20 });
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
+    const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20, env });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     rss[ns] = out.peakRssMiB;
-    line(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB`);
+    line(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB`, `(heap after GC ${out.heapAfterGcMiB} MiB)`);
   }
   line('  100k ÷ 10k', ratio(rss.b100k!, rss.b10k!), 'target ≤ 1.2');
 
