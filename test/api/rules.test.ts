@@ -78,6 +78,7 @@ describe('task shape', () => {
     [{ type: 'push' }, 'task of type "push" not supported'],
     [{ type: '' }, 'task of type "" not supported'],
     [{ type: 'edit', edit: { sourceRef: {} } }, 'sourceRef.name is required'],
+    [{ type: 'init', init: { subpackage: '../up' } }, 'init.subpackage "../up"'],
     [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'a' } } }, 'newUpstreamRef.name is required'],
   ])('%j → %s', (task, text) => expect(message(() => checkTask('n', task as never))).toContain(text));
 });

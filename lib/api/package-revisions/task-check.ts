@@ -1,4 +1,5 @@
 import { invalidValue } from '../../errors.js';
+import { resourcePathProblem } from '../../kpt/resource-validation.js';
 import type { Task } from '../../kpt/types.js';
 import { asRecord } from './request-fields.js';
 import { invalidRevision } from './refs.js';
@@ -31,6 +32,11 @@ export function checkTask(name: string, task: Task): void {
       const git = asRecord(up.git);
       if (typeof git.repo !== 'string' || !git.repo) fail('clone.upstreamRef.git.repo is required', 'spec.tasks[0].clone.upstreamRef.git.repo');
     }
+  }
+  const subpackage = type === 'init' ? asRecord(task.init).subpackage : undefined;
+  if (subpackage !== undefined && subpackage !== '') {
+    const problem = typeof subpackage === 'string' ? resourcePathProblem(subpackage) : 'must be a string';
+    if (problem) fail(`init.subpackage ${JSON.stringify(subpackage)}: ${problem}`, 'spec.tasks[0].init.subpackage');
   }
   if (type === 'edit' && !asRecord(task.edit!.sourceRef).name) {
     fail('sourceRef.name is required', 'spec.tasks[0].edit.sourceRef');
