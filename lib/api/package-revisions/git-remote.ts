@@ -31,6 +31,7 @@ export function authorOf(repo: RepositoryRow, user: string): Signature {
   return resolveAuthor({ author: str(git.author), email: str(git.email), user: user || undefined });
 }
 
+/** The package's path in git: the repository directory joined with its pkgpath. */
 export const fullPathOf = (repo: RepositoryRow, packagePath: string) =>
   repo.directory ? `${repo.directory}/${packagePath}` : packagePath;
 

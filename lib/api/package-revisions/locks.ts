@@ -27,8 +27,12 @@ export async function waitLock(q: Queryable, key: string, busy: () => Error, tim
   await q.query(`select set_config('lock_timeout', '0', true)`);
 }
 
+/** Creates of one (namespace, repository, package, workspace) tuple (§11.3). */
 export const createKey = (ns: string, repo: string, pkg: string, ws: string) =>
   `pr-create:${JSON.stringify([ns, repo, pkg, ws])}`;
+/** Updates, approvals, resource updates and deletes of one revision (§11.3). */
 export const revisionKey = (ns: string, name: string) => `pr:${ns}/${name}`;
+/** Publishes of one package take turns, so each sees the number the previous one took. */
 export const packageKey = (ns: string, pkg: string) => `pr-publish:${ns}/${pkg}`;
+/** init/clone creates in one repository take turns, so the nesting check sees packages being created. */
 export const repositoryKey = (ns: string, repo: string) => `pr-repo:${ns}/${repo}`;
