@@ -79,6 +79,18 @@ describe('upgrade task', () => {
     expect(forced.status, JSON.stringify(forced.body)).toBe(201);
   });
 
+  it('refuses placeholders as sources with Porch’s texts', async () => {
+    const edit = await post('bp', 'ws9', { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.bp.main' } } }] });
+    expect(edit.status).toBe(422);
+    expect(edit.body.message).toContain('source revision may not be the placeholder package revision blueprints/blueprints.bp.main');
+    const clone = await post('fresh', 'ws1', { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.main' } } } }] });
+    expect(clone.status).toBe(422);
+    expect(clone.body.message).toContain('upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main');
+    const local = await post('site', 'ws9', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.main'));
+    expect(local.status).toBe(422);
+    expect(local.body.message).toContain('source revision may not be the placeholder package revision blueprints/blueprints.site.main');
+  });
+
   it('blocks deleting the new upstream while an upgrade references it', async () => {
     const dp = await h.call('PUT', `${PR}/blueprints.bp.ws2`, { body: withLifecycle(await get('blueprints.bp.ws2'), 'DeletionProposed') });
     expect(dp.status).toBe(200);
