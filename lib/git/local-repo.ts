@@ -13,9 +13,13 @@ export interface LocalRepo {
   store: ObjectStore;
 }
 
-/** Runs `fn` with a fresh object store for `remote`. */
-export async function withLocalRepo<T>(remote: RemoteSpec, fn: (repo: LocalRepo) => Promise<T>): Promise<T> {
-  return fn({ remote, http: createHttpClient(remote.timeoutMs), store: new ObjectStore() });
+/** Runs `fn` with `reuse` (objects fetched by an earlier step of the same operation) or a fresh object store. */
+export async function withLocalRepo<T>(
+  remote: RemoteSpec,
+  fn: (repo: LocalRepo) => Promise<T>,
+  reuse?: LocalRepo,
+): Promise<T> {
+  return fn(reuse ?? { remote, http: createHttpClient(remote.timeoutMs), store: new ObjectStore() });
 }
 
 /** HTTP headers carrying the remote's credentials, sent up front (saves the 401 round trip). */

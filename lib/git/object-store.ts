@@ -20,6 +20,12 @@ export class ObjectStore {
     return this.objects.has(oid);
   }
 
+  /** Present with its root tree (a commit fetched with a `tree:0` filter has none). */
+  hasComplete(oid: string): boolean {
+    const obj = this.objects.get(oid);
+    return obj !== undefined && (obj.type !== 'commit' || this.objects.has(this.commit(oid).tree));
+  }
+
   /** Adds an object received from the remote; returns its id. */
   add(type: ObjectType, data: Buffer): string {
     const oid = hashObject(type, data);

@@ -7,7 +7,7 @@
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
-import { withLocalRepo } from './local-repo.js';
+import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { treeAt } from './package-tree.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { fullPath, HEADS, normalizeDirectory, parseRevision, TAGS } from './ref-names.js';
@@ -27,6 +27,7 @@ export interface PublishBranchResult {
 export async function pushPublishBranch(
   remote: RemoteSpec,
   a: { packagePath: string; revision: number; now?: Date },
+  reuse?: LocalRepo,
 ): Promise<PublishBranchResult> {
   const full = fullPath(normalizeDirectory(remote.directory), a.packagePath);
   const tagRef = `${TAGS}${full}/v${a.revision}`;
@@ -60,7 +61,7 @@ export async function pushPublishBranch(
           }
           await pushRefs(repo, [{ ref: branchRef, old: head, new: next }]);
           return { commit: next, updated: true };
-        });
+        }, reuse);
       } catch (err) {
         if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
         await sleep(backoffMs(attempt, err.message));

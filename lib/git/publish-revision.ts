@@ -1,3 +1,4 @@
+import { withLocalRepo } from './local-repo.js';
 import { pushPublishBranch } from './publish-branch.js';
 import { pushPublishTag, type PublishInput } from './publish-tag.js';
 import type { RemoteSpec } from './types.js';
@@ -17,7 +18,10 @@ export interface PublishResult {
  * the tag push leaves a published tag that the next sync imports and a retry (or pushPublishBranch) completes.
  */
 export async function publishRevision(remote: RemoteSpec, input: PublishInput): Promise<PublishResult> {
-  const tagged = await pushPublishTag(remote, input);
-  const branch = await pushPublishBranch(remote, { packagePath: input.packagePath, revision: input.revision, now: input.now });
-  return { ...tagged, branchCommit: branch.commit };
+  // One object store for both steps: the branch step finds the head and the new commits already fetched.
+  return withLocalRepo(remote, async (repo) => {
+    const tagged = await pushPublishTag(remote, input, repo);
+    const branch = await pushPublishBranch(remote, { packagePath: input.packagePath, revision: input.revision, now: input.now }, repo);
+    return { ...tagged, branchCommit: branch.commit };
+  });
 }

@@ -40,7 +40,11 @@ export interface PublishTagResult {
 }
 
 /** Writes the draft and approval commits and pushes the tag; does not touch the branch. */
-export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): Promise<PublishTagResult> {
+export async function pushPublishTag(
+  remote: RemoteSpec,
+  input: PublishInput,
+  reuse?: LocalRepo,
+): Promise<PublishTagResult> {
   const full = fullPath(normalizeDirectory(remote.directory), input.packagePath);
   const tag = `${full}/v${input.revision}`;
   if (!(input.files.Kptfile !== undefined)) {
@@ -70,7 +74,7 @@ export async function pushPublishTag(remote: RemoteSpec, input: PublishInput): P
           await sleep(backoffMs(attempt, err.message));
         }
       }
-    }),
+    }, reuse),
   );
 }
 

@@ -23,6 +23,11 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
     if ((err as Error).message.startsWith('git push:')) throw new PushRejectedError('retry', '', (err as Error).message);
     throw err;
   }
+  if (updates.every((u) => report[u.ref] === undefined)) {
+    // Pushed: later pushes of the same operation need not send these objects again.
+    repo.store.written.clear();
+    return;
+  }
   for (const u of updates) {
     const why = report[u.ref];
     if (why === undefined) continue;

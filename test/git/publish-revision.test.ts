@@ -101,6 +101,8 @@ describe('publishRevision', () => {
     const first = await show('rev-parse', 'refs/tags/catalog/app/v1');
     const again = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask });
     expect(again).toEqual({ commit: first, tag: 'catalog/app/v1', adopted: true });
+    const whole = await publishRevision(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask });
+    expect(whole).toMatchObject({ commit: first, adopted: true, branchCommit: await show('rev-parse', 'main') });
     await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(ConflictError);
     await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(/already exists/);
   });
@@ -111,8 +113,10 @@ describe('publishRevision', () => {
     // Died here: the tag exists, the branch does not have v2 yet, and meanwhile someone else pushes to main.
     expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('kind: ConfigMap');
     const moved = await commitElsewhere('NOTES.md');
-    const branch = await pushPublishBranch(remote, { packagePath: 'app', revision: 2 });
-    expect(branch.updated).toBe(true);
+    // The retried approval adopts the tag and completes the branch.
+    const retried = await publishRevision(remote, { packagePath: 'app', workspace: 'ws2', revision: 2, files: v2, task: initTask });
+    expect(retried).toMatchObject({ commit: tagged.commit, adopted: true });
+    const branch = { commit: retried.branchCommit };
     expect(await show('rev-parse', 'main')).toBe(branch.commit);
     expect((await show('log', '-1', '--format=%P', branch.commit)).split(' ')).toEqual([moved, tagged.commit]);
     expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('kind: ConfigMap\nversion: 2');
