@@ -11,6 +11,7 @@ export interface StoredObject {
   data: Buffer;
 }
 
+/** Objects by id, with the set written locally. */
 export class ObjectStore {
   private readonly objects = new Map<string, StoredObject>();
   /** Objects written by this operation, in write order. */

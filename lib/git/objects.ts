@@ -25,6 +25,7 @@ export interface CommitObject {
   message: string;
 }
 
+/** Tree-entry modes of a directory and of a regular (or executable) file. */
 export const isTreeMode = (mode: string) => mode === '40000' || mode === '040000';
 export const isFileMode = (mode: string) => mode === '100644' || mode === '100755';
 
@@ -33,6 +34,7 @@ export function hashObject(type: ObjectType, data: Buffer): string {
   return createHash('sha1').update(`${type} ${data.length}\0`).update(data).digest('hex');
 }
 
+/** Entries of a tree object: `<mode> <name>\0<20-byte id>` repeated. */
 export function parseTree(data: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let i = 0;
@@ -52,6 +54,7 @@ export function parseTree(data: Buffer): TreeEntry[] {
 // git orders entries by name bytes, comparing a tree as if its name ended with '/'.
 const sortKey = (e: TreeEntry) => Buffer.from(isTreeMode(e.mode) ? `${e.name}/` : e.name);
 
+/** A tree object from entries, sorted as git requires. */
 export function encodeTree(entries: TreeEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
   return Buffer.concat(
@@ -67,6 +70,7 @@ function parseSignature(text: string): GitSignatureLine {
   return m ? { name: m[1]!, email: m[2]!, timestamp: Number(m[3]) } : { name: text, email: '', timestamp: 0 };
 }
 
+/** Tree, parents, signatures and message of a commit object (other headers, e.g. gpgsig, are ignored). */
 export function parseCommit(data: Buffer): CommitObject {
   const text = data.toString('utf8');
   const end = text.indexOf('\n\n');
@@ -92,6 +96,7 @@ export function parseCommit(data: Buffer): CommitObject {
 
 const signatureLine = (s: GitSignatureLine) => `${s.name} <${s.email}> ${s.timestamp} +0000`;
 
+/** A commit object; signatures are written in UTC. */
 export function encodeCommit(c: CommitObject): Buffer {
   const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`)];
   lines.push(`author ${signatureLine(c.author)}`, `committer ${signatureLine(c.committer)}`);

@@ -1,5 +1,6 @@
 /** git's pkt-line framing (gitprotocol-common): 4 hex digits of length, then data; 0000 = flush, 0001 = delim. */
 
+/** The flush packet that ends a section. */
 export const FLUSH = Buffer.from('0000');
 
 /** One pkt-line holding `data` (a trailing newline is the caller's business). */

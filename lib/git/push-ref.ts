@@ -41,4 +41,5 @@ export function backoffMs(attempt: number, message: string): number {
   return (message.includes('hook declined') ? 1000 : 200) * attempt;
 }
 
+/** Waits `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

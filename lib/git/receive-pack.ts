@@ -7,6 +7,7 @@ import { FLUSH, PktReader, pktLine } from './pkt-line.js';
 import { postService, type LocalRepo } from './local-repo.js';
 import { writePack } from './pack-file.js';
 
+/** The all-zero id: "no ref" as an old value (create) or a new value (delete). */
 export const ZERO_OID = '0'.repeat(40);
 
 export interface RefUpdate {

@@ -1,5 +1,6 @@
 /** Pure rules for reading Porch's ref names (porch-behaviour.md §7.2); no I/O. */
 
+/** Ref namespaces: branches, tags, and Porch's deletion-proposal branches (below refs/heads/). */
 export const HEADS = 'refs/heads/';
 export const TAGS = 'refs/tags/';
 export const DELETION_PROPOSED = 'deletionProposed/';
