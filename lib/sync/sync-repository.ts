@@ -3,11 +3,10 @@ import type { Database } from '../db/pool.js';
 import type { DiscoveredRevision, DiscoverOptions, DiscoveryResult, GitAuth, RemoteSpec } from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { computeSyncChanges } from './compute-sync-changes.js';
+import { completeHalfPublish, nameOf, proposedNames } from './half-publish.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
 import { refsVersion } from './refs-version.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
-import { packageRevisionName } from '../names.js';
-import { getPackageRevisions } from '../storage/package-revisions.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { movePlaceholderLocks, writeDiscoveredRevisions } from './revision-store.js';
 import { beginSync, failSync, finishSync, finishUnchangedSync, loadSeenRefs, type ReportedSkip, type SyncMemory } from './sync-state.js';
@@ -160,7 +159,7 @@ async function syncContent(
     .filter((w) => !failed.has(w) && !w.keepLifecycle && w.revision.revision > 0 && proposed.has(nameOf(repo, w.revision)))
     .map((w) => w.revision);
   lap('write');
-  for (const rev of completed) await completeHalfPublish(deps, remote, repo, rev);
+  for (const rev of completed) await completeHalfPublish(deps.git, remote, repo, rev);
   const head = refs[`refs/heads/${repo.branch}`]!;
   if (memory.commitHash !== head) await movePlaceholderLocks(db, repo, head);
   await finishSync(db, repo.namespace, repo.name, {
@@ -177,27 +176,6 @@ async function syncContent(
   });
   return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
     packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false, phases };
-}
-
-const nameOf = (repo: RepositoryRow, r: DiscoveredRevision) => packageRevisionName(repo.name, r.packagePath, r.workspace);
-
-/** Names among the revisions about to be written that are stored as Proposed (their publish was cut short). */
-async function proposedNames(db: Database, repo: RepositoryRow, revisions: DiscoveredRevision[]): Promise<Set<string>> {
-  if (revisions.length === 0) return new Set();
-  const rows = await getPackageRevisions(db, repo.namespace, revisions.map((r) => nameOf(repo, r)));
-  return new Set(rows.filter((r) => r.lifecycle === 'Proposed').map((r) => r.name));
-}
-
-/** Pushes the branch half of a publish that died after its tag; a failure is logged, the next publish retries it. */
-async function completeHalfPublish(deps: SyncDeps, remote: RemoteSpec, repo: RepositoryRow, rev: DiscoveredRevision) {
-  if (!deps.git.completePublish) return;
-  try {
-    await deps.git.completePublish(remote, { packagePath: rev.packagePath, revision: rev.revision });
-  } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'could not complete a half-done publish on the branch',
-      namespace: repo.namespace, repository: repo.name, packagePath: rev.packagePath, revision: rev.revision,
-      error: (err as Error).message }));
-  }
 }
 
 const rowName = (r: DiscoveredRevision) => `${r.packagePath}@${r.workspace} (revision ${r.revision})`;
