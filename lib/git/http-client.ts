@@ -35,11 +35,14 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
     req.on('timeout', () => req.destroy(timeout(url, timeoutMs)));
     req.on('error', (err) => {
       clearTimeout(deadline);
-      reject(err);
+      reject(req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? new StaleSocketError(err.message) : err);
     });
     req.end(body);
   });
 }
+
+/** A kept-alive socket the server had closed (e.g. while a Lambda was frozen); the request never reached it. */
+class StaleSocketError extends Error {}
 
 const timeout = (url: URL, ms: number) => new GitTimeoutError(`git request to ${url.host} timed out after ${ms} ms`);
 
@@ -53,7 +56,10 @@ export function createHttpClient(timeoutMs: number): HttpClient {
       const headers = { ...(request.headers ?? {}) };
       if (body) headers['content-length'] = String(body.length);
       for (let redirects = 0; ; redirects++) {
-        const res = await send(url, method, headers, body, timeoutMs);
+        const res = await send(url, method, headers, body, timeoutMs).catch((err: unknown) => {
+          if (err instanceof StaleSocketError) return send(url, method, headers, body, timeoutMs);
+          throw err;
+        });
         const location = res.headers.location;
         if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects < 5) {
           res.resume();

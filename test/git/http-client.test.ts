@@ -1,0 +1,42 @@
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../lib/git/http-client.js';
+
+/** Answers the first request of each connection, resets a connection that is reused (as after a Lambda freeze). */
+async function resettingServer() {
+  let connections = 0;
+  const server = createServer((socket: Socket) => {
+    connections++;
+    let served = false;
+    socket.on('data', () => {
+      if (served) {
+        socket.resetAndDestroy();
+        return;
+      }
+      served = true;
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, connections: () => connections };
+}
+
+async function text(res: { body?: AsyncIterableIterator<Uint8Array> }): Promise<string> {
+  let out = '';
+  for await (const chunk of res.body!) out += Buffer.from(chunk).toString();
+  return out;
+}
+
+describe('git http client', () => {
+  it('retries once on a new connection when a kept-alive socket turns out to be closed', async () => {
+    const { server, url, connections } = await resettingServer();
+    try {
+      const http = createHttpClient(2000);
+      expect(await text(await http.request({ url }))).toBe('ok');
+      expect(await text(await http.request({ url }))).toBe('ok');
+      expect(connections()).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+});
