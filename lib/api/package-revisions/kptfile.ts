@@ -52,13 +52,8 @@ export function applyDraftUpdate(
 ): Files {
   let text = files['Kptfile'];
   if (text === undefined) return files;
-  if (change.packageMetadata) {
-    text = setPackageMetadata(
-      text,
-      { labels: change.packageMetadata.labels ?? {}, annotations: change.packageMetadata.annotations ?? {} },
-      'replace',
-    );
-  }
+  // Each map replaces the Kptfile's only when sent: a PUT with just annotations keeps the labels (Porch: `!= nil`).
+  if (change.packageMetadata) text = setPackageMetadata(text, change.packageMetadata, 'replace');
   if (change.readinessGates) text = setReadinessGates(text, change.readinessGates);
   if (change.conditions) text = setConditions(text, change.conditions);
   return text === files['Kptfile'] ? files : { ...files, Kptfile: text };
