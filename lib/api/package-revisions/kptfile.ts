@@ -72,9 +72,9 @@ export function deriveFromKptfile(files: Files): DerivedFields {
 
 const STATUSES = ['True', 'False', 'Unknown'];
 
-/** `status.conditions` of a PUT body, checked. */
+/** `status.conditions` of a PUT body, checked; undefined when not sent (absent or null). */
 export function readConditions(value: unknown, causes: StatusCause[]): Condition[] | undefined {
-  if (value === undefined || value === null) return [];
+  if (value === undefined || value === null) return undefined;
   const ok =
     Array.isArray(value) &&
     value.every((c) => c && typeof c === 'object' && typeof c.type === 'string' && STATUSES.includes(c.status));

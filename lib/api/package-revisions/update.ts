@@ -80,10 +80,11 @@ export async function updateRevision(db: Database, namespace: string, name: stri
       return toPackageRevision(updated, deployment);
     }
     const causes: StatusCause[] = [];
-    const packageMetadata = 'packageMetadata' in spec ? readPackageMetadata(spec.packageMetadata, causes) ?? {} : undefined;
-    const readinessGates = 'readinessGates' in spec ? readReadinessGates(spec.readinessGates, causes) ?? [] : undefined;
-    const status = asRecord(obj.status);
-    const conditions = 'conditions' in status ? readConditions(status.conditions, causes) : undefined;
+    // Each Kptfile field changes only when sent; null counts as not sent, as Kubernetes' JSON decoding (and so Porch's
+    // `!= nil` tests) has it. An empty list is sent, and clears.
+    const packageMetadata = readPackageMetadata(spec.packageMetadata, causes);
+    const readinessGates = readReadinessGates(spec.readinessGates, causes);
+    const conditions = readConditions(asRecord(obj.status).conditions, causes);
     if (causes.length) throw invalidRevision(name, ...causes);
     const files = await getResources(client, namespace, name);
     const edited = applyDraftUpdate(files, { packageMetadata, readinessGates, conditions });
