@@ -71,6 +71,19 @@ describe('POST packagerevisions: init', () => {
   });
 });
 
+describe('POST packagerevisions: init into a deployment repository', () => {
+  it('writes init’s own package-context.yaml (data.name: example); only clone adds the deployment context (§6)', async () => {
+    const res = await h.call('POST', PR, { body: newRevision('deploy', 'fresh', 'ws1') });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const prr = await h.call('GET', `${PRR}/deploy.fresh.ws1`);
+    const context: string = prr.body.spec.resources['package-context.yaml'];
+    expect(context).toMatch(/data:\n\s+name: example\n/);
+    expect(context).not.toContain('package-path');
+    const blueprint = await h.call('GET', `${PRR}/blueprints.net.vpc.ws1`);
+    expect(context).toBe(blueprint.body.spec.resources['package-context.yaml']);
+  });
+});
+
 describe('POST packagerevisions: clone from a Git URL', () => {
   it('reads the directory at the ref and points upstream/upstreamLock at it', async () => {
     const src = await h.addRepository('src');

@@ -16,10 +16,12 @@ export interface DerivedFields {
   upstreamLock?: Lock;
 }
 
-/** Files of a new package made by the `init` task (§6). */
-export function initFiles(pkgName: string, init: InitTaskSpec, deployment: boolean): Files {
-  const files = initPackage(pkgName, init);
-  return deployment ? withDeploymentContext(files, pkgName) : files;
+/**
+ * Files of a new package made by the `init` task (§6). Also in a deployment repository: Porch adds the deployment
+ * package context for clone only, so init keeps its own package-context.yaml (`data.name: example`).
+ */
+export function initFiles(pkgName: string, init: InitTaskSpec): Files {
+  return initPackage(pkgName, init);
 }
 
 /** A deployment repository's clone gets a package-context.yaml naming the package (§6). */

@@ -39,7 +39,7 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
   const pkgName = packageNameOf(target.packagePath);
   switch (task.type) {
     case 'init':
-      return initFiles(pkgName, task.init ?? {}, target.repository.deployment);
+      return initFiles(pkgName, task.init ?? {});
     case 'edit': {
       const field = 'spec.tasks[0].edit.sourceRef.name';
       const source = await findSource(q, target, field, task.edit?.sourceRef?.name ?? '');
