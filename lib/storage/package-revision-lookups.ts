@@ -35,11 +35,13 @@ export async function nextRevisionNumber(q: Queryable, namespace: string, pkg: s
  * (§10: such a revision blocks the delete).
  */
 export async function findUpstreamReferences(q: Queryable, namespace: string, name: string): Promise<string[]> {
+  // A placeholder is revision -1 on the branch (§6); a revision -1 from an unversioned tag still counts.
   const { rows } = await q.query<{ name: string }>(
-    `select name from package_revisions
-      where namespace = $1 and revision <> -1
-        and (tasks @> $2::jsonb or tasks @> $3::jsonb)
-      order by name`,
+    `select pr.name from package_revisions pr
+       join repositories r on r.namespace = pr.namespace and r.name = pr.repository
+      where pr.namespace = $1 and not (pr.revision = -1 and pr.workspace = r.branch)
+        and (pr.tasks @> $2::jsonb or pr.tasks @> $3::jsonb)
+      order by pr.name`,
     [namespace, JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }])],
   );
   return rows.map((r) => r.name);
