@@ -84,6 +84,37 @@ describe('POST packagerevisions: init into a deployment repository', () => {
   });
 });
 
+describe('POST packagerevisions: init.subpackage', () => {
+  // Porch's init writes the package into the subdirectory only; its next step parses the root Kptfile to write
+  // spec.packageMetadata/readinessGates and fails ("Kptfile is missing from the package"), removing the new revision.
+  it('is refused (422, Porch’s text) because the package would have no root Kptfile; nothing is stored', async () => {
+    const before = await countRows();
+    const res = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'withsub', 'ws1', {
+        spec: { packageMetadata: { labels: { a: 'b' } }, tasks: [{ type: 'init', init: { subpackage: 'sub/dir', description: 'd' } }] },
+      }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.reason).toBe('Invalid');
+    expect(res.body.message).toContain('PackageRevision.porch.kpt.dev "blueprints.withsub.ws1" is invalid');
+    expect(res.body.message).toContain('spec.tasks[0].init.subpackage');
+    expect(res.body.message).toContain('Kptfile is missing from the package');
+    expect(await countRows()).toBe(before);
+    expect((await h.call('GET', `${PR}/blueprints.withsub.ws1`)).status).toBe(404);
+    const { rows } = await h.tdb.db.query(`select count(*)::int as n from packages where name = 'blueprints.withsub'`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('with an empty subpackage initialises the package root as usual', async () => {
+    const res = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'nosub', 'ws1', { spec: { tasks: [{ type: 'init', init: { subpackage: '', description: 'd' } }] } }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const prr = await h.call('GET', `${PRR}/blueprints.nosub.ws1`);
+    expect(Object.keys(prr.body.spec.resources).sort()).toEqual(['Kptfile', 'README.md', 'package-context.yaml']);
+  });
+});
+
 describe('POST packagerevisions: clone from a Git URL', () => {
   it('reads the directory at the ref and points upstream/upstreamLock at it', async () => {
     const src = await h.addRepository('src');

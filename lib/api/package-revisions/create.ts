@@ -5,7 +5,7 @@ import { packageRevisionName } from '../../names.js';
 import { validatePackageRevisionName } from '../../validation.js';
 import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
-import { applyCreateSpec, deriveFromKptfile } from './kptfile.js';
+import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { runTask } from './run-task.js';
@@ -67,6 +67,7 @@ export async function createRevision(
     }
     await checkNewRevision(client, { namespace: ns, repository: repoName, packagePath, workspace, name, taskType: task.type });
     const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
+    requireCreatedKptfile(name, task, produced);
     const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);
     const derived = deriveFromKptfile(files);
     const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;

@@ -4,9 +4,9 @@
  */
 import { invalidValue, type StatusCause } from '../../errors.js';
 import { deriveKptfileFields, readKptfile } from '../../kpt/kptfile-read.js';
-import { invalidResources } from './refs.js';
+import { invalidResources, invalidRevision } from './refs.js';
 import { setConditions, setName, setPackageMetadata, setReadinessGates, setUpstream, upstreamFromLock } from '../../kpt/kptfile-edit.js';
-import type { Condition, Files, InitTaskSpec, Lock, PackageMetadata, ReadinessGate } from '../../kpt/types.js';
+import type { Condition, Files, InitTaskSpec, Lock, PackageMetadata, ReadinessGate, Task } from '../../kpt/types.js';
 import { deploymentContext, initPackage } from './kpt-init.js';
 
 export interface DerivedFields {
@@ -90,6 +90,22 @@ export function readConditions(value: unknown, causes: StatusCause[]): Condition
     ...(c.reason ? { reason: String(c.reason) } : {}),
     ...(c.message ? { message: String(c.message) } : {}),
   }));
+}
+
+/**
+ * §4.5 step 10 writes the request's spec into the package's root Kptfile; like Porch, a task that leaves none fails
+ * there. Only `init.subpackage` can (init writes into that subdirectory alone, §6); the other tasks copy packages.
+ */
+export function requireCreatedKptfile(name: string, task: Task, files: Files): void {
+  if (files['Kptfile'] !== undefined) return;
+  const subpackage = task.type === 'init' ? task.init?.subpackage : undefined;
+  const why = 'failed to parse Kptfile: Kptfile is missing from the package';
+  throw invalidRevision(
+    name,
+    subpackage
+      ? invalidValue('spec.tasks[0].init.subpackage', subpackage, `${why} (init.subpackage initialises only that subdirectory, leaving no Kptfile at the package root)`)
+      : invalidValue('spec.tasks[0].type', task.type, why),
+  );
 }
 
 /** A revision's files must keep a valid Kptfile at the package root (publishing needs it). */
