@@ -80,3 +80,11 @@ export function createHttpClient(timeoutMs: number): HttpClient {
     },
   };
 }
+
+/** Sockets currently tied to a request or an unread response (0 when every response was read to its end). */
+export function busySocketCount(): number {
+  return Object.values(agents).reduce(
+    (n, agent) => n + Object.values(agent.sockets).reduce((m, list) => m + (list?.length ?? 0), 0),
+    0,
+  );
+}

@@ -49,9 +49,13 @@ async function lsRefsV2(remote: RemoteSpec, prefixes: string[]): Promise<Record<
       body: [body][Symbol.iterator]() as unknown as AsyncIterableIterator<Uint8Array>,
     });
     if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 404) {
+      if (res.body) for await (const _ of res.body) void _;
       throw Object.assign(new Error(`HTTP ${res.statusCode}`), { code: 'HttpError', data: { statusCode: res.statusCode } });
     }
-    if (res.statusCode !== 200 || !res.body) return undefined;
+    if (res.statusCode !== 200 || !res.body) {
+      if (res.body) for await (const _ of res.body) void _;
+      return undefined;
+    }
     const refs: Record<string, string> = {};
     const reader = new PktReader(res.body);
     try {
@@ -65,6 +69,8 @@ async function lsRefsV2(remote: RemoteSpec, prefixes: string[]): Promise<Record<
       return p === 'flush' ? refs : undefined;
     } catch {
       return undefined;
+    } finally {
+      await reader.drain().catch(() => undefined);
     }
   });
 }

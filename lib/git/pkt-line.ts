@@ -27,6 +27,17 @@ export class PktReader {
     return this.buffer.length >= n;
   }
 
+  /**
+   * Reads the rest of the stream and drops it. A response left unread keeps its kept-alive socket busy, and once
+   * the agent's sockets are all busy new requests wait for the server to time them out.
+   */
+  async drain(): Promise<void> {
+    this.buffer = Buffer.alloc(0);
+    while (!this.done) {
+      if ((await this.source.next()).done) this.done = true;
+    }
+  }
+
   /** The next packet, or 'end' when the stream ends between packets. */
   async read(): Promise<Packet> {
     if (!(await this.fill(4))) {

@@ -31,10 +31,14 @@ export async function receivePack(repo: LocalRepo, updates: RefUpdate[]): Promis
   }
   const reader = new PktReader(await postService(repo, 'git-receive-pack', Buffer.concat(parts)));
   const status: Buffer[] = [];
-  for (let p = await reader.read(); p !== 'flush' && p !== 'end'; p = await reader.read()) {
-    if (p === 'delim') continue;
-    if (p[0] === 1) status.push(p.subarray(1));
-    else if (p[0] === 3) throw new Error(`git push: ${p.subarray(1).toString('utf8').trim()}`);
+  try {
+    for (let p = await reader.read(); p !== 'flush' && p !== 'end'; p = await reader.read()) {
+      if (p === 'delim') continue;
+      if (p[0] === 1) status.push(p.subarray(1));
+      else if (p[0] === 3) throw new Error(`git push: ${p.subarray(1).toString('utf8').trim()}`);
+    }
+  } finally {
+    await reader.drain().catch(() => undefined);
   }
   const inner = new PktReader([Buffer.concat(status)][Symbol.iterator]() as unknown as AsyncIterator<Uint8Array>);
   const report: PushReport = {};

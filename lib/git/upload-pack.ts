@@ -44,6 +44,14 @@ function requestBody(wants: string[], opts: FetchOptions): Buffer {
 
 async function uploadPack(repo: LocalRepo, wants: string[], opts: FetchOptions): Promise<void> {
   const reader = new PktReader(await postService(repo, 'git-upload-pack', requestBody(wants, opts)));
+  try {
+    await readUploadPackResult(repo, reader, opts);
+  } finally {
+    await reader.drain().catch(() => undefined);
+  }
+}
+
+async function readUploadPackResult(repo: LocalRepo, reader: PktReader, opts: FetchOptions): Promise<void> {
   if (opts.depth) {
     // The shallow boundary; nothing here walks history, so it is read and dropped.
     for (let p = await reader.read(); p !== 'flush'; p = await reader.read()) {

@@ -8,6 +8,7 @@ import { listRemoteRefs } from '../../lib/git/list-remote-refs.js';
 import { pushPublishBranch } from '../../lib/git/publish-branch.js';
 import { publishRevision } from '../../lib/git/publish-revision.js';
 import { pushPublishTag } from '../../lib/git/publish-tag.js';
+import { busySocketCount } from '../../lib/git/http-client.js';
 import type { RemoteSpec } from '../../lib/git/types.js';
 import { createFixtureRepo, git, kptfile, type FixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
@@ -170,5 +171,15 @@ describe('concurrent approvals', () => {
     expect([a.adopted, b.adopted].sort()).toEqual([false, true]);
     expect(await show('rev-parse', 'refs/tags/catalog/twice/v1')).toBe(a.commit);
     expect(await show('show', 'main:catalog/twice/Kptfile')).toBe(kptfile('twice').trimEnd());
+  });
+});
+
+describe('connections', () => {
+  it('are all released after publishes and discovery (an unread response would pin its socket)', async () => {
+    await publishRevision(remote, { packagePath: 'sockets', workspace: 'w', revision: 1, files: { Kptfile: kptfile('sockets') } });
+    await pushPublishTag(remote, { packagePath: 'sockets', workspace: 'w', revision: 1, files: { Kptfile: kptfile('sockets') } });
+    await discoverRevisions(remote, await listRemoteRefs(remote));
+    await new Promise((ok) => setTimeout(ok, 50));
+    expect(busySocketCount()).toBe(0);
   });
 });
