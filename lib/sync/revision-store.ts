@@ -1,6 +1,5 @@
 import type { Database } from '../db/pool.js';
 import { ApiError } from '../errors.js';
-import type { Queryable } from '../db/queryable.js';
 import type { DiscoveredRevision } from '../git/index.js';
 import { deriveKptfileFields } from '../kpt/kptfile-read.js';
 import { bulkInsertRevisions } from './bulk-insert.js';
@@ -80,16 +79,3 @@ const isRefusal = (err: unknown): err is ApiError => err instanceof ApiError && 
 
 /** A PostgreSQL integrity or data error from the bulk insert (class 22 or 23): the one-by-one path sorts it out. */
 const isConstraintError = (err: unknown) => /^2[23]/.test(String((err as { code?: unknown }).code ?? ''));
-
-/**
- * Points every placeholder's self lock at the branch head: a placeholder mirrors the package on the head, so its
- * lock names the head commit, as a sync from scratch would. One statement, only rows that differ.
- */
-export async function movePlaceholderLocks(q: Queryable, repo: RepositoryRow, commit: string): Promise<void> {
-  await q.query(
-    `update package_revisions set self_lock = jsonb_set(self_lock, '{git,commit}', to_jsonb($4::text)), updated_by = $5
-      where namespace = $1 and repository = $2 and revision = -1 and workspace = $3
-        and self_lock is not null and self_lock -> 'git' ->> 'commit' is distinct from $4`,
-    [repo.namespace, repo.name, repo.branch, commit, SYNC_USER],
-  );
-}

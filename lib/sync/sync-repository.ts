@@ -8,7 +8,7 @@ import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.j
 import { refsVersion } from './refs-version.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
-import { movePlaceholderLocks, writeDiscoveredRevisions } from './revision-store.js';
+import { writeDiscoveredRevisions } from './revision-store.js';
 import { beginSync, failSync, finishSync, finishUnchangedSync, loadSeenRefs, type ReportedSkip, type SyncMemory } from './sync-state.js';
 
 /** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
@@ -45,7 +45,7 @@ export interface SyncCounts {
   /** Refs read from git this time (0 when the refs were unchanged). */
   refsRead: number;
   unchanged: boolean;
-  /** Milliseconds spent per phase (listRefs, discover, write), for the log. */
+  /** Milliseconds spent per phase (listRefs, load, discover, write, finish), for the log. */
   phases: Record<string, number>;
 }
 
@@ -142,9 +142,12 @@ async function syncContent(
   const seen = await loadSeenRefs(db, repo.namespace, repo.name);
   const previous = { ...seen, skipped: memory.skipped, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
   const stored = await listPublishedKeys(db, repo.namespace, repo.name);
-  const changes = await computeSyncChanges(repo, previous, refs, stored, (only, withFiles) =>
-    deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name }),
-  );
+  lap('load');
+  const changes = await computeSyncChanges(repo, previous, refs, stored, async (only, withFiles) => {
+    const found = await deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name });
+    lap('git');
+    return found;
+  });
   lap('discover');
   await deleteRevisions(db, repo.namespace, changes.deletes);
   const proposed = await proposedNames(db, repo, changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision));
@@ -161,7 +164,6 @@ async function syncContent(
   lap('write');
   for (const rev of completed) await completeHalfPublish(deps.git, remote, repo, rev);
   const head = refs[`refs/heads/${repo.branch}`]!;
-  if (memory.commitHash !== head) await movePlaceholderLocks(db, repo, head);
   await finishSync(db, repo.namespace, repo.name, {
     ...finish(),
     refs,
@@ -174,6 +176,7 @@ async function syncContent(
     externalOnly: changes.externalOnly,
     skipped,
   });
+  lap('finish');
   return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
     packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false, phases };
 }

@@ -45,7 +45,7 @@ export function countingDeps(extra: Partial<SyncDeps> = {}): { deps: SyncDeps; c
 }
 
 /** Everything sync writes for a repository, without volatile columns, in a stable order. */
-export async function snapshot(db: Database, repository: string, namespace = 'ns') {
+export async function snapshot(db: Database, repository: string, namespace = 'ns', branch = 'main') {
   const revisions = await db.query(
     `select name, package, package_path, workspace, revision, lifecycle, latest, spec, tasks, self_lock, upstream_lock, conditions
        from package_revisions where namespace = $1 and repository = $2 order by name`,
@@ -61,6 +61,9 @@ export async function snapshot(db: Database, repository: string, namespace = 'ns
     namespace,
     repository,
   ]);
+  // A placeholder's lock names the branch head at which sync last saw its package change; a sync from scratch
+  // names the current head. Both are commits holding the same package, so the commit is not compared.
+  for (const r of revisions.rows) if (r.revision === -1 && r.workspace === branch && r.self_lock?.git) delete r.self_lock.git.commit;
   return { revisions: revisions.rows, resources: resources.rows, packages: packages.rows };
 }
 
