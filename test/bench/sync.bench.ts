@@ -116,6 +116,8 @@ try {
   await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + 1);
   const inc = await syncInChild(dbUrl, 'bench');
   console.log(`incremental sync of ${NEW_REVISIONS} new revisions: ${fmt(inc.durationMs)} (target ≤ 2000), peak RSS ${inc.maxRssMiB.toFixed(0)} MiB (target ≤ 256), result ${JSON.stringify(inc.result)}`);
+  const idle = await syncInChild(dbUrl, 'bench');
+  console.log(`  (baseline: the same child doing a no-change sync peaks at ${idle.maxRssMiB.toFixed(0)} MiB — Node, tsx and the modules)`);
 
   // 4. Publish through lib/git vs native git push of branch + tag (same kind of change, medians of 3).
   const clone = join(work, 'clone');
