@@ -4,7 +4,7 @@
  * server serves); `push()` mirrors the work tree's refs into the bare repository.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,7 +85,7 @@ export interface FixtureRepo {
   push(): Promise<void>;
 }
 
-/** Creates `<root>/<name>.git` (bare, push enabled) and a work tree beside it, with an initial commit unless empty. */
+/** Creates `<root>/<name>.git` (bare, push enabled) and a work tree `<root>/.work/<name>`, with an initial commit unless empty. */
 export async function createFixtureRepo(
   root: string,
   name: string,
@@ -93,7 +93,9 @@ export async function createFixtureRepo(
 ): Promise<FixtureRepo> {
   const branch = opts.branch ?? 'main';
   const bareDir = join(root, `${name}.git`);
-  const workDir = await mkdtemp(join(tmpdir(), `porch-fixture-${name}-`));
+  // Beside the bare repository, so removing the test's root directory removes the work tree too.
+  const workDir = join(root, '.work', name);
+  await mkdir(workDir, { recursive: true });
   await mkdir(bareDir, { recursive: true });
   await git(bareDir, 'init', '--bare', '--quiet', `--initial-branch=${branch}`);
   await git(bareDir, 'config', 'http.receivepack', 'true');
