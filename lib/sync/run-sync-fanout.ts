@@ -38,6 +38,7 @@ export async function runSyncFanout(
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 10, due.length) }, worker));
   const result = { due: due.length, invoked, failed };
-  console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
+  // Quiet when idle: the local server ticks every few seconds.
+  if (due.length > 0) console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
   return result;
 }
