@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -51,5 +51,6 @@ describe('resolveGitAuth', () => {
     await expect(resolveGitAuth({ name: 'missing' }, 'ns', { env })).rejects.toThrow(`no entry "ns/missing" in ${file}`);
     await expect(resolveGitAuth({ name: 'bad' }, 'ns', { env })).rejects.toThrow(/must hold/);
     await expect(resolveGitAuth({ name: 'ok' }, 'ns', { env: {} })).rejects.toBeInstanceOf(UnavailableError);
+    await rm(dir, { recursive: true, force: true });
   });
 });
