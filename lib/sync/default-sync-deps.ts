@@ -1,4 +1,4 @@
-import { discoverRevisions, listRemoteRefs, pushPublishBranch, resolveGitAuth } from '../git/index.js';
+import { discoverRevisions, ensureBranch, listRemoteRefs, pushPublishBranch, resolveGitAuth } from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import type { SyncDeps } from './sync-repository.js';
 
@@ -12,7 +12,7 @@ function secretRefOf(repo: RepositoryRow): { name: string } | undefined {
 /** Production wiring of a sync: lib/git over HTTP with the Repository's credentials, periods from the config. */
 export function defaultSyncDeps(): SyncDeps {
   return {
-    git: { listRemoteRefs, discoverRevisions, completePublish: pushPublishBranch },
+    git: { listRemoteRefs, discoverRevisions, completePublish: pushPublishBranch, ensureBranch },
     resolveAuth: (repo) => resolveGitAuth(secretRefOf(repo), repo.namespace),
   };
 }

@@ -20,6 +20,8 @@ export interface SyncGit {
    * sync turned Published because their tag exists: a publish that died after its tag push.
    */
   completePublish?(remote: RemoteSpec, revision: { packagePath: string; revision: number }): Promise<unknown>;
+  /** Creates the missing branch of a Repository with `spec.git.createBranch` (§7.6). */
+  ensureBranch?(remote: RemoteSpec, createBranch: boolean): Promise<unknown>;
 }
 
 export interface SyncDeps {
@@ -108,7 +110,11 @@ async function syncContent(
     phases[phase] = Math.round(t - mark);
     mark = t;
   };
-  const refs = await deps.git.listRemoteRefs(remote);
+  let refs = await deps.git.listRemoteRefs(remote);
+  if (!refs[`refs/heads/${repo.branch}`] && wantsBranchCreated(repo) && deps.git.ensureBranch) {
+    await deps.git.ensureBranch(remote, true);
+    refs = await deps.git.listRemoteRefs(remote);
+  }
   lap('listRefs');
   if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
   const version = refsVersion(refs);
@@ -180,5 +186,7 @@ async function syncContent(
   return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
     packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false, phases };
 }
+
+const wantsBranchCreated = (repo: RepositoryRow) => (repo.spec.git as { createBranch?: unknown } | undefined)?.createBranch === true;
 
 const rowName = (r: DiscoveredRevision) => `${r.packagePath}@${r.workspace} (revision ${r.revision})`;

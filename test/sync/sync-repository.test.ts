@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../lib/db/pool.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createFixtureRepo, type FixtureRepo } from '../support/git-fixtures.js';
+import { createFixtureRepo, git, type FixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { countingDeps, registerRepository, snapshot, syncRow } from './support/sync-harness.js';
 
@@ -207,6 +207,19 @@ describe('syncRepository', () => {
     expect(state.state).toBe('Error');
     expect(state.message).not.toBe('');
     expect(state.next_full_sync_time.getTime()).toBeLessThan(Date.now() + 120_000);
+  });
+
+  it('a missing branch fails the sync, unless the repository asks for it to be created (§7.6)', async () => {
+    const root = join(repo.bareDir, '..');
+    await createFixtureRepo(root, 'empty1', { empty: true });
+    await createFixtureRepo(root, 'empty2', { empty: true });
+    await registerRepository(t.db, { name: 'empty1', url: `${server.url}/empty1.git` });
+    await registerRepository(t.db, { name: 'empty2', url: `${server.url}/empty2.git`, spec: { git: { repo: `${server.url}/empty2.git`, branch: 'main', createBranch: true } } });
+    expect(await syncRepository(t.db, 'ns', 'empty1', countingDeps().deps)).toMatchObject({ ran: true, state: 'Error', message: 'branch "main" doesn\'t exist' });
+    expect(await syncRepository(t.db, 'ns', 'empty2', countingDeps().deps)).toMatchObject({ ran: true, state: 'Ready', packageCount: 0 });
+    const bare = join(root, 'empty2.git');
+    expect(await git(bare, 'log', '-1', '--format=%s|%an <%ae>', 'main')).toBe('Initial commit: Creating main branch|Package Orchestration Service <porch@kpt.dev>');
+    expect(await git(bare, 'show', 'main:README.md')).toBe('Created by porch');
   });
 
   it('a repository deleted meanwhile is a no-op', async () => {

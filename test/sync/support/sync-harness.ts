@@ -1,5 +1,5 @@
 /** Shared pieces of the sync integration tests: registering a repository, a counting git layer, a DB snapshot. */
-import { discoverRevisions, listRemoteRefs, pushPublishBranch } from '../../../lib/git/index.js';
+import { discoverRevisions, ensureBranch, listRemoteRefs, pushPublishBranch } from '../../../lib/git/index.js';
 import type { Database } from '../../../lib/db/pool.js';
 import type { Queryable } from '../../../lib/db/queryable.js';
 import type { SyncDeps } from '../../../lib/sync/sync-repository.js';
@@ -37,6 +37,7 @@ export function countingDeps(extra: Partial<SyncDeps> = {}): { deps: SyncDeps; c
         return discoverRevisions(remote, refs, options);
       },
       completePublish: pushPublishBranch,
+      ensureBranch,
     },
     gitTimeoutMs: 10_000,
     ...extra,
