@@ -21,7 +21,8 @@ export async function publishRevision(remote: RemoteSpec, input: PublishInput): 
   // One object store for both steps: the branch step finds the head and the new commits already fetched.
   return withLocalRepo(remote, async (repo) => {
     const tagged = await pushPublishTag(remote, input, repo);
-    const branch = await pushPublishBranch(remote, { packagePath: input.packagePath, revision: input.revision, now: input.now }, repo);
+    const { packagePath, revision, now } = input;
+    const branch = await pushPublishBranch(remote, { packagePath, revision, now }, repo);
     return { ...tagged, branchCommit: branch.commit };
   });
 }
