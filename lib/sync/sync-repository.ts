@@ -117,7 +117,7 @@ async function syncContent(
   }
   lap('listRefs');
   if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
-  const version = refsVersion(refs);
+  let version = refsVersion(refs);
   const finish = () => {
     const finished = now();
     const nextFullSyncTime = nextSyncTime({
@@ -139,6 +139,7 @@ async function syncContent(
     };
   };
   // Unchanged refs, nothing pending from last time, no explicit request: one ref listing and one write.
+  // (Deletes happen only below, so this shortcut cannot race with a publish.)
   if (version === memory.version && !runOnce && !memory.skipped.some((s) => s.pending)) {
     await finishUnchangedSync(db, repo.namespace, repo.name, finish());
     return { cachedOnly: 0, both: memory.packageCount, externalOnly: 0, packageCount: memory.packageCount,
@@ -148,6 +149,12 @@ async function syncContent(
   const seen = await loadSeenRefs(db, repo.namespace, repo.name);
   const previous = { ...seen, skipped: memory.skipped, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
   const stored = await listPublishedKeys(db, repo.namespace, repo.name);
+  // List the refs again, after reading the stored keys: a publish pushes its tag before it commits its row, so
+  // every stored revision's tag is in this listing unless it was really deleted — a revision published while this
+  // sync runs can never look deleted from git.
+  refs = await deps.git.listRemoteRefs(remote);
+  if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
+  version = refsVersion(refs);
   lap('load');
   const changes = await computeSyncChanges(repo, previous, refs, stored, async (only, withFiles) => {
     const found = await deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   h = await createHarness();
   flaky = await startGitServer(h.root);
   flakyPort = Number(new URL(flaky.url).port);
-  for (const name of ['outage', 'halfway', 'retried', 'dbfail']) {
+  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing']) {
     const url = name === 'outage' ? `${flaky.url}/${name}.git` : undefined;
     await h.addRepository(name, url ? { url } : {});
   }
@@ -127,6 +127,31 @@ describe('half-done publishes converge', () => {
     expect(await sync('dbfail')).toMatchObject({ ran: true, state: 'Ready' });
     expect(await row('dbfail.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published', latest: true });
     await expectConverged('dbfail');
+  });
+
+  it('a publish that lands while a sync runs is not mistaken for a deletion', async () => {
+    const obj = await proposed('racing', 'app', 'ws1');
+    const { deps } = countingDeps();
+    let first = true;
+    const racing = {
+      ...deps,
+      git: {
+        ...deps.git,
+        // The approval completes (tag, branch, row) right after the sync's first ref listing.
+        listRemoteRefs: async (r: Parameters<typeof deps.git.listRemoteRefs>[0]) => {
+          const refs = await deps.git.listRemoteRefs(r);
+          if (first) {
+            first = false;
+            const res = await approve(obj);
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+          }
+          return refs;
+        },
+      },
+    };
+    expect(await syncRepository(h.tdb.db, NS, 'racing', racing)).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0 });
+    expect(await row('racing.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published' });
+    await expectConverged('racing');
   });
 
   it('a full publish made behind the service\'s back is imported as well', async () => {
