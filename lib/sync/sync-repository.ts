@@ -72,6 +72,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   const log = (fields: Record<string, unknown>) =>
     (deps.log ?? ((l) => console.log(JSON.stringify(l))))({ level: 'info', msg: 'repository synced', namespace, repository: name, ...fields });
   try {
+    if (repo.type !== 'git') throw new Error(`repositories of type "${repo.type}" are not synced`);
     const counts = await syncContent(db, repo, memory, deps, started, now);
     const durationMs = now().getTime() - started.getTime();
     log({ durationMs, ...counts, skipped: counts.skipped.length });

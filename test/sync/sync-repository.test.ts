@@ -222,6 +222,14 @@ describe('syncRepository', () => {
     expect(await git(bare, 'show', 'main:README.md')).toBe('Created by porch');
   });
 
+  it('an oci repository is reported, not synced', async () => {
+    await t.db.query(`insert into repositories (namespace, name, type, repo_url, branch, directory, spec)
+      values ('ns', 'images', 'oci', 'oci://registry/x', 'main', '', '{}')`);
+    const { deps, calls } = countingDeps();
+    expect(await syncRepository(t.db, 'ns', 'images', deps)).toMatchObject({ ran: true, state: 'Error', message: 'repositories of type "oci" are not synced' });
+    expect(calls.listRemoteRefs).toBe(0);
+  });
+
   it('a repository deleted meanwhile is a no-op', async () => {
     expect(await syncRepository(t.db, 'ns', 'nope', countingDeps().deps)).toMatchObject({ ran: true, state: 'Gone' });
   });
