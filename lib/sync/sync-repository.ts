@@ -6,6 +6,7 @@ import { computeSyncChanges } from './compute-sync-changes.js';
 import { completeHalfPublish, nameOf, proposedNames } from './half-publish.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
 import { refsVersion } from './refs-version.js';
+import { retryDelaySeconds } from './retry-delay.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { writeDiscoveredRevisions } from './revision-store.js';
@@ -31,7 +32,7 @@ export interface SyncDeps {
   now?: () => Date;
   defaultPeriodSeconds?: number;
   gitTimeoutMs?: number;
-  /** Seconds before a failed sync is retried. */
+  /** Seconds before a failed sync is retried; by default by the kind of failure (retry-delay.ts). */
   retrySeconds?: number;
   lock?: LockOptions;
   /** Where the one structured line per sync goes; console by default. */
@@ -80,7 +81,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const durationMs = now().getTime() - started.getTime();
-    const retry = new Date(now().getTime() + (deps.retrySeconds ?? 60) * 1000);
+    const retry = new Date(now().getTime() + (deps.retrySeconds ?? retryDelaySeconds(message)) * 1000);
     await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
     (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({ level: 'warn', msg: 'repository sync failed', namespace, repository: name, error: message });
     return { ran: true, state: 'Error', message, durationMs };
