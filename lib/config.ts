@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** Typed service configuration, parsed once from the environment; a bad value fails at start, not mid-request. */
 export interface Config {
   /** Connection string used when no secret is configured (local runs, tests). */
@@ -18,18 +21,41 @@ export interface Config {
   gitTimeoutMs: number;
   /** Sync period for repositories without a schedule, in seconds. */
   syncDefaultPeriodSeconds: number;
+  /** Secrets Manager name prefix of git credentials, `<prefix><namespace>/<secretRef>` (AWS). */
+  gitSecretPrefix: string | undefined;
+  /** JSON file of git credentials keyed `<namespace>/<secretRef>` (local runs). */
+  gitCredentialsFile: string | undefined;
+  /** Local server: port on 127.0.0.1 (0 = any free port). */
+  port: number;
+  /** Local server: embedded PostgreSQL data directory; under os.tmpdir() so the `postgres` OS user can reach it. */
+  dataDir: string;
+  /** Local server: identity requests run as (updated_by, publishedBy); undefined = the OS user. */
+  localUser: string | undefined;
+  /** Local server: HTTPS with a self-signed certificate; auto = when API_TOKEN is set (kubectl sends tokens only over TLS). */
+  localTls: 'auto' | 'on' | 'off';
+  /** Local server: pool size; it serves many requests at once, unlike a Lambda container. */
+  localPoolMax: number;
+  /** Local server: how often the in-process sync fan-out looks for due repositories, in seconds. */
+  syncIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number): number {
+function integer<T extends number | undefined>(env: NodeJS.ProcessEnv, key: string, fallback: T, min: number, max = Infinity): number | T {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${key} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `≥ ${min}` : `in ${min}..${max}`;
+    throw new ConfigError(`${key} must be an integer ${range}, got "${raw}"`);
   }
   return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: readonly T[], fallback: T): T {
+  const raw = optional(env, key) ?? fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${key} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, got "${raw}"`);
+  return raw as T;
 }
 
 function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
@@ -39,20 +65,25 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
 
 /** Parses the configuration from an environment; throws ConfigError naming the bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const ssl = optional(env, 'DATABASE_SSL') ?? 'off';
-  if (ssl !== 'off' && ssl !== 'require' && ssl !== 'verify') {
-    throw new ConfigError(`DATABASE_SSL must be off, require or verify, got "${ssl}"`);
-  }
+  const poolMax = integer(env, 'DATABASE_POOL_MAX', undefined, 1, 100);
   return {
     databaseUrl: optional(env, 'DATABASE_URL'),
     databaseSecretArn: optional(env, 'DATABASE_SECRET_ARN'),
     databaseHost: optional(env, 'DATABASE_HOST'),
-    databaseSsl: ssl,
-    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 2, 1),
+    databaseSsl: oneOf(env, 'DATABASE_SSL', ['off', 'require', 'verify'], 'off'),
+    databasePoolMax: poolMax ?? 2,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
     apiToken: optional(env, 'API_TOKEN'),
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
     syncDefaultPeriodSeconds: integer(env, 'SYNC_DEFAULT_PERIOD_SECONDS', 3600, 10),
+    gitSecretPrefix: optional(env, 'GIT_SECRET_PREFIX'),
+    gitCredentialsFile: optional(env, 'GIT_CREDENTIALS_FILE'),
+    port: integer(env, 'PORT', 8080, 0, 65_535),
+    dataDir: optional(env, 'PORCH_DATA_DIR') ?? join(tmpdir(), 'porch-serverless-data'),
+    localUser: optional(env, 'LOCAL_USER'),
+    localTls: oneOf(env, 'LOCAL_TLS', ['auto', 'on', 'off'], 'auto'),
+    localPoolMax: poolMax ?? 10,
+    syncIntervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 30, 1, 86_400),
   };
 }
 

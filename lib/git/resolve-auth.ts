@@ -5,11 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { config, type Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import type { GitAuth } from './types.js';
 
 export interface AuthSources {
-  env?: NodeJS.ProcessEnv;
+  /** Where credentials live; default: the process's configuration. */
+  settings?: Partial<Pick<Config, 'gitSecretPrefix' | 'gitCredentialsFile'>>;
   /** Injected in tests; a client is created on first use otherwise. */
   secrets?: Pick<SecretsManagerClient, 'send'>;
 }
@@ -25,10 +27,10 @@ export async function resolveGitAuth(
   sources: AuthSources = {},
 ): Promise<GitAuth | undefined> {
   if (!secretRef?.name) return undefined;
-  const env = sources.env ?? process.env;
+  const { gitSecretPrefix, gitCredentialsFile } = sources.settings ?? config();
   const key = `${namespace}/${secretRef.name}`;
-  if (env.GIT_SECRET_PREFIX) {
-    const id = `${env.GIT_SECRET_PREFIX}${key}`;
+  if (gitSecretPrefix) {
+    const id = `${gitSecretPrefix}${key}`;
     const hit = cache.get(id);
     if (hit && hit.expires > Date.now()) return hit.auth;
     const secrets = sources.secrets ?? (client ??= new SecretsManagerClient({}));
@@ -42,8 +44,8 @@ export async function resolveGitAuth(
     cache.set(id, { auth, expires: Date.now() + TTL_MS });
     return auth;
   }
-  if (env.GIT_CREDENTIALS_FILE) {
-    const file = env.GIT_CREDENTIALS_FILE;
+  if (gitCredentialsFile) {
+    const file = gitCredentialsFile;
     let all: Record<string, unknown>;
     try {
       all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

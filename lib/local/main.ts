@@ -13,7 +13,6 @@ import { openDatabase, poolConfig, type Database } from '../db/pool.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
 import { stdoutLog } from '../http/request-log.js';
 import { createLocalHandlers } from './handlers.js';
-import { localSettings } from './settings.js';
 import { startLocalServer, type LocalServer } from './server.js';
 import { localSync, settleSyncs, startSyncLoop, type SyncLoop } from './sync-loop.js';
 
@@ -34,7 +33,6 @@ function refuseRunningServer(dataDir: string) {
 
 async function main() {
   const cfg = config();
-  const settings = localSettings(process.env);
   let embedded: EmbeddedServer | undefined;
   let db: Database | undefined;
   let server: LocalServer | undefined;
@@ -62,12 +60,12 @@ async function main() {
   try {
     let pool = cfg.databaseUrl || cfg.databaseSecretArn ? await poolConfig(cfg) : undefined;
     if (!pool) {
-      refuseRunningServer(settings.dataDir);
-      embedded = await startEmbeddedPostgres(settings.dataDir, true);
-      log({ level: 'info', msg: 'embedded PostgreSQL started', dataDir: settings.dataDir });
+      refuseRunningServer(cfg.dataDir);
+      embedded = await startEmbeddedPostgres(cfg.dataDir, true);
+      log({ level: 'info', msg: 'embedded PostgreSQL started', dataDir: cfg.dataDir });
       pool = { connectionString: embedded.url };
     }
-    db = await openDatabase({ ...pool, max: settings.poolMax });
+    db = await openDatabase({ ...pool, max: cfg.localPoolMax });
     const applied = await migrate(db);
     log({ level: 'info', msg: 'migrations applied', applied });
     const database = db;
@@ -78,18 +76,18 @@ async function main() {
       maxBodyBytes: cfg.maxBodyBytes,
       requestSync: (namespace, name) => sync.requestSync(database, namespace, name),
     });
-    const useTls = settings.tls === 'on' || (settings.tls === 'auto' && cfg.apiToken !== undefined);
-    const tls = useTls ? await loadOrCreateCertificate(join(settings.dataDir, 'tls')) : undefined;
+    const useTls = cfg.localTls === 'on' || (cfg.localTls === 'auto' && cfg.apiToken !== undefined);
+    const tls = useTls ? await loadOrCreateCertificate(join(cfg.dataDir, 'tls')) : undefined;
     server = await startLocalServer({
       tls,
-      port: settings.port,
+      port: cfg.port,
       handlers,
       apiToken: cfg.apiToken,
-      user: settings.user ?? userInfo().username,
+      user: cfg.localUser ?? userInfo().username,
       maxBodyBytes: cfg.maxBodyBytes,
       log,
     });
-    loop = startSyncLoop(() => sync.runFanout(database), settings.syncIntervalMs, log);
+    loop = startSyncLoop(() => sync.runFanout(database), cfg.syncIntervalSeconds * 1000, log);
     log({ level: 'info', msg: 'listening', url: server.url, auth: cfg.apiToken ? 'bearer token' : 'none', ...(tls ? { certificate: tls.certFile } : {}) });
   } catch (err) {
     log({ level: 'error', msg: 'start failed', error: (err as Error).message });

@@ -82,7 +82,7 @@ describe('remote failures', () => {
   it('credentials from GIT_CREDENTIALS_FILE reach a private repository', async () => {
     const file = join(root, 'creds.json');
     await writeFile(file, JSON.stringify({ 'team-a/git-creds': creds }));
-    const auth = await resolveGitAuth({ name: 'git-creds' }, 'team-a', { env: { GIT_CREDENTIALS_FILE: file } });
+    const auth = await resolveGitAuth({ name: 'git-creds' }, 'team-a', { settings: { gitCredentialsFile: file } });
     expect(auth).toEqual(creds);
     const remote = spec(`${server.url}/private.git`, { auth });
     const refs = await listRemoteRefs(remote);

@@ -24,7 +24,7 @@ function fakeSecrets(values: Record<string, string>) {
 
 describe('resolveGitAuth', () => {
   it('needs no credentials without a secretRef', async () => {
-    expect(await resolveGitAuth(undefined, 'ns', { env: {} })).toBeUndefined();
+    expect(await resolveGitAuth(undefined, 'ns', { settings: {} })).toBeUndefined();
   });
 
   it('reads <prefix><namespace>/<name> from Secrets Manager, basic or bearer, and caches it', async () => {
@@ -32,12 +32,12 @@ describe('resolveGitAuth', () => {
       'porch/git/team-a/basic': '{"username":"u","password":"p"}',
       'porch/git/team-a/token': '{"bearerToken":"t0k"}',
     });
-    const env = { GIT_SECRET_PREFIX: 'porch/git/' };
-    expect(await resolveGitAuth({ name: 'basic' }, 'team-a', { env, secrets: client })).toEqual({ username: 'u', password: 'p' });
-    expect(await resolveGitAuth({ name: 'token' }, 'team-a', { env, secrets: client })).toEqual({ bearerToken: 't0k' });
-    await resolveGitAuth({ name: 'basic' }, 'team-a', { env, secrets: client });
+    const settings = { gitSecretPrefix: 'porch/git/' };
+    expect(await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client })).toEqual({ username: 'u', password: 'p' });
+    expect(await resolveGitAuth({ name: 'token' }, 'team-a', { settings, secrets: client })).toEqual({ bearerToken: 't0k' });
+    await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client });
     expect(asked).toEqual(['porch/git/team-a/basic', 'porch/git/team-a/token']);
-    await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { env, secrets: client })).rejects.toThrow(
+    await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { settings, secrets: client })).rejects.toThrow(
       /cannot read secret "porch\/git\/team-a\/nope": ResourceNotFoundException/,
     );
   });
@@ -46,11 +46,11 @@ describe('resolveGitAuth', () => {
     const dir = await mkdtemp(join(tmpdir(), 'porch-creds-'));
     const file = join(dir, 'creds.json');
     await writeFile(file, JSON.stringify({ 'ns/ok': { bearerToken: 'x' }, 'ns/bad': { user: 'x' } }));
-    const env = { GIT_CREDENTIALS_FILE: file };
-    expect(await resolveGitAuth({ name: 'ok' }, 'ns', { env })).toEqual({ bearerToken: 'x' });
-    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { env })).rejects.toThrow(`no entry "ns/missing" in ${file}`);
-    await expect(resolveGitAuth({ name: 'bad' }, 'ns', { env })).rejects.toThrow(/must hold/);
-    await expect(resolveGitAuth({ name: 'ok' }, 'ns', { env: {} })).rejects.toBeInstanceOf(UnavailableError);
+    const settings = { gitCredentialsFile: file };
+    expect(await resolveGitAuth({ name: 'ok' }, 'ns', { settings })).toEqual({ bearerToken: 'x' });
+    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { settings })).rejects.toThrow(`no entry "ns/missing" in ${file}`);
+    await expect(resolveGitAuth({ name: 'bad' }, 'ns', { settings })).rejects.toThrow(/must hold/);
+    await expect(resolveGitAuth({ name: 'ok' }, 'ns', { settings: {} })).rejects.toBeInstanceOf(UnavailableError);
     await rm(dir, { recursive: true, force: true });
   });
 });
