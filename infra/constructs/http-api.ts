@@ -1,5 +1,6 @@
 import {
-  HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer,
+  HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,7 +12,8 @@ import { Construct } from 'constructs';
 
 /** The part of a route-table entry (`lib/http/routes.ts`) that the API needs. */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** 'ANY' with path `$default`: API Gateway's catch-all route. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
   path: string;
   fn: string;
   auth: boolean;
@@ -52,8 +54,9 @@ function authorizerFor(auth: ApiAuth): IHttpRouteAuthorizer {
 }
 
 /**
- * The HTTP API: every route of the shared route table, each bound to its function, behind the authorizer unless the
- * table says `auth: false` (health only); the `$default` stage with throttling and JSON access logs.
+ * The HTTP API: every route of the shared route table (the `$default` catch-all included), each bound to its
+ * function, behind the authorizer unless the table says `auth: false` (health only); the `$default` stage with
+ * throttling and JSON access logs.
  */
 export class PorchHttpApi extends Construct {
   readonly api: HttpApi;
@@ -86,12 +89,16 @@ export class PorchHttpApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.fn}-integration`, fn, { scopePermissionToRoute: false });
         integrations.set(route.fn, integration);
       }
-      const [created] = this.api.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration,
-        authorizer: route.auth ? authorizer : none,
-      });
+      const created = route.path === '$default'
+        ? new HttpRoute(this, 'DefaultRoute', {
+          httpApi: this.api, routeKey: HttpRouteKey.DEFAULT, integration, authorizer: route.auth ? authorizer : none,
+        })
+        : this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer: route.auth ? authorizer : none,
+        })[0];
       if (!route.auth) {
         acknowledge(created, 'APIG4', `${route.method} ${route.path} is the health check: it tells only whether the database answers, and uptime probes carry no credentials.`);
       }

@@ -3,14 +3,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
-import { BadRequestError, MethodNotAllowedError, NotFoundError, ApiError } from '../errors.js';
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { ignoresBody, type ApiRequest, type ApiResult, type Operations } from './api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
 import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
-import { findRoute } from './routes.js';
+import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
+import { RouteNotFoundError } from './unmatched.js';
 import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
 
 export type { ApiRequest, ApiResult, Operation, Operations, Caller } from './api-types.js';
@@ -30,12 +31,6 @@ export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
 
-class RouteNotFoundError extends ApiError {
-  constructor() {
-    super(404, 'NotFound', 'the server could not find the requested resource');
-  }
-}
-
 const BODY_VERBS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Turns the v2 event into an ApiRequest: route, headers, query, size-limited body, caller, database. */
@@ -44,6 +39,8 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   if (!route) throw new RouteNotFoundError();
   const method = event.requestContext?.http?.method ?? route.method;
   const operation = operations[route.operation];
+  // Only the discovery function serves the catch-all; any other answers it the same way.
+  if (!operation && route.path === DEFAULT_ROUTE_KEY) throw new RouteNotFoundError();
   if (!operation) throw new MethodNotAllowedError(`${method} is not supported on ${event.rawPath}`);
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[key] = value;

@@ -13,7 +13,8 @@ export type FunctionName =
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
-  method: Method;
+  /** 'ANY' only for the catch-all, whose path is `$default`. */
+  method: Method | 'ANY';
   path: string;
   fn: FunctionName;
   operation: string;
@@ -29,7 +30,10 @@ const porch = `/apis/${PORCH_GROUP}/${VERSION}`;
 const config = `/apis/${CONFIG_GROUP}/${VERSION}`;
 const ns = 'namespaces/{namespace}';
 
-const r = (method: Method, path: string, fn: FunctionName, operation: string, auth = true): Route => ({
+/** API Gateway's catch-all route key: a request no other route matches (unknown path, or a verb the path lacks). */
+export const DEFAULT_ROUTE_KEY = '$default';
+
+const r = (method: Method | 'ANY', path: string, fn: FunctionName, operation: string, auth = true): Route => ({
   method,
   path,
   fn,
@@ -86,10 +90,18 @@ export const routes: Route[] = [
   r('GET', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'get'),
   r('PUT', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'update'),
   r('PATCH', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'patch'),
+
+  // Everything else: a Kubernetes Status 404 (or 405 for a known path), not API Gateway's own body. Behind the
+  // authorizer, so unauthenticated callers cannot probe which paths and verbs exist.
+  r('ANY', DEFAULT_ROUTE_KEY, 'discovery', 'unmatched'),
 ];
 
-/** API Gateway's route key of a route, e.g. `GET /healthz`. */
-export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+/** API Gateway's route key of a route, e.g. `GET /healthz`, or `$default` for the catch-all. */
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) =>
+  route.path === DEFAULT_ROUTE_KEY ? DEFAULT_ROUTE_KEY : `${route.method} ${route.path}`;
+
+/** The catch-all route, which takes what `matchRoute` finds no route for. */
+export const defaultRoute = routes.find((route) => route.path === DEFAULT_ROUTE_KEY)!;
 
 const byKey = new Map(routes.map((route) => [routeKey(route), route]));
 
@@ -111,7 +123,7 @@ interface CompiledRoute {
 
 const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 
-const compiled: CompiledRoute[] = routes.map((route) => {
+const compiled: CompiledRoute[] = routes.filter((route) => route !== defaultRoute).map((route) => {
   const names: string[] = [];
   const source = route.path
     .split(/(\{[a-z]+\})/i)
@@ -140,7 +152,7 @@ export function matchRoute(method: string, path: string): RouteMatch | { route: 
     const m = pattern.exec(path);
     if (!m) continue;
     if (route.method !== method) {
-      allowed.push(route.method);
+      allowed.push(route.method as Method);
       continue;
     }
     const params: Record<string, string> = {};

@@ -5,7 +5,7 @@ import type { StatusReason } from '../errors.js';
 import { statusBody } from '../http/error-response.js';
 import type { HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
-import { matchRoute, type FunctionName } from '../http/routes.js';
+import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
 
 export interface LocalServerOptions {
@@ -69,11 +69,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const { body, tooLarge } = await readBody(req, options.maxBodyBytes);
-    const match = matchRoute(method, url.split('?')[0]);
-    if (!match.route) {
-      if (match.allowed.length > 0) return answer(res, req, started, 405, 'MethodNotAllowed', `${method} is not supported on ${url.split('?')[0]}`);
-      return answer(res, req, started, 404, 'NotFound', 'the server could not find the requested resource');
-    }
+    const found = matchRoute(method, url.split('?')[0]);
+    // Unmatched requests take the catch-all route to the discovery function, as API Gateway's $default does.
+    const match: RouteMatch = found.route ? found : { route: defaultRoute, params: {} };
     if (match.route.auth && options.apiToken && !tokenMatches(req.headers.authorization, options.apiToken)) {
       return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
     }

@@ -19,6 +19,18 @@ beforeAll(async () => {
 afterAll(async () => tdb?.drop());
 
 describe('discovery', () => {
+  it("answers API Gateway's $default route with a Kubernetes Status: 405 on a served path, 404 elsewhere", async () => {
+    const unknown = await handler(httpEvent('POST', '/apis/nope', { routeKey: '$default', body: { any: 'thing' } }));
+    expect(unknown.statusCode).toBe(404);
+    expect(jsonBody(unknown)).toMatchObject({
+      kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404,
+      message: 'the server could not find the requested resource',
+    });
+    const wrongVerb = await handler(httpEvent('DELETE', '/apis/porch.kpt.dev/v1alpha1', { routeKey: '$default' }));
+    expect(wrongVerb.statusCode).toBe(405);
+    expect(jsonBody(wrongVerb)).toMatchObject({ reason: 'MethodNotAllowed', message: 'DELETE is not supported on /apis/porch.kpt.dev/v1alpha1' });
+  });
+
   it('lists both groups', async () => {
     const { body } = await get('/apis');
     expect(body.kind).toBe('APIGroupList');

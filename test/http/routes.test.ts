@@ -40,6 +40,11 @@ describe('route table', () => {
     expect(routes.filter((r) => !r.auth).map((r) => r.path)).toEqual(['/healthz']);
   });
 
+  it("sends what no route matches to discovery through API Gateway's $default route, behind the authorizer", () => {
+    expect(findRoute('$default')).toEqual({ method: 'ANY', path: '$default', fn: 'discovery', operation: 'unmatched', auth: true });
+    expect(routeKey(findRoute('$default')!)).toBe('$default');
+  });
+
   it('matches paths like API Gateway, decoding parameters, and tells 404 from 405', () => {
     const m = matchRoute('GET', '/apis/porch.kpt.dev/v1alpha1/namespaces/ns%2D1/packagerevisions/a.b.c');
     expect(m.route?.operation).toBe('get');

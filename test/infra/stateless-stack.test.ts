@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../lib/http/routes.js';
+import { routeKey, routes } from '../../lib/http/routes.js';
 import { migrationsDigest } from '../../infra/constructs/migrations.js';
 import { ALL_FUNCTIONS, API_FUNCTIONS, JWT, synthPorch } from './synth-app.js';
 
@@ -28,10 +28,11 @@ describe('HTTP API', () => {
   };
 
   it('has exactly one route per route-table entry', () => {
-    expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+    expect(routeResources.map((r) => r.Properties.RouteKey)).toContain('$default');
   });
 
-  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s goes to its function', (key, route) => {
+  it.each(routes.map((r) => [routeKey(r), r] as const))('%s goes to its function', (key, route) => {
     const resource = routeResources.find((r) => r.Properties.RouteKey === key)!;
     expect(resource.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationOf(route.fn) }]] });
   });
@@ -47,6 +48,14 @@ describe('HTTP API', () => {
         SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^HttpApi') }, '/*/*/*'])] }),
       });
     }
+  });
+
+  it('sends unmatched requests ($default) to the discovery function, behind the authorizer so nobody probes unauthenticated', () => {
+    const catchAll = routeResources.find((r) => r.Properties.RouteKey === '$default')!;
+    expect(catchAll.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationOf('discovery') }]] });
+    expect(catchAll.Properties.AuthorizationType).toBe('JWT');
+    const iamCatchAll = Object.values(defaults.stateless.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }));
+    expect(iamCatchAll.map((r: any) => r.Properties.AuthorizationType)).toEqual(['AWS_IAM']);
   });
 
   it('puts the JWT authorizer (issuer and audience from config) on every route but /healthz', () => {

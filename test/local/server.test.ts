@@ -49,8 +49,11 @@ describe('local server over HTTP', () => {
 
   it('answers unknown paths 404, wrong verbs 405, oversized bodies 413 and bad JSON 400, as Status objects', async () => {
     const notFound = await send(`${plain.url}/apis/nope`);
-    expect(notFound).toMatchObject({ status: 404, json: { kind: 'Status', code: 404 } });
-    expect((await send(`${plain.url}/healthz`, { method: 'DELETE' })).status).toBe(405);
+    expect(notFound).toMatchObject({ status: 404, json: { kind: 'Status', code: 404, message: 'the server could not find the requested resource' } });
+    // The discovery function answered (its x-request-id), through the catch-all route as API Gateway's $default.
+    expect(notFound.headers['x-request-id']).toBeTruthy();
+    const wrongVerb = await send(`${plain.url}/healthz`, { method: 'DELETE' });
+    expect(wrongVerb).toMatchObject({ status: 405, json: { reason: 'MethodNotAllowed', message: 'DELETE is not supported on /healthz' } });
     const big = await send(`${plain.url}${repos}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(5000) }) });
     expect(big).toMatchObject({ status: 413, json: { reason: 'RequestEntityTooLarge' } });
     const bad = await send(`${plain.url}${repos}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
@@ -64,7 +67,7 @@ describe('local server over HTTP', () => {
     await send(`${plain.url}/nope`);
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatchObject({ msg: 'request', method: 'GET', path: '/version', status: 200 });
-    expect(logs[1]).toMatchObject({ msg: 'request', path: '/nope', status: 404 });
+    expect(logs[1]).toMatchObject({ msg: 'request', path: '/nope', status: 404, routeKey: '$default' });
   });
 });
 
@@ -78,5 +81,9 @@ describe('local server with API_TOKEN over HTTPS', () => {
     expect(wrong.status).toBe(401);
     const right = await send(`${secure.url}/apis`, { ca: tls.cert, headers: { authorization: 'Bearer s3cret' } });
     expect(right.json.kind).toBe('APIGroupList');
+    // Unknown paths too, as the authorizer guards API Gateway's $default route: no probing without the token.
+    expect((await send(`${secure.url}/nope`, { ca: tls.cert })).status).toBe(401);
+    expect((await send(`${secure.url}/healthz`, { ca: tls.cert, method: 'DELETE' })).status).toBe(401);
+    expect((await send(`${secure.url}/nope`, { ca: tls.cert, headers: { authorization: 'Bearer s3cret' } })).status).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import type { ApiResult, Operations } from '../../http/api-types.js';
+import { answerUnmatched } from '../../http/unmatched.js';
 import { apiGroupList, apiResourceList, coreVersions, serverVersion } from './documents.js';
 import { checkHealth } from './health.js';
 import { groupOfPath, openapiV2, openapiV3, openapiV3Index } from './openapi.js';
@@ -15,4 +16,5 @@ export const discoveryOperations: Operations = {
   openapiV3Index: async () => ok(openapiV3Index()),
   openapiV3: async (req) => ok(openapiV3(groupOfPath(req.path))),
   healthz: async (req) => checkHealth(async () => req.db),
+  unmatched: answerUnmatched,
 };
