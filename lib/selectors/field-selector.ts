@@ -63,10 +63,13 @@ function splitOperator(selector: string, term: string): { field: string; op: str
   throw new BadRequestError(`invalid selector: '${selector}'; can't understand '${term}'`);
 }
 
-// `v3` and `3` both mean 3; anything non-numeric means the unversioned revision -1.
+// `v3` and `3` both mean 3; anything non-numeric means the unversioned revision -1, and so does a number Go's Atoi
+// cannot hold (past int64).
 function parseRevision(value: string): number {
   const digits = value.startsWith('v') ? value.slice(1) : value;
-  return /^-?[0-9]+$/.test(digits) ? Number.parseInt(digits, 10) : -1;
+  if (!/^-?[0-9]+$/.test(digits)) return -1;
+  const n = BigInt(digits);
+  return n > 9223372036854775807n || n < -9223372036854775808n ? -1 : Number(n);
 }
 
 function parseTerm(kind: SelectorKind, field: string, value: string): FieldTerm | undefined {

@@ -57,7 +57,8 @@ export function addRevisionFieldConditions(f: SqlFilter, selector: FieldSelector
         f.where(`workspace = ${f.bind(t.value)}`);
         break;
       case 'spec.revision':
-        f.where(`revision = ${f.bind(t.value)}`);
+        // The column is a 32-bit integer: a number beyond it names no revision (and must not reach SQL as one).
+        f.where(t.value >= -2147483648 && t.value <= 2147483647 ? `revision = ${f.bind(t.value)}` : 'false');
         break;
       case 'spec.lifecycle':
         lifecycles.push(t.value);

@@ -34,6 +34,13 @@ describe('listing package revisions', () => {
     expect(all.items.map((r) => `${r.namespace}/${r.name}`).at(-1)).toBe('other/blueprints.app.ws');
   });
 
+  it('reads a spec.revision beyond the integer range as Porch does, without a database error', async () => {
+    // Go's Atoi fails past int64, which Porch reads as -1; a number past int32 names no revision.
+    expect(await names({ fieldSelector: 'spec.revision=99999999999999999999' })).toEqual(['blueprints.app.main', 'blueprints.net.vpc.main']);
+    expect(await names({ fieldSelector: 'spec.revision=v3000000000' })).toEqual([]);
+    expect(await names({ fieldSelector: 'spec.revision=-3000000000' })).toEqual([]);
+  });
+
   it('applies every field selector', async () => {
     expect(await names({ fieldSelector: 'spec.repository=deploy' })).toEqual(['deploy.app.ws', 'deploy.vpc.edit']);
     expect(await names({ fieldSelector: 'spec.packageName=vpc' })).toEqual(['blueprints.net.vpc.main', 'blueprints.net.vpc.v1', 'blueprints.net.vpc.v2', 'deploy.vpc.edit']);
