@@ -1,32 +1,23 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { DatabaseSettings } from './constructs/database.js';
+import type { NetworkProps } from './constructs/network.js';
 
 /**
  * Deployment settings. `infra/app.ts` reads them from CDK context (`cdk.json` or `-c key=value`) and hands them to
  * the stacks as props; nothing else reads context. Values given with `-c` arrive as strings, values in `cdk.json`
  * as JSON, so every parser accepts both.
  */
-export interface InfraConfig {
+export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   /** Prefix of the two stack names: `<prefix>-Stateful`, `<prefix>-Stateless`. */
   stackPrefix: string;
   /** How API callers authenticate: a JWT from `jwtIssuer` for `jwtAudience`, or SigV4 (IAM). */
   authMode: 'jwt' | 'iam';
   jwtIssuer: string | undefined;
   jwtAudience: string[];
-  /** Aurora Serverless v2 PostgreSQL cluster, or one provisioned RDS PostgreSQL instance. */
-  database: 'aurora' | 'instance';
-  /** Aurora Serverless v2 capacity range in ACUs (0 lets an idle cluster pause). */
-  minCapacity: number;
-  maxCapacity: number;
-  /** Instance class of the provisioned option, e.g. `t4g.micro`. */
-  instanceType: string;
-  /** Standby in a second AZ for the provisioned option. */
-  multiAz: boolean;
-  /** Put an RDS Proxy between the functions and the database. */
-  rdsProxy: boolean;
-  /** Deletion protection on the database (true), or none and a final snapshot on stack delete (false). */
-  deletionProtection: boolean;
+  /** The database's `kind`; its other settings (capacity, instance, proxy, protection) are `DatabaseSettings`'. */
+  database: DatabaseSettings['kind'];
   /** Egress for git: a managed NAT gateway, or a NAT instance (cheaper idle, not managed). */
-  nat: 'gateway' | 'instance';
+  nat: NetworkProps['nat'];
   /** Minutes between scheduled sync fan-outs. */
   syncRateMinutes: number;
   /** Reserved concurrency of the per-repository sync function: at most this many syncs hold DB connections. */

@@ -14,13 +14,15 @@ export function addPorchStacks(app: App, config: InfraConfig, options: { functio
     description: 'porch-serverless: VPC, PostgreSQL and its credentials (kept across deploys)',
     // With deletion protection on, `cdk destroy` must not be able to take the data's stack away either.
     terminationProtection: config.deletionProtection,
-    database: config.database,
-    minCapacity: config.minCapacity,
-    maxCapacity: config.maxCapacity,
-    instanceType: config.instanceType,
-    multiAz: config.multiAz,
-    rdsProxy: config.rdsProxy,
-    deletionProtection: config.deletionProtection,
+    database: {
+      kind: config.database,
+      minCapacity: config.minCapacity,
+      maxCapacity: config.maxCapacity,
+      instanceType: config.instanceType,
+      multiAz: config.multiAz,
+      rdsProxy: config.rdsProxy,
+      deletionProtection: config.deletionProtection,
+    },
     nat: config.nat,
     logRetention: config.logRetentionDays,
   });

@@ -2,18 +2,12 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { Database, type DatabaseAccess } from './constructs/database.js';
-import { Network } from './constructs/network.js';
+import { Database, type DatabaseAccess, type DatabaseSettings } from './constructs/database.js';
+import { Network, type NetworkProps } from './constructs/network.js';
 
 export interface StatefulStackProps extends StackProps {
-  database: 'aurora' | 'instance';
-  minCapacity: number;
-  maxCapacity: number;
-  instanceType: string;
-  multiAz: boolean;
-  rdsProxy: boolean;
-  deletionProtection: boolean;
-  nat: 'gateway' | 'instance';
+  database: DatabaseSettings;
+  nat: NetworkProps['nat'];
   logRetention: RetentionDays;
 }
 
@@ -28,17 +22,7 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.vpc = new Network(this, 'Network', { nat: props.nat, logRetention: props.logRetention }).vpc;
-    this.database = new Database(this, 'Database', {
-      vpc: this.vpc,
-      kind: props.database,
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
-      instanceType: props.instanceType,
-      multiAz: props.multiAz,
-      rdsProxy: props.rdsProxy,
-      deletionProtection: props.deletionProtection,
-      logRetention: props.logRetention,
-    }).access;
+    this.database = new Database(this, 'Database', { ...props.database, vpc: this.vpc, logRetention: props.logRetention }).access;
     new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret.secretArn, description: 'Database credentials (JSON: host, port, username, password, dbname)' });
   }
 }

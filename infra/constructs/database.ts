@@ -19,15 +19,25 @@ export interface DatabaseAccess {
   readonly proxyEndpoint?: string;
 }
 
-export interface DatabaseProps {
-  vpc: IVpc;
+/** The database choices of the deployment settings (`InfraConfig`), handed through the stateful stack unchanged. */
+export interface DatabaseSettings {
+  /** Aurora Serverless v2 PostgreSQL cluster, or one provisioned RDS PostgreSQL instance. */
   kind: 'aurora' | 'instance';
+  /** Aurora Serverless v2 capacity range in ACUs (0 lets an idle cluster pause). */
   minCapacity: number;
   maxCapacity: number;
+  /** Instance class of the provisioned option, e.g. `t4g.micro`. */
   instanceType: string;
+  /** Standby in a second AZ for the provisioned option. */
   multiAz: boolean;
+  /** Put an RDS Proxy between the functions and the database. */
   rdsProxy: boolean;
+  /** Deletion protection on the database (true), or none and a final snapshot on stack delete (false). */
   deletionProtection: boolean;
+}
+
+export interface DatabaseProps extends DatabaseSettings {
+  vpc: IVpc;
   /** Retention of the PostgreSQL log group that RDS creates. */
   logRetention: RetentionDays;
 }
