@@ -45,7 +45,7 @@ export async function createRevision(
     if (req.tasks.length > 1) {
       throw invalidRevision(name, invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'));
     }
-    const task: Task = req.tasks[0] ?? { type: 'init', init: { description: `${packagePath} description` } };
+    const task: Task = req.tasks.length ? req.tasks[0]! : { type: 'init', init: { description: `${packagePath} description` } };
     const nameErrors = validatePackageRevisionName(name);
     if (nameErrors.length) {
       throw invalidRevision(

@@ -1,4 +1,4 @@
-import { invalidValue } from '../../errors.js';
+import { BadRequestError, invalidValue } from '../../errors.js';
 import { resourcePathProblem } from '../../kpt/resource-validation.js';
 import type { Task } from '../../kpt/types.js';
 import { asRecord } from './request-fields.js';
@@ -11,11 +11,46 @@ const BODY_MISSING: Record<string, string> = {
   upgrade: 'upgrade field not set for task of type "upgrade"',
 };
 
+// The JSON types of Porch's Task fields (its Go structs): what Kubernetes' decoder would refuse with a 400.
+type Shape = 'string' | 'string[]' | { [field: string]: Shape };
+const ref: Shape = { name: 'string' };
+const TASK_SHAPE: Shape = {
+  type: 'string',
+  init: { subpackage: 'string', description: 'string', keywords: 'string[]', site: 'string' },
+  clone: {
+    upstreamRef: {
+      type: 'string',
+      git: { repo: 'string', ref: 'string', directory: 'string', secretRef: ref },
+      oci: { image: 'string' },
+      upstreamRef: ref,
+    },
+    strategy: 'string',
+  },
+  edit: { sourceRef: ref },
+  upgrade: { oldUpstreamRef: ref, newUpstreamRef: ref, localPackageRevisionRef: ref, strategy: 'string' },
+};
+
+const typeOf = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v);
+
+function checkShape(value: unknown, shape: Shape, path: string): void {
+  if (value === null || value === undefined) return; // null decodes to the zero value
+  const want = typeof shape === 'string' ? (shape === 'string' ? 'string' : 'array') : 'object';
+  if (typeOf(value) !== want) {
+    throw new BadRequestError(`strict decoding error: wrong type of field ${path}: expected ${want}, got ${value === null ? 'null' : typeOf(value)}`);
+  }
+  if (shape === 'string[]') (value as unknown[]).forEach((item, i) => checkShape(item, 'string', `${path}[${i}]`));
+  else if (typeof shape === 'object') {
+    for (const [key, sub] of Object.entries(shape)) checkShape((value as Record<string, unknown>)[key], sub, `${path}.${key}`);
+  }
+}
+
 /** Checks the single creating task's shape (type known, body present, source named); 422 with Porch's texts. */
 export function checkTask(name: string, task: Task): void {
   const fail = (why: string, field = 'spec.tasks[0]') => {
     throw invalidRevision(name, invalidValue(field, task.type ?? '', why));
   };
+  if (task === null) throw new BadRequestError('strict decoding error: wrong type of field spec.tasks[0]: expected object, got null');
+  checkShape(task, TASK_SHAPE, 'spec.tasks[0]');
   const type = String(task?.type ?? '');
   if (!(type in BODY_MISSING)) fail(`task of type "${type}" not supported`, 'spec.tasks[0].type');
   const body = (task as unknown as Record<string, unknown>)[type];
