@@ -31,7 +31,12 @@ function parseYaml(text: string): unknown {
     const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new BadRequestError(`request body is not valid YAML${where}: ${first.message.split('\n')[0]}`);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The alias limit (a "billion laughs" body) and other conversion failures are the client's problem.
+    throw new BadRequestError(`request body is not valid YAML: ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -69,6 +69,13 @@ describe('createHttpHandler', () => {
     expect(none.message).toMatch(/body is required/);
   });
 
+  it('answers a YAML alias bomb with 400, not 500', async () => {
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const res = await handler(httpEvent('POST', base, { body: bomb, headers: { 'content-type': 'application/yaml' } }));
+    expect(res.statusCode).toBe(400);
+    expect(jsonBody(res).message).toMatch(/not valid YAML.*alias/);
+  });
+
   it('refuses a body over the limit with 413 before parsing it', async () => {
     const res = await handler(httpEvent('POST', base, { body: { pad: 'x'.repeat(3000) } }));
     expect(res.statusCode).toBe(413);
