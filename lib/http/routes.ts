@@ -137,6 +137,15 @@ const compiled: CompiledRoute[] = routes.filter((route) => route !== defaultRout
   return { route, pattern: new RegExp(`^${source}$`), names };
 });
 
+// A malformed escape (`%ZZ`) stays as sent: no object has such a name, so the request ends in a 404, not a throw.
+function decodeParam(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export interface RouteMatch {
   route: Route;
   params: Record<string, string>;
@@ -156,7 +165,7 @@ export function matchRoute(method: string, path: string): RouteMatch | { route: 
       continue;
     }
     const params: Record<string, string> = {};
-    names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+    names.forEach((name, i) => (params[name] = decodeParam(m[i + 1]!)));
     return { route, params };
   }
   return { route: undefined, allowed };

@@ -45,6 +45,11 @@ describe('route table', () => {
     expect(routeKey(findRoute('$default')!)).toBe('$default');
   });
 
+  it('keeps a malformed percent-escape as it came instead of throwing (the local server answered 500)', () => {
+    const m = matchRoute('GET', '/apis/porch.kpt.dev/v1alpha1/namespaces/ns1/packagerevisions/%ZZ');
+    expect(m.route && m.params).toEqual({ namespace: 'ns1', name: '%ZZ' });
+  });
+
   it('matches paths like API Gateway, decoding parameters, and tells 404 from 405', () => {
     const m = matchRoute('GET', '/apis/porch.kpt.dev/v1alpha1/namespaces/ns%2D1/packagerevisions/a.b.c');
     expect(m.route?.operation).toBe('get');
