@@ -23,6 +23,14 @@ export function readResources(name: string, value: unknown): Files {
     else if (typeof content !== 'string') causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, typeof content, 'content must be a string'));
     else if (content.includes('\0')) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, 'content must not contain NUL bytes'));
   }
+  // git cannot hold `a` as a file and as the directory of `a/b`: such a tree is corrupt (duplicate entries).
+  for (const path of Object.keys(value)) {
+    const dirs = path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const clash = dirs.find((dir) => Object.hasOwn(value, dir));
+    if (clash !== undefined) {
+      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, `its directory ${JSON.stringify(clash)} is also a file`));
+    }
+  }
   if (causes.length) throw invalidResources(name, ...causes);
   return value as Files;
 }
