@@ -1,6 +1,7 @@
 /**
- * §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations` replace the Kptfile's only "when present". A map the
- * client leaves out leaves the Kptfile's map alone (Porch applies each map only when it is non-nil).
+ * §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations`, `spec.readinessGates` and `status.conditions`
+ * replace the Kptfile's only "when present". A field left out — or sent as null, which Kubernetes' JSON decoding
+ * reads as absent (Porch tests `!= nil`) — leaves the Kptfile's value alone; an empty map or list clears it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, newRevision, PR, PRR, type Harness } from './harness.js';
@@ -13,6 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+const get = async (name: string) => (await h.call('GET', `${PR}/${name}`)).body;
 const kptfile = async (name: string): Promise<string> => (await h.call('GET', `${PRR}/${name}`)).body.spec.resources.Kptfile;
 
 /** A Draft whose Kptfile has a label, an extra annotation, a readiness gate and a condition. */
@@ -63,5 +65,34 @@ describe('PUT of a Draft with one of the packageMetadata maps (§4.3 "when prese
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.spec.packageMetadata.labels).toBeUndefined();
     expect(res.body.spec.packageMetadata.annotations.owner).toBe('team-a');
+  });
+});
+
+describe('PUT of a Draft without conditions or readiness gates (§4.3 "when present")', () => {
+  it('keeps conditions when status.conditions is left out, and when it is null', async () => {
+    const { name, obj } = await draftWithEverything('conditions-kept');
+    const { status: _status, ...noStatus } = obj;
+    const omitted = await h.call('PUT', `${PR}/${name}`, { body: noStatus });
+    expect(omitted.status, JSON.stringify(omitted.body)).toBe(200);
+    expect(omitted.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+    const nulled = await h.call('PUT', `${PR}/${name}`, { body: { ...omitted.body, status: { ...omitted.body.status, conditions: null } } });
+    expect(nulled.status, JSON.stringify(nulled.body)).toBe(200);
+    expect(nulled.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+    expect(await kptfile(name)).toMatch(/conditions:\n\s+- type: Gate/);
+  });
+
+  it('clears conditions sent as an empty list', async () => {
+    const { name, obj } = await draftWithEverything('conditions-cleared');
+    const res = await h.call('PUT', `${PR}/${name}`, { body: { ...obj, status: { ...obj.status, conditions: [] } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status.conditions ?? []).toEqual([]);
+    expect(await kptfile(name)).not.toMatch(/^\s*conditions:/m);
+  });
+
+  it('keeps readiness gates sent as null', async () => {
+    const { name, obj } = await draftWithEverything('gates-kept');
+    const res = await h.call('PUT', `${PR}/${name}`, { body: { ...obj, spec: { ...obj.spec, readinessGates: null } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await get(name)).spec.readinessGates).toEqual([{ conditionType: 'Gate' }]);
   });
 });
