@@ -1,6 +1,7 @@
 /** The package-revision operations of the route table: ApiRequest in, ApiResult out, the work done by services. */
 import type { ApiRequest, Operations } from '../../http/api-types.js';
 import { parseListParams } from '../../http/list-params.js';
+import { checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
 import { approveRevision } from './approve.js';
 import { createRevision } from './create.js';
@@ -13,10 +14,12 @@ import { updateRevision } from './update.js';
 
 const ns = (req: ApiRequest) => req.params.namespace;
 
-/** PATCH: a JSON merge patch over the current object, then the same path as PUT. */
+/** PATCH: a JSON merge patch over the current object, type-checked as a PUT body is, then the same path as PUT. */
 async function patched(req: ApiRequest) {
   const current = await getRevision(req.db, ns(req)!, req.params.name!);
-  return mergePatch(current, req.body);
+  const merged = mergePatch(current, req.body);
+  checkKnownFields('PackageRevision', merged, req.query.fieldValidation);
+  return merged;
 }
 
 export const packageRevisionOperations: Operations = {

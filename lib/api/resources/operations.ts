@@ -1,6 +1,7 @@
 /** The package-revision-resources operations of the route table. */
 import type { ApiRequest, Operations } from '../../http/api-types.js';
 import { parseListParams } from '../../http/list-params.js';
+import { checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
 import { mergePatch } from '../package-revisions/merge-patch.js';
 import { resourcesColumns } from '../package-revisions/table.js';
@@ -27,6 +28,7 @@ export const resourcesOperations: Operations = {
     const current = await getRevisionResources(req.db, ns(req)!, req.params.name!);
     // A merge patch of spec.resources adds/replaces/removes (null) single files.
     const body = mergePatch(current, req.body);
+    checkKnownFields('PackageRevisionResources', body, req.query.fieldValidation);
     return { status: 200, body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, body, req.caller.user) };
   },
 };
