@@ -2,7 +2,8 @@
  * Second half of a publish: bring the published package onto the branch. Fast-forwards the branch to the tagged
  * approval commit when the branch has not moved; otherwise commits the package on the new head (parents [head,
  * tagged commit], same approval message) and retries a few times with Porch's back-off. Idempotent: it does nothing
- * when the branch already holds that package tree or a higher revision of the package was published since.
+ * when the branch has moved on and already holds that package tree, or a higher revision of the package was published
+ * since.
  */
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { remoteCall } from './errors.js';
@@ -47,9 +48,12 @@ export async function pushPublishBranch(
           const tagCommit = store.commit(tagged);
           const headCommit = store.commit(head);
           const pkgTree = treeAt(store, tagCommit.tree, full);
-          if (pkgTree === treeAt(store, headCommit.tree, full)) return { commit: head, updated: false };
+          // The branch has not moved since the approval commit was written: fast-forward to it even when the package
+          // tree is unchanged (an edit copying the previous revision), as Porch pushes branch and tag together.
+          const fastForward = tagCommit.parents[0] === head;
+          if (!fastForward && pkgTree === treeAt(store, headCommit.tree, full)) return { commit: head, updated: false };
           let next = tagged;
-          if (tagCommit.parents[0] !== head) {
+          if (!fastForward) {
             const when = a.now ?? new Date();
             next = store.writeCommit({
               message: tagCommit.message,

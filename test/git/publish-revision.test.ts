@@ -149,6 +149,17 @@ describe('publishRevision', () => {
   });
 });
 
+describe('publishing a revision whose files equal the branch\'s', () => {
+  it('still moves the branch to the approval commit, as Porch\'s one push of branch and tag does (§7.4)', async () => {
+    const same = { Kptfile: kptfile('same'), 'a.yaml': 'a: 1\n' };
+    await publishRevision(remote, { packagePath: 'same', workspace: 'ws1', revision: 1, files: same });
+    // An edit copies v1 verbatim: v2 has exactly the files the branch already holds.
+    const v2 = await publishRevision(remote, { packagePath: 'same', workspace: 'ws2', revision: 2, files: same });
+    expect(await show('rev-parse', 'main')).toBe(v2.commit);
+    expect(await show('log', '-1', '--format=%s', 'main')).toBe('Approving package revision catalog/same/2');
+  });
+});
+
 describe('concurrent approvals', () => {
   it('of two drafts for the same number: one gets the tag, the other a conflict', async () => {
     const results = await Promise.allSettled([
