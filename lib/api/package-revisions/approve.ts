@@ -48,7 +48,7 @@ export async function approveRevision(
   user: string,
   startedAt: Date,
 ): Promise<PackageRevisionObject> {
-  checkBodyName(body, name);
+  checkBodyName(body, name, namespace);
   const obj = asRecord(body);
   const meta = readMeta(obj.metadata);
   const requested = asRecord(obj.spec).lifecycle;

@@ -11,6 +11,7 @@ import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from '.
 import { runTask } from './run-task.js';
 import { createPackageRevision, getRepository } from './store.js';
 import { checkTask } from './task-check.js';
+import { checkBodyNamespace } from './update.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
 /** Where a revision that exists only in the database "lives" (§4.6). */
@@ -29,6 +30,7 @@ export async function createRevision(
   body: unknown,
   user: string,
 ): Promise<PackageRevisionObject> {
+  checkBodyNamespace(body, namespace);
   const repoName = requireRepository(namespace, body);
   const ns = namespace!;
   const repository = await getRepository(db, ns, repoName);

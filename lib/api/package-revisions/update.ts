@@ -18,12 +18,21 @@ export function requireResourceVersion(meta: RequestMeta, name: string, ref = re
   return meta.resourceVersion;
 }
 
-/** 400 when the body names another object than the URL. */
-export function checkBodyName(body: unknown, name: string): void {
+/** 400 when the body's metadata.namespace is another than the URL's (Kubernetes' text). */
+export function checkBodyNamespace(body: unknown, namespace: string | undefined): void {
+  const sent = asRecord(asRecord(body).metadata).namespace;
+  if (namespace && sent !== undefined && sent !== null && sent !== '' && sent !== namespace) {
+    throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
+  }
+}
+
+/** 400 when the body names another object (or namespace) than the URL. */
+export function checkBodyName(body: unknown, name: string, namespace?: string): void {
   const sent = asRecord(asRecord(body).metadata).name;
   if (sent !== undefined && sent !== '' && sent !== name) {
     throw new BadRequestError(`the name of the object (${String(sent)}) does not match the name on the URL (${name})`);
   }
+  checkBodyNamespace(body, namespace);
 }
 
 /** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
@@ -53,7 +62,7 @@ export function storedMeta(row: PackageRevisionRow, meta: RequestMeta) {
 
 /** PUT packagerevisions/{name} (§4.3). */
 export async function updateRevision(db: Database, namespace: string, name: string, body: unknown, user: string) {
-  checkBodyName(body, name);
+  checkBodyName(body, name, namespace);
   const obj = asRecord(body);
   const spec = asRecord(obj.spec);
   const meta = readMeta(obj.metadata);

@@ -46,7 +46,7 @@ export async function updateRevisionResources(
   body: unknown,
   user: string,
 ): Promise<ResourcesObject> {
-  checkBodyName(body, name);
+  checkBodyName(body, name, namespace);
   const obj = asRecord(body);
   const ref = resourcesRef(name);
   const resourceVersion = requireResourceVersion(readMeta(obj.metadata), name, ref);
