@@ -52,3 +52,14 @@ describe('POST packagerevisions: task fields of the wrong JSON type', () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe('POST packagerevisions: clone from a git URL this service cannot speak', () => {
+  it('is a 422 naming the field, not a retryable 503', async () => {
+    for (const repo of ['file:///etc', 'ssh://git@example.com/x.git', 'git@example.com:x.git']) {
+      const task = { type: 'clone', clone: { upstreamRef: { git: { repo, ref: 'main', directory: 'p' } } } };
+      const res = await h.call('POST', PR, { body: newRevision('blueprints', 'cloned', 'w', { spec: { tasks: [task] } }) });
+      expect(res.status).toBe(422);
+      expect(res.body.message).toContain('spec.tasks[0].clone.upstreamRef.git.repo');
+    }
+  });
+});

@@ -66,6 +66,10 @@ export function checkTask(name: string, task: Task): void {
     if (!byName) {
       const git = asRecord(up.git);
       if (typeof git.repo !== 'string' || !git.repo) fail('clone.upstreamRef.git.repo is required', 'spec.tasks[0].clone.upstreamRef.git.repo');
+      // Only smart HTTP is spoken (as for Repositories); another scheme would fail later as a retryable 503.
+      if (!/^https?:\/\/[^/\s]+/.test(String(git.repo))) {
+        fail('clone.upstreamRef.git.repo must be an http:// or https:// URL of a git repository', 'spec.tasks[0].clone.upstreamRef.git.repo');
+      }
     }
   }
   const subpackage = type === 'init' ? asRecord(task.init).subpackage : undefined;
