@@ -10,7 +10,7 @@ import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision } from './update.js';
 
 /**
- * Removes a revision now: a DeletionProposed one from git first (tag or branch content, §7.5), then the row with
+ * Removes a revision now: a published (DeletionProposed, or Published after a finalizer wait) one from git first (tag or branch content, §7.5), then the row with
  * its files; the latest flag and the package row follow by trigger. Answers the object as it was.
  */
 export async function deleteRevisionRow(
@@ -20,7 +20,9 @@ export async function deleteRevisionRow(
   user: string,
 ): Promise<PackageRevisionObject> {
   const before = toPackageRevision(row, deployment);
-  if (row.lifecycle === 'DeletionProposed') await deleteFromGit(client, row, user);
+  // Published reaches here only through a finalizer wait (DELETE refuses it): it is in git all the same, and left
+  // there the next sync would bring it back.
+  if (row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published') await deleteFromGit(client, row, user);
   await deletePackageRevision(client, row.namespace, row.name);
   return before;
 }
