@@ -63,3 +63,13 @@ describe('POST packagerevisions: clone from a git URL this service cannot speak'
     }
   });
 });
+
+describe('POST packagerevisions: upgrade with a strategy Porch does not have', () => {
+  it('is a 422 naming the strategy, not silently a resource-merge', async () => {
+    const upgrade = { oldUpstreamRef: { name: 'a' }, newUpstreamRef: { name: 'b' }, localPackageRevisionRef: { name: 'c' }, strategy: 'merge-please' };
+    const res = await h.call('POST', PR, { body: newRevision('blueprints', 'up', 'w', { spec: { tasks: [{ type: 'upgrade', upgrade }] } }) });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('spec.tasks[0].upgrade.strategy');
+    expect(res.body.message).toContain('merge-please');
+  });
+});

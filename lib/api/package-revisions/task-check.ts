@@ -30,6 +30,8 @@ const TASK_SHAPE: Shape = {
   upgrade: { oldUpstreamRef: ref, newUpstreamRef: ref, localPackageRevisionRef: ref, strategy: 'string' },
 };
 
+const STRATEGIES = ['resource-merge', 'fast-forward', 'force-delete-replace', 'copy-merge'];
+
 const typeOf = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v);
 
 function checkShape(value: unknown, shape: Shape, path: string): void {
@@ -82,6 +84,9 @@ export function checkTask(name: string, task: Task): void {
   }
   if (type === 'upgrade') {
     const u = asRecord(task.upgrade);
+    if (u.strategy !== undefined && u.strategy !== null && u.strategy !== '' && !STRATEGIES.includes(String(u.strategy))) {
+      fail(`unsupported upgrade strategy ${JSON.stringify(u.strategy)}; use one of ${STRATEGIES.join(', ')}`, 'spec.tasks[0].upgrade.strategy');
+    }
     for (const key of ['oldUpstreamRef', 'newUpstreamRef', 'localPackageRevisionRef']) {
       if (!asRecord(u[key]).name) fail(`${key}.name is required`, `spec.tasks[0].upgrade.${key}`);
     }
