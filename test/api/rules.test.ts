@@ -95,3 +95,11 @@ describe('merge patch (RFC 7386)', () => {
     expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { b: { c: null, x: 1 }, e: [2] })).toEqual({ a: 1, b: { d: 3, x: 1 }, e: [2] });
   });
 });
+
+describe('a PUT whose spec.lifecycle is null', () => {
+  it('keeps the lifecycle, as an absent or empty one does (Kubernetes decodes null to the zero value "")', () => {
+    for (const from of ['Draft', 'Proposed', 'Published', 'DeletionProposed'] as Lifecycle[]) {
+      expect(checkUpdateLifecycle(row(from), null)).toBe(from);
+    }
+  });
+});

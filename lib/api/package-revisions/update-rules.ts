@@ -8,7 +8,7 @@ const isPublished = (l: Lifecycle) => l === 'Published' || l === 'DeletionPropos
 
 /** The lifecycle a PUT asks for, checked against §4.2 (422 with Porch's texts). */
 export function checkUpdateLifecycle(row: PackageRevisionRow, requested: unknown): Lifecycle {
-  const next = (requested === undefined || requested === '' ? row.lifecycle : requested) as Lifecycle;
+  const next = (requested === undefined || requested === null || requested === '' ? row.lifecycle : requested) as Lifecycle;
   if (!LIFECYCLES.includes(next)) {
     throw invalidRevision(
       row.name,
