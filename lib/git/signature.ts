@@ -15,7 +15,12 @@ export function resolveAuthor(a: { author?: string; email?: string; user?: strin
   return PORCH_SIGNATURE;
 }
 
-/** A commit signature line's fields at a given time (written in UTC). */
+// Characters a signature line cannot hold: a newline would start a new commit header, angle brackets delimit the
+// email. git's own ident code drops them the same way.
+const clean = (text: string) => text.replace(/[<>\n\r\0]/g, '').trim();
+
+/** A commit signature line's fields at a given time (written in UTC), without characters that would corrupt it. */
 export function gitSignature(s: Signature, when: Date): GitSignatureLine {
-  return { name: s.name, email: s.email, timestamp: Math.floor(when.getTime() / 1000) };
+  const email = clean(s.email);
+  return { name: clean(s.name) || email || PORCH_SIGNATURE.name, email, timestamp: Math.floor(when.getTime() / 1000) };
 }

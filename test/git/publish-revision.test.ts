@@ -160,6 +160,15 @@ describe('publishing a revision whose files equal the branch\'s', () => {
   });
 });
 
+describe('an author with characters a commit header cannot hold', () => {
+  it('is written without them, so the commits stay valid (git fsck) instead of injecting header lines', async () => {
+    const author = { name: 'Bad\nparent 0000000000000000000000000000000000000000', email: 'x>y<z\n' };
+    const result = await publishRevision(remote, { packagePath: 'evil', workspace: 'w', revision: 1, files: { Kptfile: kptfile('evil') }, author });
+    expect(await show('log', '-1', '--format=%an|%ae', result.commit)).toBe('Badparent 0000000000000000000000000000000000000000|xyz');
+    await show('fsck', '--strict');
+  });
+});
+
 describe('concurrent approvals', () => {
   it('of two drafts for the same number: one gets the tag, the other a conflict', async () => {
     const results = await Promise.allSettled([
