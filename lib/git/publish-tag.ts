@@ -12,7 +12,7 @@ import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { ZERO_OID } from './receive-pack.js';
-import { fullPath, HEADS, normalizeDirectory, TAGS } from './ref-names.js';
+import { fullPath, HEADS, isValidRefName, normalizeDirectory, TAGS } from './ref-names.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree, writeFilesTree } from './tree-edit.js';
 import type { Files, RemoteSpec, Signature } from './types.js';
@@ -50,6 +50,12 @@ export async function pushPublishTag(
   if (!(input.files.Kptfile !== undefined)) {
     throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
       { field: 'spec.resources', message: 'package must contain Kptfile at root' },
+    ]);
+  }
+  if (!isValidRefName(tag)) {
+    // A Repository directory git cannot hold in a ref name: no retry can succeed, so not a 503.
+    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+      { field: 'spec.git.directory', message: `cannot be published: "${tag}" is not a valid git tag name` },
     ]);
   }
   return remoteCall(remote.url, () =>

@@ -58,3 +58,10 @@ export function tagRef(full: string, revision: number): string {
 export function deletionProposedRef(full: string, revision: number, workspace: string): string {
   return `${HEADS}${DELETION_PROPOSED}${full}/${revision > 0 ? `v${revision}` : workspace}`;
 }
+
+/** Whether every `/`-separated component of `name` is one git accepts in a ref name (git check-ref-format). */
+export function isValidRefName(name: string): boolean {
+  return name.split('/').every(
+    (c) => c !== '' && !/[\x00-\x20\x7f~^:?*[\\]/.test(c) && !c.includes('@{') && !c.startsWith('.') && !c.endsWith('.lock') && !c.endsWith('.'),
+  );
+}

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../lib/errors.js';
+import { ConflictError, InvalidError } from '../../lib/errors.js';
 import { discoverRevisions } from '../../lib/git/discover-revisions.js';
 import { listRemoteRefs } from '../../lib/git/list-remote-refs.js';
 import { pushPublishBranch } from '../../lib/git/publish-branch.js';
@@ -166,6 +166,17 @@ describe('an author with characters a commit header cannot hold', () => {
     const result = await publishRevision(remote, { packagePath: 'evil', workspace: 'w', revision: 1, files: { Kptfile: kptfile('evil') }, author });
     expect(await show('log', '-1', '--format=%an|%ae', result.commit)).toBe('Badparent 0000000000000000000000000000000000000000|xyz');
     await show('fsck', '--strict');
+  });
+});
+
+describe('a repository directory git cannot use in a tag name', () => {
+  it('is refused as invalid (422) before anything is pushed, not as a retryable 503', async () => {
+    const odd = { ...remote, directory: 'my dir:x' };
+    const before = await show('for-each-ref', '--format=%(refname)');
+    const err = await publishRevision(odd, { packagePath: 'p', workspace: 'w', revision: 1, files: { Kptfile: kptfile('p') } }).catch((e) => e);
+    expect(err).toBeInstanceOf(InvalidError);
+    expect(err.message).toContain('my dir:x/p/v1');
+    expect(await show('for-each-ref', '--format=%(refname)')).toBe(before);
   });
 });
 
