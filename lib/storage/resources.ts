@@ -35,7 +35,8 @@ export async function getResourcesOf(q: Queryable, namespace: string, names: str
       where namespace = $1 and package_revision = any($2::text[]) order by package_revision, path`,
     [namespace, names],
   );
-  for (const r of rows) result.get(r.rev)![r.path] = r.content;
+  // defineProperty, not `files[path] =`: a file named `__proto__` must stay a file, not become the prototype.
+  for (const r of rows) Object.defineProperty(result.get(r.rev)!, r.path, { value: r.content, enumerable: true, writable: true, configurable: true });
   return result;
 }
 

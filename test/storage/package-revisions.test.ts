@@ -91,6 +91,15 @@ describe('package revision storage', () => {
     expect(many.get('repo.none.ws')).toEqual({});
   });
 
+  it('reads a file named __proto__ in lists as in a single get (an assignment set the prototype instead)', async () => {
+    const files = { ...KPTFILE, __proto__: 'x: 1\n', constructor: 'y: 2\n' };
+    Object.defineProperty(files, '__proto__', { value: 'x: 1\n', enumerable: true, configurable: true, writable: true });
+    const row = await addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'protofiles', workspace: 'ws' }, files);
+    expect(Object.keys(await getResources(t.db, ns, row.name)).sort()).toEqual(['Kptfile', '__proto__', 'constructor']);
+    const many = await getResourcesOf(t.db, ns, [row.name]);
+    expect(Object.keys(many.get(row.name)!).sort()).toEqual(['Kptfile', '__proto__', 'constructor']);
+  });
+
   it('publishes with a placeholder copy, moves latest, and numbers the next revision', async () => {
     const v1 = await addPublished(t.db, ns, 'repo', 'app', 'v1', 1, { ...KPTFILE, 'x.yaml': 'x' });
     expect(v1).toMatchObject({ revision: 1, lifecycle: 'Published', latest: true, publishedBy: 'approver', selfLock: tagLock('repo', 'app', 1) });
