@@ -65,7 +65,8 @@ export function readPackageFiles(store: ObjectStore, tree: string): Files {
       if (isTreeMode(e.mode)) visit(e.oid, `${path}/`);
       else if (isFileMode(e.mode)) {
         const text = decodeText(store.blob(e.oid));
-        if (text !== undefined) files[path] = text;
+        // defineProperty: a file named `__proto__` must stay a file, not become the object's prototype.
+        if (text !== undefined) Object.defineProperty(files, path, { value: text, enumerable: true, writable: true, configurable: true });
       }
     }
   };

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ObjectStore } from '../../lib/git/object-store.js';
+import { readPackageFiles } from '../../lib/git/package-tree.js';
+import { writeFilesTree } from '../../lib/git/tree-edit.js';
 import { approvalCommitMessage } from '../../lib/kpt/commit-message.js';
 import { dedupe } from '../../lib/git/dedupe-revisions.js';
 import { selectCandidates } from '../../lib/git/select-candidates.js';
@@ -121,5 +124,15 @@ describe('dedupe', () => {
     expect(kept.map((r) => r.fullRef)).toEqual(['refs/heads/main', 'refs/tags/p/v7']);
     expect(skipped.map((s) => s.ref)).toEqual(['refs/tags/p/7', 'refs/tags/p/v8', 'refs/tags/p/v9']);
     expect(skipped[0]!.reason).toMatch(/clashes with refs\/tags\/p\/v7/);
+  });
+});
+
+describe('readPackageFiles', () => {
+  it('keeps a file named __proto__ (an assignment set the prototype instead, dropping the file)', () => {
+    const store = new ObjectStore();
+    const files = Object.fromEntries([['Kptfile', 'k: 1\n'], ['__proto__', 'x: 1\n'], ['sub/__proto__', 'y: 2\n']]);
+    const read = readPackageFiles(store, writeFilesTree(store, files));
+    expect(Object.keys(read).sort()).toEqual(['Kptfile', '__proto__', 'sub/__proto__']);
+    expect(read['__proto__']).toBe('x: 1\n');
   });
 });
