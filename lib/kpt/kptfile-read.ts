@@ -2,7 +2,7 @@ import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
 import { KptfileError } from './errors.js';
 import { lruMemo } from './lru-memo.js';
 import type { Condition, ConditionStatus, KptfileUpstream, Lock, PackageMetadata, ReadinessGate } from './types.js';
-import { expandAliases, parseSingleDocument, scalarText } from './yaml-text.js';
+import { describeYamlError, expandAliases, parseSingleDocument, scalarText } from './yaml-text.js';
 
 /** What the service mirrors from a Kptfile into the PackageRevision (porch-behaviour.md §1.2, §6.1). */
 export interface KptfileFields {
@@ -20,6 +20,13 @@ const STATUSES: ConditionStatus[] = ['True', 'False', 'Unknown'];
 export function parseKptfile(text: string): Document {
   const parsed = parseSingleDocument(text);
   if (parsed.error !== undefined) throw new KptfileError(parsed.error);
+  try {
+    // Before expanding aliases: refuses an alias to no anchor and an alias bomb (each expansion clones its target,
+    // so a few hundred bytes could take minutes and gigabytes) with the yaml package's own counting.
+    parsed.doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new KptfileError(describeYamlError((err as Error).message));
+  }
   const root = expandAliases(parsed.doc).contents;
   if (!isMap(root)) throw new KptfileError(root == null ? 'the file is empty' : 'the top level must be a mapping');
   const kind = stringAt(root, 'kind', 'kind');

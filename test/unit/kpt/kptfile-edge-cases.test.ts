@@ -9,7 +9,7 @@ import {
   setUpstream,
   upstreamFromLock,
 } from '../../../lib/kpt/kptfile-edit.js';
-import { readKptfile } from '../../../lib/kpt/kptfile-read.js';
+import { parseKptfile, readKptfile } from '../../../lib/kpt/kptfile-read.js';
 import type { Lock } from '../../../lib/kpt/types.js';
 
 // A Kptfile with a comment in every place YAML allows one.
@@ -212,5 +212,24 @@ describe('empty and unusual shapes', () => {
   it('replaces a scalar where a mapping belongs', () => {
     const out = setReadinessGates('metadata:\n  name: x\ninfo: ""\n', [{ conditionType: 'R' }]);
     expect(readKptfile(out).readinessGates).toEqual([{ conditionType: 'R' }]);
+  });
+});
+
+describe('Kptfile aliases', () => {
+  const head = 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: x\n';
+  it('refuses an alias to no anchor (editing such a Kptfile later threw, a 500)', () => {
+    expect(() => parseKptfile(`${head}info:\n  description: *nope\n`)).toThrow(KptfileError);
+    expect(() => setPackageMetadata(`${head}x: *nope\n`, { labels: { a: 'b' } }, 'replace')).toThrow(KptfileError);
+  });
+
+  it('refuses an alias bomb instead of expanding it (memory grows exponentially with its depth)', () => {
+    const levels = ['a: &a [x,x,x,x,x,x,x,x,x]'];
+    for (let i = 1; i < 6; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    expect(() => parseKptfile(`${head}${levels.join('\n')}\n`)).toThrow(/alias/i);
+  });
+
+  it('still reads a Kptfile with a few ordinary aliases', () => {
+    const text = `${head}  labels: &l {app: web}\n  annotations: *l\n`;
+    expect(readKptfile(text).packageMetadata).toEqual({ labels: { app: 'web' }, annotations: { app: 'web' } });
   });
 });
