@@ -11,7 +11,8 @@ export function mergePatch(target: Json, patch: Json): Json {
   const out: Record<string, Json> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    // defineProperty: a key named `__proto__` stays a key instead of replacing the prototype.
+    else Object.defineProperty(out, key, { value: mergePatch(out[key], value), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -103,3 +103,12 @@ describe('a PUT whose spec.lifecycle is null', () => {
     }
   });
 });
+
+describe('merge patch with a key named __proto__', () => {
+  it('adds it as a key (a file of a PRR patch), as JSON.parse made it, instead of setting the prototype', () => {
+    const patch = JSON.parse('{"spec":{"resources":{"__proto__":"x: 1\\n"}}}');
+    const merged = mergePatch({ spec: { resources: { Kptfile: 'k' } } }, patch) as { spec: { resources: Record<string, string> } };
+    expect(Object.keys(merged.spec.resources).sort()).toEqual(['Kptfile', '__proto__']);
+    expect(Object.getPrototypeOf(merged.spec.resources)).toBe(Object.prototype);
+  });
+});

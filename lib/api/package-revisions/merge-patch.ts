@@ -5,7 +5,8 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete base[key];
-    else base[key] = mergePatch(base[key], value);
+    // defineProperty: a key named `__proto__` (a file name, say) stays a key instead of replacing the prototype.
+    else Object.defineProperty(base, key, { value: mergePatch(base[key], value), enumerable: true, writable: true, configurable: true });
   }
   return base;
 }
