@@ -11,6 +11,7 @@ export type StatusReason =
   | 'Conflict'
   | 'Gone'
   | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
   | 'Invalid'
   | 'ServiceUnavailable'
   | 'InternalError';

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
-import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors.js';
+import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { ignoresBody, type ApiRequest, type ApiResult, type Operations } from './api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
@@ -51,6 +51,10 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   let body: unknown;
   let warnings: string[] = [];
   if (!ignoresBody(operation)) {
+    if (method === 'PATCH' && /json-patch\+json/i.test(headers['content-type'] ?? '')) {
+      // Only merge patches are served; parsing an RFC 6902 operation list as the object would mislead with a 400.
+      throw new ApiError(415, 'UnsupportedMediaType', 'JSON patch (application/json-patch+json) is not supported; send a merge patch (application/merge-patch+json, kubectl patch --type merge)');
+    }
     body = parseBody(decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes), headers['content-type']);
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
     const kind = kindOfPath(route.path);

@@ -21,6 +21,7 @@ beforeAll(async () => {
         return { status: 200, body: { db: rows[0].db, user: req.caller.user } };
       },
       create: async (req) => ({ status: 201, body: req.body }),
+      patch: async (req) => ({ status: 200, body: req.body }),
       get: async (req) => {
         throw new ConflictError({ resource: 'repositories', group: 'config.porch.kpt.dev', name: req.params.name }, STALE_OBJECT);
       },
@@ -74,6 +75,16 @@ describe('createHttpHandler', () => {
     const res = await handler(httpEvent('POST', base, { body: bomb, headers: { 'content-type': 'application/yaml' } }));
     expect(res.statusCode).toBe(400);
     expect(jsonBody(res).message).toMatch(/not valid YAML.*alias/);
+  });
+
+  it('answers a JSON patch (kubectl patch --type json) with 415 naming merge patch, not a misleading 400', async () => {
+    const ops = [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }];
+    const res = await handler(httpEvent('PATCH', `${base}/r`, { body: JSON.stringify(ops), headers: { 'content-type': 'application/json-patch+json' } }));
+    expect(res.statusCode).toBe(415);
+    expect(jsonBody(res)).toMatchObject({ kind: 'Status', code: 415, reason: 'UnsupportedMediaType' });
+    expect(jsonBody(res).message).toMatch(/merge-patch/);
+    const merge = await handler(httpEvent('PATCH', `${base}/r`, { body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/merge-patch+json' } }));
+    expect(merge.statusCode).toBe(200);
   });
 
   it('refuses a body over the limit with 413 before parsing it', async () => {
