@@ -78,3 +78,31 @@ export function validateWorkspaceName(workspace: string): string[] {
 export function validatePackageRevisionName(name: string): string[] {
   return dnsSubdomainErrors(name);
 }
+
+const LABEL_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const LABEL_NAME = new RegExp(`^${LABEL_NAME_FMT}$`);
+
+/**
+ * Problems with one metadata label (Kubernetes `ValidateLabels`): the key a qualified name (optional DNS-subdomain
+ * prefix + `/` + name of ≤63), the value empty or a name of ≤63. Each problem as `[<shown value>, <message>]`.
+ */
+export function labelErrors(key: string, value: string): [string, string][] {
+  const errs: [string, string][] = [];
+  const slash = key.indexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  if (prefix !== undefined) {
+    if (prefix === '') errs.push([key, 'prefix part must be non-empty']);
+    else for (const e of dnsSubdomainErrors(prefix)) errs.push([key, `prefix part ${e}`]);
+  }
+  if (name === '') errs.push([key, 'name part must be non-empty']);
+  else if (name.length > DNS_LABEL_MAX) errs.push([key, `name part ${maxLenError(DNS_LABEL_MAX)}`]);
+  else if (!LABEL_NAME.test(name)) {
+    errs.push([key, `name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_NAME_FMT, 'MyName', 'my.name', '123-abc')}`]);
+  }
+  if (value.length > DNS_LABEL_MAX) errs.push([value, maxLenError(DNS_LABEL_MAX)]);
+  else if (value !== '' && !LABEL_NAME.test(value)) {
+    errs.push([value, regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", `(${LABEL_NAME_FMT})?`, 'MyValue', 'my_value', '12345')]);
+  }
+  return errs;
+}

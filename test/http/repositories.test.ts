@@ -79,6 +79,8 @@ describe('create', () => {
     ['content other than Package', repo('x', { content: 'Function' }), 422, /only valid value is 'Package'/],
     ['an oci repository', repo('x', { type: 'oci' }), 422, /spec\.type/],
     ['a directory escaping the repository', repo('x', {}, { directory: '../up' }), 422, /spec\.git\.directory/],
+    // Kubernetes validates labels on every object: a label no selector could name is refused.
+    ['a label key that is not a qualified name', { ...repo('x'), metadata: { name: 'x', labels: { 'bad key!': 'v' } } }, 422, /metadata\.labels: Invalid value: "bad key!"/],
     ['an unknown field', repo('x', { bogus: true }), 400, /unknown field "spec\.bogus"/],
     ['a wrong type', repo('x', { deployment: 'yes' }), 400, /spec\.deployment: expected boolean/],
     ['another namespace', { ...repo('x'), metadata: { name: 'x', namespace: 'other' } }, 400, /does not match the namespace/],

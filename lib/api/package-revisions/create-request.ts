@@ -2,7 +2,7 @@ import { BadRequestError, forbiddenField, invalidValue, requiredField, type Stat
 import type { PackageMetadata, ReadinessGate, Task } from '../../kpt/types.js';
 import { packageRevisionName } from '../../names.js';
 import { validatePackagePath, validateWorkspaceName } from '../../validation.js';
-import { asRecord, asStringMap, readMeta, type RequestMeta } from './request-fields.js';
+import { asRecord, asStringMap, labelCauses, readMeta, type RequestMeta } from './request-fields.js';
 import { invalidRevision, LATEST_LABEL } from './refs.js';
 
 /** A POST body reduced to what creation uses. */
@@ -38,6 +38,7 @@ export function parseCreateRequest(body: unknown): CreateRequest {
   if (meta.labels && LATEST_LABEL in meta.labels) {
     causes.push(forbiddenField(`metadata.labels[${LATEST_LABEL}]`, 'label is managed by porch and cannot be set by users'));
   }
+  causes.push(...labelCauses(meta.labels));
   if (!packagePath) causes.push(requiredField('spec.packageName'));
   else {
     const errs = validatePackagePath(packagePath);

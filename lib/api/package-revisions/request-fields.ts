@@ -1,4 +1,6 @@
+import { invalidValue, type StatusCause } from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
+import { labelErrors } from '../../validation.js';
 
 export type RequestMeta = StoredMeta & { resourceVersion?: string };
 
@@ -27,4 +29,11 @@ export function readMeta(value: unknown): RequestMeta {
   if (typeof m.deletionTimestamp === 'string') meta.deletionTimestamp = m.deletionTimestamp;
   if (typeof m.resourceVersion === 'string' && m.resourceVersion) meta.resourceVersion = m.resourceVersion;
   return meta;
+}
+
+/** metadata.labels that Kubernetes would refuse (a key or value no label selector could name), as 422 causes. */
+export function labelCauses(labels: Record<string, string> | undefined): StatusCause[] {
+  return Object.entries(labels ?? {}).flatMap(([key, value]) =>
+    labelErrors(key, value).map(([shown, why]) => invalidValue('metadata.labels', shown, why)),
+  );
 }

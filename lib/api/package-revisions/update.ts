@@ -6,7 +6,7 @@ import { deleteRevisionRow } from './delete.js';
 import { applyDraftUpdate, deriveFromKptfile, readConditions } from './kptfile.js';
 import { revisionKey, tryLock } from './locks.js';
 import { checkWritable, requireRevision } from './read.js';
-import { asRecord, readMeta, type RequestMeta } from './request-fields.js';
+import { asRecord, labelCauses, readMeta, type RequestMeta } from './request-fields.js';
 import { invalidRevision, LATEST_LABEL, revisionRef } from './refs.js';
 import { getResources, replaceResources, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
@@ -67,6 +67,8 @@ export async function updateRevision(db: Database, namespace: string, name: stri
   const spec = asRecord(obj.spec);
   const meta = readMeta(obj.metadata);
   const resourceVersion = requireResourceVersion(meta, name);
+  const badLabels = labelCauses(meta.labels);
+  if (badLabels.length) throw invalidRevision(name, ...badLabels);
   return db.transaction(async (client): Promise<PackageRevisionObject> => {
     await lockRevision(client, namespace, name);
     const row = await requireRevision(client, namespace, name);

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { BadRequestError, GoneError, InvalidError, invalidValue, requiredField, type StatusCause } from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
-import { dnsLabelErrors, dnsSubdomainErrors } from '../../validation.js';
+import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
 
 export const REPOSITORY_GROUP = 'config.porch.kpt.dev';
 export const REPOSITORY_API_VERSION = `${REPOSITORY_GROUP}/v1alpha1`;
@@ -103,6 +103,9 @@ export function readRepositoryRequest(body: Obj, namespace: string, urlName?: st
   const causes: StatusCause[] = [];
   if (name === '' && urlName === undefined) causes.push(requiredField('metadata.name', 'name is required'));
   else if (name !== '' && dnsLabelErrors(name).length > 0) causes.push(invalidValue('metadata.name', name, dnsLabelErrors(name).join(', ')));
+  for (const [key, value] of Object.entries(asObj(metadata.labels))) {
+    for (const [shown, why] of labelErrors(key, String(value))) causes.push(invalidValue('metadata.labels', shown, why));
+  }
   const spec = asObj(body.spec);
   const type = spec.type ?? 'git';
   if (type !== 'git') causes.push(invalidValue('spec.type', type, 'supported values: "git" (this service syncs git repositories only)'));
