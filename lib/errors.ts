@@ -137,10 +137,10 @@ export const forbiddenField = (field: string, why: string): StatusCause => ({
   message: `Forbidden: ${why}`,
 });
 
-export const requiredField = (field: string, why = 'Required value'): StatusCause => ({
+export const requiredField = (field: string, why?: string): StatusCause => ({
   reason: 'FieldValueRequired',
   field,
-  message: `Required value: ${why}`,
+  message: why ? `Required value: ${why}` : 'Required value',
 });
 
 /** 503: a dependency (git remote, database) is unreachable; retrying later is safe. */

@@ -112,3 +112,11 @@ describe('merge patch with a key named __proto__', () => {
     expect(Object.getPrototypeOf(merged.spec.resources)).toBe(Object.prototype);
   });
 });
+
+describe('a required field left out', () => {
+  it('reads "<field>: Required value" as Kubernetes writes it, not "Required value: Required value"', () => {
+    const text = message(() => parseCreateRequest({ spec: { repository: 'r', packageName: 'p' } }));
+    expect(text).toContain('spec.workspaceName: Required value');
+    expect(text).not.toContain('Required value: Required value');
+  });
+});
