@@ -1,7 +1,8 @@
 /**
  * First half of a publish (porch-behaviour.md §7.4): the draft commit, the approval commit on top of the branch head,
  * and the lightweight tag `<fullpath>/v<N>` pushed first, because the tag is what defines a published revision.
- * A retry of the same approval adopts a tag it already pushed; a tag of another workspace is a conflict.
+ * A retry of the same approval adopts a tag it already pushed (same workspace, same files); any other tag of that
+ * number is a conflict, and the caller takes the next number.
  */
 import type { Task } from '../kpt/types.js';
 import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
@@ -10,6 +11,8 @@ import { approvalCommitMessage, draftCommitMessage } from '../kpt/commit-message
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
+import { ObjectStore } from './object-store.js';
+import { treeAt } from './package-tree.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { ZERO_OID } from './receive-pack.js';
 import { fullPath, HEADS, isValidRefName, normalizeDirectory, TAGS } from './ref-names.js';
@@ -99,11 +102,20 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
   ]);
 }
 
+/**
+ * An existing tag is adopted only when it is this very publish: same workspace AND the same package tree. A tag of
+ * the workspace with other files is left by an approval that failed after its tag push, before the draft was
+ * rejected and edited; adopting it would publish the old files in git while the database publishes the new ones.
+ */
 async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
-  await fetchObjects(repo, [oid], { depth: 1, filter: 'tree:0' });
-  const { message } = repo.store.commit(oid);
+  await fetchObjects(repo, [oid], { depth: 1, filter: 'blob:none' });
+  const { message, tree } = repo.store.commit(oid);
   const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
-  if (mine?.workspaceName === input.workspace) return { commit: oid, tag, adopted: true };
-  const owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
+  let owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
+  if (mine?.workspaceName === input.workspace) {
+    // Hashed in a scratch store: the tree is only compared, and must not be sent by a later push.
+    if (treeAt(repo.store, tree, full) === writeFilesTree(new ObjectStore(), input.files)) return { commit: oid, tag, adopted: true };
+    owner += ' with other files';
+  }
   throw new ConflictError(undefined, `revision ${input.revision} of package "${full}" already exists in git (tag ${tag}${owner})`);
 }

@@ -108,6 +108,15 @@ describe('publishRevision', () => {
     await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(/already exists/);
   });
 
+  it('does not adopt a tag of its own workspace that holds other files (the draft was edited after a failed approval)', async () => {
+    const edited = { ...files, 'cm.yaml': 'kind: ConfigMap\nedited: true\n' };
+    const retry = pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files: edited, task: initTask });
+    await expect(retry).rejects.toThrow(ConflictError);
+    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files: edited })).rejects.toThrow(
+      /revision 1 of package "catalog\/app" already exists in git \(tag catalog\/app\/v1 by workspace "ws1" with other files\)/,
+    );
+  });
+
   it('completes the branch later when the process died after the tag push, even if the branch moved', async () => {
     const v2 = { ...files, 'cm.yaml': 'kind: ConfigMap\nversion: 2\n' };
     const tagged = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws2', revision: 2, files: v2, task: initTask });

@@ -125,6 +125,18 @@ describe('dedupe', () => {
     expect(skipped.map((s) => s.ref)).toEqual(['refs/tags/p/7', 'refs/tags/p/v8', 'refs/tags/p/v9']);
     expect(skipped[0]!.reason).toMatch(/clashes with refs\/tags\/p\/v7/);
   });
+
+  it('keeps the higher of two numbered tags of one workspace (the lower is a failed approval\'s, edited since)', () => {
+    const skipped: { ref: string; reason: string }[] = [];
+    const kept = dedupe([rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws1', 2), rev('refs/tags/p/v3', 'ws3', 1)], skipped);
+    expect(kept.map((r) => r.fullRef)).toEqual(['refs/tags/p/v2', 'refs/tags/p/v3']);
+    expect(skipped).toEqual([{ ref: 'refs/tags/p/v1', reason: 'package "p" revision 1 workspace "ws1" clashes with refs/tags/p/v2' }]);
+    // a higher number that is taken by another workspace does not displace anything
+    const taken: { ref: string; reason: string }[] = [];
+    const kept2 = dedupe([rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws2', 2), rev('refs/tags/p/x', 'ws1', 2)], taken);
+    expect(kept2.map((r) => r.fullRef)).toEqual(['refs/tags/p/v1', 'refs/tags/p/v2']);
+    expect(taken.map((s) => s.ref)).toEqual(['refs/tags/p/x']);
+  });
 });
 
 describe('readPackageFiles', () => {

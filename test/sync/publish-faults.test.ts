@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRevision, pushPublishTag } from '../../lib/git/index.js';
 import { getResources } from '../../lib/storage/resources.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
-import { createHarness, NS, PR, newRevision, withLifecycle, type Harness } from '../api/harness.js';
+import { createHarness, NS, PR, PRR, newRevision, withLifecycle, type Harness } from '../api/harness.js';
 import { createTestDatabase } from '../support/database.js';
 import { git } from '../support/git-fixtures.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   h = await createHarness();
   flaky = await startGitServer(h.root);
   flakyPort = Number(new URL(flaky.url).port);
-  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing']) {
+  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing', 'edited']) {
     const url = name === 'outage' ? `${flaky.url}/${name}.git` : undefined;
     await h.addRepository(name, url ? { url } : {});
   }
@@ -108,6 +108,32 @@ describe('half-done publishes converge', () => {
     expect(await sync('retried')).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0 });
     expect(await row('retried.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published' });
     await expectConverged('retried');
+  });
+
+  it('branch push failed, then the draft was rejected and edited: the approval does not adopt the tag with the old files', async () => {
+    const obj = await proposed('edited', 'app', 'ws1');
+    const stale = await pushPublishTag(remote('edited'), await publishInput(obj)); // the branch push then failed
+    const reject = await h.call('PUT', `${PR}/edited.app.ws1/approval`, { body: withLifecycle(obj, 'Draft') });
+    expect(reject.status, JSON.stringify(reject.body)).toBe(200);
+    const prr = (await h.call('GET', `${PRR}/edited.app.ws1`)).body;
+    const resources = { ...prr.spec.resources, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n' };
+    const put = await h.call('PUT', `${PRR}/edited.app.ws1`, { body: { ...prr, spec: { ...prr.spec, resources } } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const draft = (await h.call('GET', `${PR}/edited.app.ws1`)).body;
+    const again = await h.call('PUT', `${PR}/edited.app.ws1`, { body: withLifecycle(draft, 'Proposed') });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const res = await approve(again.body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // Tag 1 holds files that were never published under this name: the edited files take the next number.
+    expect(res.body.spec.revision).toBe(2);
+    expect(res.body.status.selfLock.git.commit).not.toBe(stale.commit);
+    expect(await bare('edited', 'show', 'refs/tags/app/v2:app/cm.yaml')).toContain('name: edited');
+    expect(await bare('edited', 'show', 'main:app/cm.yaml')).toContain('name: edited');
+    expect(await bare('edited', 'rev-parse', 'refs/tags/app/v1')).toBe(stale.commit);
+    expect(await sync('edited')).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0 });
+    expect(await row('edited.app.ws1')).toMatchObject({ revision: 2, lifecycle: 'Published', latest: true });
+    expect((await getResources(h.tdb.db, NS, 'edited.app.ws1'))['cm.yaml']).toContain('name: edited');
+    await expectConverged('edited');
   });
 
   it('database write failed after the push: the next sync completes the publish', async () => {
