@@ -1,10 +1,10 @@
 /** Scheduled (EventBridge) fan-out: starts an asynchronous sync of every repository that is due. */
+import { config } from '../lib/config.js';
 import { getDatabase } from '../lib/db/pool.js';
 import { runSyncFanout, type FanoutResult } from '../lib/sync/run-sync-fanout.js';
 import { lambdaInvoker } from '../lib/sync/sync-invoker.js';
 
-const functionName = process.env.SYNC_FUNCTION_NAME;
-const concurrency = Number(process.env.SYNC_FANOUT_CONCURRENCY ?? '10');
+const { syncFunctionName: functionName, syncFanoutConcurrency: concurrency } = config();
 
 export const handler = async (): Promise<FanoutResult> => {
   if (!functionName) throw new Error('SYNC_FUNCTION_NAME is not set');

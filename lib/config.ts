@@ -37,6 +37,10 @@ export interface Config {
   localPoolMax: number;
   /** Local server: how often the in-process sync fan-out looks for due repositories, in seconds. */
   syncIntervalSeconds: number;
+  /** The per-repository sync function that syncs are invoked on asynchronously (AWS); unset = in-process. */
+  syncFunctionName: string | undefined;
+  /** How many asynchronous sync invokes the scheduled fan-out has in flight at once. */
+  syncFanoutConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +88,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     localTls: oneOf(env, 'LOCAL_TLS', ['auto', 'on', 'off'], 'auto'),
     localPoolMax: poolMax ?? 10,
     syncIntervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 30, 1, 86_400),
+    syncFunctionName: optional(env, 'SYNC_FUNCTION_NAME'),
+    syncFanoutConcurrency: integer(env, 'SYNC_FANOUT_CONCURRENCY', 10, 1, 1000),
   };
 }
 

@@ -1,3 +1,4 @@
+import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
 import type { RepositoryKey } from './sync-invoker.js';
 import { defaultSyncDeps } from './default-sync-deps.js';
@@ -29,7 +30,7 @@ export function inProcessInvoker(db: Database, deps: SyncDeps = defaultSyncDeps(
  * otherwise in-process on the shared database (local server).
  */
 export async function defaultInvoker(): Promise<InvokeSync> {
-  const functionName = process.env.SYNC_FUNCTION_NAME;
+  const functionName = config().syncFunctionName;
   if (functionName) return lambdaInvoker(functionName);
   return inProcessInvoker(await getDatabase());
 }
@@ -41,7 +42,7 @@ export async function defaultInvoker(): Promise<InvokeSync> {
 export async function requestSync(namespace: string, name: string, invoke?: InvokeSync): Promise<void> {
   const target = { namespace, name };
   const run = (invoke ?? (await defaultInvoker()))(target);
-  if (invoke || process.env.SYNC_FUNCTION_NAME) return run; // the enqueue itself is quick: report its failure
+  if (invoke || config().syncFunctionName) return run; // the enqueue itself is quick: report its failure
   running.add(run);
   void run.finally(() => running.delete(run));
 }

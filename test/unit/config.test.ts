@@ -28,6 +28,8 @@ describe('parseConfig', () => {
       localUser: undefined,
       localTls: 'auto',
       syncIntervalSeconds: 30,
+      syncFunctionName: undefined,
+      syncFanoutConcurrency: 10,
     });
   });
 
@@ -42,6 +44,8 @@ describe('parseConfig', () => {
       LOCAL_USER: 'dora',
       LOCAL_TLS: 'off',
       SYNC_INTERVAL_SECONDS: '3600',
+      SYNC_FUNCTION_NAME: 'porch-sync-repository',
+      SYNC_FANOUT_CONCURRENCY: '3',
     });
     expect(cfg).toMatchObject({
       databaseSsl: 'verify',
@@ -54,6 +58,8 @@ describe('parseConfig', () => {
       localUser: 'dora',
       localTls: 'off',
       syncIntervalSeconds: 3600,
+      syncFunctionName: 'porch-sync-repository',
+      syncFanoutConcurrency: 3,
     });
   });
 
@@ -63,6 +69,7 @@ describe('parseConfig', () => {
     ['SYNC_INTERVAL_SECONDS', '0', 'SYNC_INTERVAL_SECONDS must be an integer in 1..86400, got "0"'],
     ['SYNC_INTERVAL_SECONDS', '1.5', 'SYNC_INTERVAL_SECONDS must be an integer in 1..86400, got "1.5"'],
     ['DATABASE_POOL_MAX', '101', 'DATABASE_POOL_MAX must be an integer in 1..100, got "101"'],
+    ['SYNC_FANOUT_CONCURRENCY', 'ten', 'SYNC_FANOUT_CONCURRENCY must be an integer in 1..1000, got "ten"'],
     ['LOCAL_TLS', 'yes', 'LOCAL_TLS must be auto, on or off, got "yes"'],
     ['DATABASE_SSL', 'on', 'DATABASE_SSL must be off, require or verify, got "on"'],
     ['MAX_BODY_BYTES', '10', 'MAX_BODY_BYTES must be an integer ≥ 1024, got "10"'],
