@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/queryable.js';
-import type { RepositoryRow } from '../storage/types.js';
+import type { RepositoryRow, RepositorySyncRow } from '../storage/types.js';
 import type { SkippedRef } from '../git/index.js';
 import type { DiscoveredByRef } from './discovered-refs.js';
 
@@ -20,19 +20,13 @@ export interface SyncMemory {
   packageCount: number;
 }
 
-export interface SyncOutcome {
-  refs: Record<string, string>;
+/** What a finished sync writes back: the repository_sync columns (as stored) plus what only this run knows. */
+export interface SyncOutcome extends Pick<RepositorySyncRow,
+  'refs' | 'commitHash' | 'nextFullSyncTime' | 'observedGeneration' | 'observedRunOnceAt' | 'packageCount'
+  | 'cachedOnly' | 'both' | 'externalOnly'> {
   version: string;
   discovered: DiscoveredByRef;
-  commitHash: string | null;
   finished: Date;
-  nextFullSyncTime: Date;
-  observedGeneration: number;
-  observedRunOnceAt: Date | null;
-  packageCount: number;
-  cachedOnly: number;
-  both: number;
-  externalOnly: number;
   skipped: ReportedSkip[];
   durationMs: number;
 }
