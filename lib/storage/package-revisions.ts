@@ -1,13 +1,12 @@
 /** Storage of package revisions (table `package_revisions`): create with files, read, compare-and-set, delete. */
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
-import { NotFoundError } from '../errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
 import { REVISION_COLUMNS, setList, storedMeta } from './package-revision-columns.js';
 import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
-import { json, throwCasMiss, versionParam } from './sql.js';
+import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
 import type { PackageRevisionChanges } from './package-revision-columns.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import { refs, type Condition, type Files, type Lifecycle, type Lock, type PackageRevisionRow, type PackageRevisionSpec, type StoredMeta, type Task } from './types.js';
@@ -117,17 +116,7 @@ export async function deletePackageRevision(
   name: string,
   expectedResourceVersion?: string,
 ): Promise<PackageRevisionRow> {
-  const ref = refs.packageRevision(name);
-  const rv = expectedResourceVersion === undefined ? undefined : versionParam(expectedResourceVersion);
-  if (rv === null) return throwCasMiss(q, 'package_revisions', namespace, name, ref);
-  const { rows } = await q.query<PackageRevisionRow>(
-    `delete from package_revisions where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
-     returning ${REVISION_COLUMNS}`,
-    [namespace, name, rv ?? null],
-  );
-  if (rows[0]) return rows[0];
-  if (rv !== undefined) return throwCasMiss(q, 'package_revisions', namespace, name, ref);
-  throw new NotFoundError(ref);
+  return deleteRow<PackageRevisionRow>(q, 'package_revisions', REVISION_COLUMNS, namespace, name, expectedResourceVersion, refs.packageRevision(name));
 }
 
 export { findUpstreamReferences, getPackageRevisions, listRevisionsOfPackage, nextRevisionNumber } from './package-revision-lookups.js';

@@ -1,11 +1,10 @@
 /** Storage of Repository objects (table `repositories`); registering one also creates its sync state row. */
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
-import { NotFoundError } from '../errors.js';
 import { decodeContinue, pageLimit, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
-import { json, throwCasMiss, versionParam } from './sql.js';
+import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
 import { checkRepositoryNames } from './validate-input.js';
 import { refs, type ListOptions, type Page, type RepositoryRow, type StoredMeta } from './types.js';
 
@@ -127,15 +126,5 @@ export async function deleteRepository(
   name: string,
   expectedResourceVersion?: string,
 ): Promise<RepositoryRow> {
-  const ref = refs.repository(name);
-  const rv = expectedResourceVersion === undefined ? undefined : versionParam(expectedResourceVersion);
-  if (rv === null) return throwCasMiss(q, 'repositories', namespace, name, ref);
-  const { rows } = await q.query<RepositoryRow>(
-    `delete from repositories where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
-     returning ${COLUMNS}`,
-    [namespace, name, rv ?? null],
-  );
-  if (rows[0]) return rows[0];
-  if (expectedResourceVersion !== undefined) return throwCasMiss(q, 'repositories', namespace, name, ref);
-  throw new NotFoundError(ref);
+  return deleteRow<RepositoryRow>(q, 'repositories', COLUMNS, namespace, name, expectedResourceVersion, refs.repository(name));
 }

@@ -30,3 +30,28 @@ export async function throwCasMiss(
   if (rowCount) throw new ConflictError(ref, STALE_OBJECT);
   throw new NotFoundError(ref);
 }
+
+/**
+ * Deletes one row by (namespace, name) and returns it; with `expectedResourceVersion`, only while unchanged (the
+ * compare-and-set is in the DELETE). Absent → NotFoundError, changed → ConflictError.
+ */
+export async function deleteRow<T extends object>(
+  q: Queryable,
+  table: 'repositories' | 'package_revisions',
+  columns: string,
+  namespace: string,
+  name: string,
+  expectedResourceVersion: string | undefined,
+  ref: ResourceRef,
+): Promise<T> {
+  const rv = expectedResourceVersion === undefined ? undefined : versionParam(expectedResourceVersion);
+  if (rv === null) return throwCasMiss(q, table, namespace, name, ref);
+  const { rows } = await q.query<T & Record<string, unknown>>(
+    `delete from ${table} where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
+     returning ${columns}`,
+    [namespace, name, rv ?? null],
+  );
+  if (rows[0]) return rows[0];
+  if (rv !== undefined) return throwCasMiss(q, table, namespace, name, ref);
+  throw new NotFoundError(ref);
+}
