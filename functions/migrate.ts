@@ -16,7 +16,9 @@ async function connect(): Promise<Database> {
       return await getDatabase();
     } catch (err) {
       if (Date.now() + CONNECT_RETRY_MS > deadline) throw err;
-      console.warn(JSON.stringify({ level: 'warn', msg: 'database not reachable yet, retrying', error: (err as Error).message }));
+      console.warn(
+        JSON.stringify({ level: 'warn', msg: 'database not reachable yet, retrying', error: (err as Error).message }),
+      );
       await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
     }
   }

@@ -6,5 +6,7 @@ import { requestSync } from '../lib/sync/request-sync.js';
 export const createOperations = (deps: RepositoryDeps) => createRepositoryOperations(deps);
 
 // In AWS an async invoke of the sync function (SYNC_FUNCTION_NAME); the fan-out also finds new repositories due.
-export const operations = createRepositoryOperations({ requestSync: (namespace, name) => requestSync(namespace, name) });
+export const operations = createRepositoryOperations({
+  requestSync: (namespace, name) => requestSync(namespace, name),
+});
 export const handler = createHttpHandler(operations);

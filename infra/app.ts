@@ -12,9 +12,13 @@ const app = new App();
 const config = parseInfraConfig((key) => app.node.tryGetContext(key));
 const { stateless } = addPorchStacks(app, config);
 // A mistyped key (-c jwtIsuer=…) would otherwise be ignored silently; CDK's own keys mostly contain ':' or '@'.
-const unknown = Object.keys(app.node.getAllContext()).filter((key) => !/[:@]/.test(key) && !(CONFIG_KEYS as readonly string[]).includes(key));
+const unknown = Object.keys(app.node.getAllContext()).filter(
+  (key) => !/[:@]/.test(key) && !(CONFIG_KEYS as readonly string[]).includes(key),
+);
 if (unknown.length > 0) {
-  Annotations.of(stateless).addWarning(`Context key(s) not used by this app: ${unknown.join(', ')}. Known: ${CONFIG_KEYS.join(', ')}.`);
+  Annotations.of(stateless).addWarning(
+    `Context key(s) not used by this app: ${unknown.join(', ')}. Known: ${CONFIG_KEYS.join(', ')}.`,
+  );
 }
 if (config.authMode === 'iam' && !app.node.tryGetContext('authMode')) {
   Annotations.of(stateless).addWarning(

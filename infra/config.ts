@@ -40,7 +40,8 @@ function text(read: Read, key: string): string | undefined;
 function text(read: Read, key: string, fallback?: string): string | undefined {
   const value = read(key);
   if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value !== 'string') throw new InfraConfigError(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new InfraConfigError(`context ${key} must be a string, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -57,7 +58,9 @@ function number(read: Read, key: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === null || raw === '') return fallback;
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new InfraConfigError(`context ${key} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    throw new InfraConfigError(
+      `context ${key} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
@@ -74,7 +77,11 @@ function list(read: Read, key: string): string[] {
   const raw = read(key);
   if (raw === undefined || raw === null || raw === '') return [];
   if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) return raw;
-  if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof raw === 'string')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   throw new InfraConfigError(`context ${key} must be a string or a list of strings, got ${JSON.stringify(raw)}`);
 }
 
@@ -83,7 +90,9 @@ const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): 
 function retention(read: Read, key: string, fallback: RetentionDays): RetentionDays {
   const value = number(read, key, fallback, 1, 3653);
   if (!RETENTION_DAYS.has(value) || value === RetentionDays.INFINITE) {
-    throw new InfraConfigError(`context ${key} must be a CloudWatch retention (1, 3, 5, 7, 14, 30, 60, 90, …), got ${value}`);
+    throw new InfraConfigError(
+      `context ${key} must be a CloudWatch retention (1, 3, 5, 7, 14, 30, 60, 90, …), got ${value}`,
+    );
   }
   return value;
 }
@@ -100,20 +109,25 @@ export function parseInfraConfig(read: Read): InfraConfig {
     if (!jwtIssuer || !/^https:\/\//.test(jwtIssuer)) {
       throw new InfraConfigError('authMode jwt needs context jwtIssuer, an https:// URL (or set authMode=iam)');
     }
-    if (jwtAudience.length === 0) throw new InfraConfigError('authMode jwt needs context jwtAudience (comma-separated)');
+    if (jwtAudience.length === 0)
+      throw new InfraConfigError('authMode jwt needs context jwtAudience (comma-separated)');
   }
   const minCapacity = number(read, 'minCapacity', 0.5, 0, 256, false);
   const maxCapacity = number(read, 'maxCapacity', 4, 1, 256, false);
-  if (maxCapacity < minCapacity) throw new InfraConfigError(`context maxCapacity (${maxCapacity}) is below minCapacity (${minCapacity})`);
+  if (maxCapacity < minCapacity)
+    throw new InfraConfigError(`context maxCapacity (${maxCapacity}) is below minCapacity (${minCapacity})`);
   if (!Number.isInteger(minCapacity * 2) || !Number.isInteger(maxCapacity * 2)) {
     throw new InfraConfigError('context minCapacity and maxCapacity must be multiples of 0.5');
   }
   const gitSecretPrefix = text(read, 'gitSecretPrefix', 'porch-serverless/git/');
   if (!/^[A-Za-z0-9/_+=.@-]+\/$/.test(gitSecretPrefix)) {
-    throw new InfraConfigError(`context gitSecretPrefix must be a secret-name prefix ending in "/", got "${gitSecretPrefix}"`);
+    throw new InfraConfigError(
+      `context gitSecretPrefix must be a secret-name prefix ending in "/", got "${gitSecretPrefix}"`,
+    );
   }
   const stackPrefix = text(read, 'stackPrefix', 'PorchServerless');
-  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackPrefix)) throw new InfraConfigError(`context stackPrefix must be a stack name, got "${stackPrefix}"`);
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackPrefix))
+    throw new InfraConfigError(`context stackPrefix must be a stack name, got "${stackPrefix}"`);
   return {
     stackPrefix,
     authMode,
@@ -138,7 +152,22 @@ export function parseInfraConfig(read: Read): InfraConfig {
 
 /** Every context key parseInfraConfig reads, for `infra/app.ts` to pass through. */
 export const CONFIG_KEYS = [
-  'stackPrefix', 'authMode', 'jwtIssuer', 'jwtAudience', 'database', 'minCapacity', 'maxCapacity', 'instanceType',
-  'multiAz', 'rdsProxy', 'deletionProtection', 'nat', 'syncRateMinutes', 'syncConcurrency', 'logRetentionDays',
-  'gitSecretPrefix', 'throttleRateLimit', 'throttleBurstLimit',
+  'stackPrefix',
+  'authMode',
+  'jwtIssuer',
+  'jwtAudience',
+  'database',
+  'minCapacity',
+  'maxCapacity',
+  'instanceType',
+  'multiAz',
+  'rdsProxy',
+  'deletionProtection',
+  'nat',
+  'syncRateMinutes',
+  'syncConcurrency',
+  'logRetentionDays',
+  'gitSecretPrefix',
+  'throttleRateLimit',
+  'throttleBurstLimit',
 ] as const;

@@ -30,9 +30,10 @@ export function addPorchStacks(app: App, config: InfraConfig, options: { functio
     description: 'porch-serverless: functions, HTTP API, sync schedule, migrations',
     vpc: stateful.vpc,
     database: stateful.database,
-    auth: config.authMode === 'jwt'
-      ? { mode: 'jwt', issuer: config.jwtIssuer!, audience: config.jwtAudience }
-      : { mode: 'iam' },
+    auth:
+      config.authMode === 'jwt'
+        ? { mode: 'jwt', issuer: config.jwtIssuer!, audience: config.jwtAudience }
+        : { mode: 'iam' },
     throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
     logRetention: config.logRetentionDays,
     syncRateMinutes: config.syncRateMinutes,

@@ -22,7 +22,14 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.vpc = new Network(this, 'Network', { nat: props.nat, logRetention: props.logRetention }).vpc;
-    this.database = new Database(this, 'Database', { ...props.database, vpc: this.vpc, logRetention: props.logRetention }).access;
-    new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret.secretArn, description: 'Database credentials (JSON: host, port, username, password, dbname)' });
+    this.database = new Database(this, 'Database', {
+      ...props.database,
+      vpc: this.vpc,
+      logRetention: props.logRetention,
+    }).access;
+    new CfnOutput(this, 'DatabaseSecretArn', {
+      value: this.database.secret.secretArn,
+      description: 'Database credentials (JSON: host, port, username, password, dbname)',
+    });
   }
 }

@@ -41,10 +41,20 @@ const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
   discovery: { description: 'Discovery, OpenAPI and health documents', memorySize: 256, timeout: Duration.seconds(10) },
   repositories: { description: 'Repository CRUD', memorySize: 512, timeout: API_TIMEOUT, requestsSync: true },
   packages: { description: 'Package list and get', memorySize: 512, timeout: API_TIMEOUT },
-  'package-revisions': { description: 'Package revision CRUD (clone from git included)', memorySize: 1024, timeout: API_TIMEOUT, gitTimeoutMs: 20_000 },
+  'package-revisions': {
+    description: 'Package revision CRUD (clone from git included)',
+    memorySize: 1024,
+    timeout: API_TIMEOUT,
+    gitTimeoutMs: 20_000,
+  },
   'package-revision-resources': { description: 'Package revision resources', memorySize: 512, timeout: API_TIMEOUT },
   // API Gateway gives up at 30 s, but a publish already under way should finish its pushes rather than be cut.
-  approval: { description: 'Publish, reject, propose-delete and delete (writes git)', memorySize: 1536, timeout: Duration.seconds(90), gitTimeoutMs: 25_000 },
+  approval: {
+    description: 'Publish, reject, propose-delete and delete (writes git)',
+    memorySize: 1536,
+    timeout: Duration.seconds(90),
+    gitTimeoutMs: 25_000,
+  },
 };
 
 /**
@@ -106,8 +116,14 @@ export class StatelessStack extends Stack {
     }
     this.api.node.addDependency(this.migrations.resource);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint, description: 'Base URL of the API (the kubeconfig server)' });
-    new CfnOutput(this, 'SyncFailureQueueUrl', { value: this.sync.failures.queueUrl, description: 'Sync events that failed after their retries' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.api.apiEndpoint,
+      description: 'Base URL of the API (the kubeconfig server)',
+    });
+    new CfnOutput(this, 'SyncFailureQueueUrl', {
+      value: this.sync.failures.queueUrl,
+      description: 'Sync events that failed after their retries',
+    });
   }
 }
 

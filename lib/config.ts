@@ -45,7 +45,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function integer<T extends number | undefined>(env: NodeJS.ProcessEnv, key: string, fallback: T, min: number, max = Infinity): number | T {
+function integer<T extends number | undefined>(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  fallback: T,
+  min: number,
+  max = Infinity,
+): number | T {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -58,7 +64,8 @@ function integer<T extends number | undefined>(env: NodeJS.ProcessEnv, key: stri
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: readonly T[], fallback: T): T {
   const raw = optional(env, key) ?? fallback;
-  if (!allowed.includes(raw as T)) throw new ConfigError(`${key} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, got "${raw}"`);
+  if (!allowed.includes(raw as T))
+    throw new ConfigError(`${key} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, got "${raw}"`);
   return raw as T;
 }
 

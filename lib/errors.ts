@@ -86,7 +86,12 @@ export class MethodNotAllowedError extends ApiError {
 export class ConflictError extends ApiError {
   /** `Operation cannot be fulfilled on <ref>: <why>`, or `why` alone when no object is named. */
   constructor(ref: ResourceRef | undefined, why: string) {
-    super(409, 'Conflict', ref ? `Operation cannot be fulfilled on ${describe(ref)}: ${why}` : why, ref && details(ref));
+    super(
+      409,
+      'Conflict',
+      ref ? `Operation cannot be fulfilled on ${describe(ref)}: ${why}` : why,
+      ref && details(ref),
+    );
   }
 }
 

@@ -30,7 +30,11 @@ export function dnsLabelErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS_LABEL_MAX) errs.push(maxLenError(DNS_LABEL_MAX));
   if (!DNS_LABEL.test(value)) {
-    errs.push(DNS_SUBDOMAIN.test(value) ? 'must not contain dots' : regexError(DNS_LABEL_MSG, DNS_LABEL_FMT, 'my-name', '123-abc'));
+    errs.push(
+      DNS_SUBDOMAIN.test(value)
+        ? 'must not contain dots'
+        : regexError(DNS_LABEL_MSG, DNS_LABEL_FMT, 'my-name', '123-abc'),
+    );
   }
   return errs;
 }
@@ -98,11 +102,23 @@ export function labelErrors(key: string, value: string): [string, string][] {
   if (name === '') errs.push([key, 'name part must be non-empty']);
   else if (name.length > DNS_LABEL_MAX) errs.push([key, `name part ${maxLenError(DNS_LABEL_MAX)}`]);
   else if (!LABEL_NAME.test(name)) {
-    errs.push([key, `name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_NAME_FMT, 'MyName', 'my.name', '123-abc')}`]);
+    errs.push([
+      key,
+      `name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_NAME_FMT, 'MyName', 'my.name', '123-abc')}`,
+    ]);
   }
   if (value.length > DNS_LABEL_MAX) errs.push([value, maxLenError(DNS_LABEL_MAX)]);
   else if (value !== '' && !LABEL_NAME.test(value)) {
-    errs.push([value, regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", `(${LABEL_NAME_FMT})?`, 'MyValue', 'my_value', '12345')]);
+    errs.push([
+      value,
+      regexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        `(${LABEL_NAME_FMT})?`,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
+    ]);
   }
   return errs;
 }

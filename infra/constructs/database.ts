@@ -1,8 +1,18 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { InstanceType, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
-  AuroraPostgresEngineVersion, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterEngine, DatabaseInstance,
-  DatabaseInstanceEngine, DatabaseProxy, DatabaseSecret, PostgresEngineVersion, ProxyTarget, StorageType,
+  AuroraPostgresEngineVersion,
+  ClusterInstance,
+  Credentials,
+  DatabaseCluster,
+  DatabaseClusterEngine,
+  DatabaseInstance,
+  DatabaseInstanceEngine,
+  DatabaseProxy,
+  DatabaseSecret,
+  PostgresEngineVersion,
+  ProxyTarget,
+  StorageType,
 } from 'aws-cdk-lib/aws-rds';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -131,7 +141,11 @@ export class Database extends Construct {
       proxyTarget = ProxyTarget.fromInstance(instance);
       database = instance;
       if (!props.multiAz) {
-        acknowledge(instance, 'RDS3', 'Single-AZ is the cheap option the operator chose (multiAz=false); published revisions are re-derivable from Git and backups are kept 7 days.');
+        acknowledge(
+          instance,
+          'RDS3',
+          'Single-AZ is the cheap option the operator chose (multiAz=false); published revisions are re-derivable from Git and backups are kept 7 days.',
+        );
       }
     }
 
@@ -162,11 +176,27 @@ export class Database extends Construct {
     }
 
     if (!props.deletionProtection) {
-      acknowledge(this, 'RDS10', 'The operator turned deletion protection off (deletionProtection=false, e.g. a test environment); a final snapshot is still taken on delete.');
+      acknowledge(
+        this,
+        'RDS10',
+        'The operator turned deletion protection off (deletionProtection=false, e.g. a test environment); a final snapshot is still taken on delete.',
+      );
     }
-    acknowledge(this, 'RDS6', 'Functions authenticate with the generated secret; IAM database auth tokens would add a signing call per connection and a 200 connections/s cap.');
-    acknowledge(this, 'RDS11', 'A non-default port is obscurity, not a control: only the client security group can reach the database, in isolated subnets.');
-    acknowledge(this, 'SMG4', 'Each Lambda container reads the secret once and keeps its pool; single-user rotation would break those pools until they recycle. Rotate with a redeploy, or add multi-user rotation.');
+    acknowledge(
+      this,
+      'RDS6',
+      'Functions authenticate with the generated secret; IAM database auth tokens would add a signing call per connection and a 200 connections/s cap.',
+    );
+    acknowledge(
+      this,
+      'RDS11',
+      'A non-default port is obscurity, not a control: only the client security group can reach the database, in isolated subnets.',
+    );
+    acknowledge(
+      this,
+      'SMG4',
+      'Each Lambda container reads the secret once and keeps its pool; single-user rotation would break those pools until they recycle. Rotate with a redeploy, or add multi-user rotation.',
+    );
 
     this.access = { secret, clientSecurityGroup: clients, proxyEndpoint };
   }

@@ -19,12 +19,23 @@ export function grantDatabaseAccess(fn: LambdaFunction, database: DatabaseAccess
  */
 export function grantGitSecretRead(fn: LambdaFunction, prefix: string): void {
   const stack = Stack.of(fn);
-  const resource = Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+  const resource = Arn.format(
+    {
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
   fn.addEnvironment('GIT_SECRET_PREFIX', prefix);
-  acknowledge(fn, 'IAM5', `Git credentials are created by operators after deploy under the documented prefix ${prefix}; the wildcard covers only that prefix.`, [
-    `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*`,
-  ]);
+  acknowledge(
+    fn,
+    'IAM5',
+    `Git credentials are created by operators after deploy under the documented prefix ${prefix}; the wildcard covers only that prefix.`,
+    [`Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*`],
+  );
 }
 
 /** Lets `caller` invoke `target` (the exact function, no version wildcard) and tells it the target's name. */

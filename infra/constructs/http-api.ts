@@ -1,5 +1,11 @@
 import {
-  HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -31,21 +37,23 @@ export interface PorchHttpApiProps {
 }
 
 /** One JSON line per request; the fields an operator needs to follow a request into the function's logs. */
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify({
-  requestId: '$context.requestId',
-  time: '$context.requestTime',
-  ip: '$context.identity.sourceIp',
-  routeKey: '$context.routeKey',
-  path: '$context.path',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  latencyMs: '$context.responseLatency',
-  integrationLatencyMs: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  authorizerError: '$context.authorizer.error',
-  caller: '$context.authorizer.claims.sub',
-  iamCaller: '$context.identity.userArn',
-}));
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    caller: '$context.authorizer.claims.sub',
+    iamCaller: '$context.identity.userArn',
+  }),
+);
 
 function authorizerFor(auth: ApiAuth): IHttpRouteAuthorizer {
   return auth.mode === 'jwt'
@@ -82,25 +90,34 @@ export class PorchHttpApi extends Construct {
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of props.routes) {
       const fn = props.functions[route.fn];
-      if (!fn) throw new Error(`route ${route.method} ${route.path} names function "${route.fn}", which is not defined`);
+      if (!fn)
+        throw new Error(`route ${route.method} ${route.path} names function "${route.fn}", which is not defined`);
       let integration = integrations.get(route.fn);
       if (!integration) {
         // One invoke permission per function for this API (not one per route) keeps each function's policy small.
         integration = new HttpLambdaIntegration(`${route.fn}-integration`, fn, { scopePermissionToRoute: false });
         integrations.set(route.fn, integration);
       }
-      const created = route.path === '$default'
-        ? new HttpRoute(this, 'DefaultRoute', {
-          httpApi: this.api, routeKey: HttpRouteKey.DEFAULT, integration, authorizer: route.auth ? authorizer : none,
-        })
-        : this.api.addRoutes({
-          path: route.path,
-          methods: [HttpMethod[route.method]],
-          integration,
-          authorizer: route.auth ? authorizer : none,
-        })[0];
+      const created =
+        route.path === '$default'
+          ? new HttpRoute(this, 'DefaultRoute', {
+              httpApi: this.api,
+              routeKey: HttpRouteKey.DEFAULT,
+              integration,
+              authorizer: route.auth ? authorizer : none,
+            })
+          : this.api.addRoutes({
+              path: route.path,
+              methods: [HttpMethod[route.method]],
+              integration,
+              authorizer: route.auth ? authorizer : none,
+            })[0];
       if (!route.auth) {
-        acknowledge(created, 'APIG4', `${route.method} ${route.path} is the health check: it tells only whether the database answers, and uptime probes carry no credentials.`);
+        acknowledge(
+          created,
+          'APIG4',
+          `${route.method} ${route.path} is the health check: it tells only whether the database answers, and uptime probes carry no credentials.`,
+        );
       }
     }
   }

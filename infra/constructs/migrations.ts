@@ -22,8 +22,14 @@ const BUNDLED_MIGRATIONS_DIR = '/var/task/migrations';
 /** A digest of the migration files: when it changes, CloudFormation updates the resource and migrations run. */
 export function migrationsDigest(dir = join(PROJECT_ROOT, 'migrations')): string {
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
-    hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.sql'))
+    .sort()) {
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -62,9 +68,12 @@ export class Migrations extends Construct {
     acknowledge(provider, 'IAM4', 'The CDK Provider framework function logs with AWSLambdaBasicExecutionRole.', [
       'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ]);
-    acknowledge(provider, 'IAM5', 'The Provider framework may invoke the migrate function and its versions; nothing else.', [
-      `Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction)}.Arn>:*`,
-    ]);
+    acknowledge(
+      provider,
+      'IAM5',
+      'The Provider framework may invoke the migrate function and its versions; nothing else.',
+      [`Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction)}.Arn>:*`],
+    );
     acknowledge(provider, 'L1', 'The Provider framework function runtime is chosen and maintained by aws-cdk-lib.');
   }
 }

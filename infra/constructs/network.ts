@@ -1,7 +1,19 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
-  AmazonLinuxCpuType, IpAddresses, FlowLogDestination, FlowLogTrafficType, InstanceType, NatInstanceProviderV2, MachineImage, NatProvider, NatTrafficDirection, Peer, Port,
-  SubnetType, Vpc, type IVpc,
+  AmazonLinuxCpuType,
+  IpAddresses,
+  FlowLogDestination,
+  FlowLogTrafficType,
+  InstanceType,
+  NatInstanceProviderV2,
+  MachineImage,
+  NatProvider,
+  NatTrafficDirection,
+  Peer,
+  Port,
+  SubnetType,
+  Vpc,
+  type IVpc,
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from '../nag.js';
@@ -45,13 +57,27 @@ export class Network extends Construct {
     if (props.nat === 'instance') {
       // The NAT instance must accept traffic from the private subnets; nothing from the internet.
       (natGatewayProvider as NatInstanceProviderV2).securityGroup.addIngressRule(
-        Peer.ipv4(VPC_CIDR), Port.allTraffic(), 'traffic from the VPC to the internet');
+        Peer.ipv4(VPC_CIDR),
+        Port.allTraffic(),
+        'traffic from the VPC to the internet',
+      );
       acknowledge(vpc, 'EC26', 'The NAT instance root volume holds no data, only the stock AMI.');
-      acknowledge(vpc, 'EC28', 'Detailed monitoring of a t4g.nano NAT costs more than the instance; basic metrics suffice.');
-      acknowledge(vpc, 'EC29', 'The NAT instance is disposable: CloudFormation replaces it; termination protection would block stack updates.');
+      acknowledge(
+        vpc,
+        'EC28',
+        'Detailed monitoring of a t4g.nano NAT costs more than the instance; basic metrics suffice.',
+      );
+      acknowledge(
+        vpc,
+        'EC29',
+        'The NAT instance is disposable: CloudFormation replaces it; termination protection would block stack updates.',
+      );
     }
     // Rejected flows only: enough to see blocked connections (AwsSolutions-VPC7) without paying to log every packet.
-    const flowLogs = new LogGroup(this, 'FlowLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const flowLogs = new LogGroup(this, 'FlowLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     vpc.addFlowLog('FlowLog', {
       destination: FlowLogDestination.toCloudWatchLogs(flowLogs),
       trafficType: FlowLogTrafficType.REJECT,

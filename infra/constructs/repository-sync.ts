@@ -40,7 +40,11 @@ export class RepositorySync extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledge(this.failures, 'SQS3', 'This queue is itself the dead-letter destination of the sync functions and the schedule.');
+    acknowledge(
+      this.failures,
+      'SQS3',
+      'This queue is itself the dead-letter destination of the sync functions and the schedule.',
+    );
     const failed = new SqsDestination(this.failures);
 
     this.syncFunction = new ServiceFunction(this, 'SyncRepository', {
@@ -80,11 +84,18 @@ export class RepositorySync extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     });
-    acknowledge(scheduleRole, 'IAM5', 'The scheduler may invoke the fan-out function and its versions; nothing else.', [`Resource::<${fanoutId}.Arn>:*`]);
+    acknowledge(scheduleRole, 'IAM5', 'The scheduler may invoke the fan-out function and its versions; nothing else.', [
+      `Resource::<${fanoutId}.Arn>:*`,
+    ]);
     this.schedule = new Schedule(this, 'Schedule', {
       description: `Repository sync fan-out every ${props.rateMinutes} minute(s)`,
       schedule: ScheduleExpression.rate(period),
-      target: new LambdaInvoke(this.fanoutFunction, { role: scheduleRole, retryAttempts: 2, maxEventAge: period, deadLetterQueue: this.failures }),
+      target: new LambdaInvoke(this.fanoutFunction, {
+        role: scheduleRole,
+        retryAttempts: 2,
+        maxEventAge: period,
+        deadLetterQueue: this.failures,
+      }),
     });
   }
 }

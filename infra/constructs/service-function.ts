@@ -90,11 +90,20 @@ export class ServiceFunction extends NodejsFunction {
       },
     });
     this.handlerName = props.name;
-    acknowledge(this, 'IAM4', 'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS-maintained minimum for logs and VPC network interfaces.', [
-      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-    ]);
-    acknowledge(this, 'L1', 'Node 22 is the runtime the code is built and tested for (esbuild target node22, AWS SDK v3 from the runtime); it moves with the code, not with the newest release.');
+    acknowledge(
+      this,
+      'IAM4',
+      'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS-maintained minimum for logs and VPC network interfaces.',
+      [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+      ],
+    );
+    acknowledge(
+      this,
+      'L1',
+      'Node 22 is the runtime the code is built and tested for (esbuild target node22, AWS SDK v3 from the runtime); it moves with the code, not with the newest release.',
+    );
   }
 }
 

@@ -71,7 +71,9 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
     if (!initialised) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start: ${(err as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('')}`);
+    throw new Error(
+      `embedded PostgreSQL did not start: ${(err as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('')}`,
+    );
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

@@ -69,8 +69,7 @@ export class Database implements Queryable {
 
 /** Builds pool settings from the configuration, reading the secret when one is configured. */
 export async function poolConfig(cfg: Config): Promise<PoolConfig> {
-  const ssl =
-    cfg.databaseSsl === 'off' ? false : cfg.databaseSsl === 'require' ? { rejectUnauthorized: false } : true;
+  const ssl = cfg.databaseSsl === 'off' ? false : cfg.databaseSsl === 'require' ? { rejectUnauthorized: false } : true;
   const base: PoolConfig = {
     max: cfg.databasePoolMax,
     idleTimeoutMillis: 60_000,
@@ -81,7 +80,14 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
   };
   if (cfg.databaseSecretArn) {
     const s = await readDatabaseSecret(cfg.databaseSecretArn);
-    return { ...base, host: cfg.databaseHost ?? s.host, port: s.port ?? 5432, user: s.username, password: s.password, database: s.dbname ?? 'postgres' };
+    return {
+      ...base,
+      host: cfg.databaseHost ?? s.host,
+      port: s.port ?? 5432,
+      user: s.username,
+      password: s.password,
+      database: s.dbname ?? 'postgres',
+    };
   }
   if (cfg.databaseUrl) return { ...base, connectionString: cfg.databaseUrl };
   throw new Error('no database configured: set DATABASE_URL or DATABASE_SECRET_ARN');
@@ -91,7 +97,9 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
 export async function openDatabase(settings: PoolConfig): Promise<Database> {
   const pool = new pg.Pool(settings);
   // An idle client killed by the server emits 'error' on the pool; without a listener the process would crash.
-  pool.on('error', (err) => console.warn(JSON.stringify({ level: 'warn', msg: 'idle database client lost', error: err.message })));
+  pool.on('error', (err) =>
+    console.warn(JSON.stringify({ level: 'warn', msg: 'idle database client lost', error: err.message })),
+  );
   const db = new Database(pool);
   try {
     await db.query('select 1');

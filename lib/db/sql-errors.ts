@@ -70,7 +70,10 @@ const CHECKS: Record<string, StatusCause> = {
     field: 'spec.lifecycle',
     message: 'value can be only one of Draft,Proposed,Published,DeletionProposed',
   },
-  package_revisions_workspace_valid: { field: 'spec.workspaceName', message: 'workspace name is not a valid DNS label' },
+  package_revisions_workspace_valid: {
+    field: 'spec.workspaceName',
+    message: 'workspace name is not a valid DNS label',
+  },
   package_revisions_name_matches: { field: 'metadata.name', message: 'name must be <package>.<workspaceName>' },
   package_revisions_name_length: { field: 'metadata.name', message: 'must be no more than 253 characters' },
   packages_path_valid: { field: 'spec.packageName', message: 'package path is not a valid path of DNS labels' },
@@ -79,12 +82,15 @@ const CHECKS: Record<string, StatusCause> = {
   repositories_namespace_valid: { field: 'metadata.namespace', message: 'namespace is not a valid DNS label' },
   resources_path_safe: {
     field: 'spec.resources',
-    message: 'resource path must be relative, normalised and must not leave the package (no "..", "//", "\\" or leading "/")',
+    message:
+      'resource path must be relative, normalised and must not leave the package (no "..", "//", "\\" or leading "/")',
   },
 };
 
 const invalid = (ref: ResourceRef, cause: StatusCause) =>
-  new InvalidError(KINDS[ref.resource] ?? ref.resource, ref.group, ref.name, [{ reason: 'FieldValueInvalid', ...cause }]);
+  new InvalidError(KINDS[ref.resource] ?? ref.resource, ref.group, ref.name, [
+    { reason: 'FieldValueInvalid', ...cause },
+  ]);
 
 // Last value of a key detail such as `Key (namespace, package, revision)=(ns, p, 3) already exists.`
 function lastKeyValue(detail: string | undefined): string | undefined {

@@ -85,7 +85,11 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
     if (needParents.length === 0) return;
     // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
     // those commits, without their trees where the server allows filters.
-    await fetchObjects(repo, needParents.map((n) => n.parent), { depth: 1, filter: 'tree:0' });
+    await fetchObjects(
+      repo,
+      needParents.map((n) => n.parent),
+      { depth: 1, filter: 'tree:0' },
+    );
     for (const n of needParents) {
       n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
     }
@@ -98,11 +102,16 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
  */
 async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<boolean> {
   try {
-    await fetchObjects(repo, batch.map((c) => c.commit), { depth: 1 });
+    await fetchObjects(
+      repo,
+      batch.map((c) => c.commit),
+      { depth: 1 },
+    );
     return true;
   } catch (err) {
     if (!(err instanceof UploadPackError) || batch.length === 1) {
-      if (err instanceof UploadPackError) ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
+      if (err instanceof UploadPackError)
+        ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
       else throw err;
       return false;
     }

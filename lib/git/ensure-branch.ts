@@ -14,7 +14,10 @@ import type { RemoteSpec } from './types.js';
  * The head of the Repository's branch. When the branch is missing: with createBranch, pushes a root commit with
  * README.md `Created by porch`; otherwise fails with `branch "<B>" doesn't exist`.
  */
-export async function ensureBranch(remote: RemoteSpec, createBranch: boolean): Promise<{ head: string; created: boolean }> {
+export async function ensureBranch(
+  remote: RemoteSpec,
+  createBranch: boolean,
+): Promise<{ head: string; created: boolean }> {
   const ref = HEADS + remote.branch;
   const head = (await listRefsWithPrefix(remote, ref))[ref];
   if (head) return { head, created: false };

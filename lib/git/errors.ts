@@ -10,7 +10,15 @@ interface ErrorLike {
   data?: { statusCode?: number; statusMessage?: string; response?: string };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /** A readable reason for a failed git request, without credentials. */
 export function describeGitFailure(err: unknown, url: string): string {

@@ -35,7 +35,11 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
     req.on('timeout', () => req.destroy(timeout(url, timeoutMs)));
     req.on('error', (err) => {
       clearTimeout(deadline);
-      reject(req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? new StaleSocketError(err.message) : err);
+      reject(
+        req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET'
+          ? new StaleSocketError(err.message)
+          : err,
+      );
     });
     req.end(body);
   });

@@ -50,7 +50,10 @@ async function lsRefsV2(remote: RemoteSpec, prefixes: string[]): Promise<Record<
     });
     if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 404) {
       if (res.body) for await (const _ of res.body) void _;
-      throw Object.assign(new Error(`HTTP ${res.statusCode}`), { code: 'HttpError', data: { statusCode: res.statusCode } });
+      throw Object.assign(new Error(`HTTP ${res.statusCode}`), {
+        code: 'HttpError',
+        data: { statusCode: res.statusCode },
+      });
     }
     if (res.statusCode !== 200 || !res.body) {
       if (res.body) for await (const _ of res.body) void _;

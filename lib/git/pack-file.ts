@@ -56,7 +56,8 @@ export function unpack(pack: Buffer, store: ObjectStore): void {
   for (let left = pending; left.length; ) {
     const next: Pending[] = [];
     for (const p of left) {
-      const base = 'offset' in p.base ? byOffset.get(p.base.offset) : store.has(p.base.oid) ? store.get(p.base.oid) : undefined;
+      const base =
+        'offset' in p.base ? byOffset.get(p.base.offset) : store.has(p.base.oid) ? store.get(p.base.oid) : undefined;
       if (!base) {
         next.push(p);
         continue;

@@ -66,7 +66,8 @@ export function readPackageFiles(store: ObjectStore, tree: string): Files {
       else if (isFileMode(e.mode)) {
         const text = decodeText(store.blob(e.oid));
         // defineProperty: a file named `__proto__` must stay a file, not become the object's prototype.
-        if (text !== undefined) Object.defineProperty(files, path, { value: text, enumerable: true, writable: true, configurable: true });
+        if (text !== undefined)
+          Object.defineProperty(files, path, { value: text, enumerable: true, writable: true, configurable: true });
       }
     }
   };

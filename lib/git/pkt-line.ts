@@ -45,7 +45,8 @@ export class PktReader {
       return 'end';
     }
     const length = Number.parseInt(this.buffer.subarray(0, 4).toString('latin1'), 16);
-    if (Number.isNaN(length)) throw new Error(`git protocol: bad pkt-line "${this.buffer.subarray(0, 4).toString('latin1')}"`);
+    if (Number.isNaN(length))
+      throw new Error(`git protocol: bad pkt-line "${this.buffer.subarray(0, 4).toString('latin1')}"`);
     if (length === 0 || length === 1 || length === 2) {
       this.buffer = this.buffer.subarray(4);
       return length === 1 ? 'delim' : 'flush';

@@ -42,30 +42,35 @@ export async function pushPublishBranch(
       if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
       if (head === tagged || hasHigherRevision(tags, full, a.revision)) return { commit: head, updated: false };
       try {
-        return await withLocalRepo(remote, async (repo) => {
-          await fetchObjects(repo, [head, tagged], { depth: 1 });
-          const { store } = repo;
-          const tagCommit = store.commit(tagged);
-          const headCommit = store.commit(head);
-          const pkgTree = treeAt(store, tagCommit.tree, full);
-          // The branch has not moved since the approval commit was written: fast-forward to it even when the package
-          // tree is unchanged (an edit copying the previous revision), as Porch pushes branch and tag together.
-          const fastForward = tagCommit.parents[0] === head;
-          if (!fastForward && pkgTree === treeAt(store, headCommit.tree, full)) return { commit: head, updated: false };
-          let next = tagged;
-          if (!fastForward) {
-            const when = a.now ?? new Date();
-            next = store.writeCommit({
-              message: tagCommit.message,
-              tree: replaceSubtree(store, headCommit.tree, full, pkgTree),
-              parents: [head, tagged],
-              author: { ...tagCommit.author, timestamp: Math.floor(when.getTime() / 1000) },
-              committer: gitSignature(PORCH_SIGNATURE, when),
-            });
-          }
-          await pushRefs(repo, [{ ref: branchRef, old: head, new: next }]);
-          return { commit: next, updated: true };
-        }, reuse);
+        return await withLocalRepo(
+          remote,
+          async (repo) => {
+            await fetchObjects(repo, [head, tagged], { depth: 1 });
+            const { store } = repo;
+            const tagCommit = store.commit(tagged);
+            const headCommit = store.commit(head);
+            const pkgTree = treeAt(store, tagCommit.tree, full);
+            // The branch has not moved since the approval commit was written: fast-forward to it even when the package
+            // tree is unchanged (an edit copying the previous revision), as Porch pushes branch and tag together.
+            const fastForward = tagCommit.parents[0] === head;
+            if (!fastForward && pkgTree === treeAt(store, headCommit.tree, full))
+              return { commit: head, updated: false };
+            let next = tagged;
+            if (!fastForward) {
+              const when = a.now ?? new Date();
+              next = store.writeCommit({
+                message: tagCommit.message,
+                tree: replaceSubtree(store, headCommit.tree, full, pkgTree),
+                parents: [head, tagged],
+                author: { ...tagCommit.author, timestamp: Math.floor(when.getTime() / 1000) },
+                committer: gitSignature(PORCH_SIGNATURE, when),
+              });
+            }
+            await pushRefs(repo, [{ ref: branchRef, old: head, new: next }]);
+            return { commit: next, updated: true };
+          },
+          reuse,
+        );
       } catch (err) {
         if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
         await sleep(backoffMs(attempt, err.message));

@@ -62,28 +62,32 @@ export async function pushPublishTag(
     ]);
   }
   return remoteCall(remote.url, () =>
-    withLocalRepo(remote, async (repo) => {
-      const existing = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
-      if (existing) return adoptOrConflict(repo, existing, full, tag, input);
-      const branchRef = HEADS + remote.branch;
-      const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
-      if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
-      await fetchObjects(repo, [head], { depth: 1 });
-      const commit = writeApproval(repo, head, full, input);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await pushRefs(repo, [{ ref: TAGS + tag, old: ZERO_OID, new: commit }]);
-          return { commit, tag, adopted: false };
-        } catch (err) {
-          if (!(err instanceof PushRejectedError)) throw err;
-          // Refused as existing, or lost a race creating it ("failed to update ref"): whoever made it decides.
-          const now = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
-          if (now) return adoptOrConflict(repo, now, full, tag, input);
-          if (attempt >= 3) throw err;
-          await sleep(backoffMs(attempt, err.message));
+    withLocalRepo(
+      remote,
+      async (repo) => {
+        const existing = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
+        if (existing) return adoptOrConflict(repo, existing, full, tag, input);
+        const branchRef = HEADS + remote.branch;
+        const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
+        if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
+        await fetchObjects(repo, [head], { depth: 1 });
+        const commit = writeApproval(repo, head, full, input);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await pushRefs(repo, [{ ref: TAGS + tag, old: ZERO_OID, new: commit }]);
+            return { commit, tag, adopted: false };
+          } catch (err) {
+            if (!(err instanceof PushRejectedError)) throw err;
+            // Refused as existing, or lost a race creating it ("failed to update ref"): whoever made it decides.
+            const now = (await listRefsWithPrefix(remote, TAGS + tag))[TAGS + tag];
+            if (now) return adoptOrConflict(repo, now, full, tag, input);
+            if (attempt >= 3) throw err;
+            await sleep(backoffMs(attempt, err.message));
+          }
         }
-      }
-    }, reuse),
+      },
+      reuse,
+    ),
   );
 }
 
@@ -94,8 +98,11 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
   const when = input.now ?? new Date();
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
-  const write = (message: string, parents: string[]) => store.writeCommit({ tree, parents, author, committer, message });
-  const draft = write(draftCommitMessage({ packagePath: full, workspaceName: input.workspace, task: input.task }), [head]);
+  const write = (message: string, parents: string[]) =>
+    store.writeCommit({ tree, parents, author, committer, message });
+  const draft = write(draftCommitMessage({ packagePath: full, workspaceName: input.workspace, task: input.task }), [
+    head,
+  ]);
   return write(approvalCommitMessage({ packagePath: full, workspaceName: input.workspace, revision: input.revision }), [
     head,
     draft,
@@ -114,8 +121,12 @@ async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: 
   let owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
   if (mine?.workspaceName === input.workspace) {
     // Hashed in a scratch store: the tree is only compared, and must not be sent by a later push.
-    if (treeAt(repo.store, tree, full) === writeFilesTree(new ObjectStore(), input.files)) return { commit: oid, tag, adopted: true };
+    if (treeAt(repo.store, tree, full) === writeFilesTree(new ObjectStore(), input.files))
+      return { commit: oid, tag, adopted: true };
     owner += ' with other files';
   }
-  throw new ConflictError(undefined, `revision ${input.revision} of package "${full}" already exists in git (tag ${tag}${owner})`);
+  throw new ConflictError(
+    undefined,
+    `revision ${input.revision} of package "${full}" already exists in git (tag ${tag}${owner})`,
+  );
 }

@@ -20,7 +20,8 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
     report = await receivePack(repo, updates);
   } catch (err) {
     // "unpack" failures and server-side errors mid-push are the transient kind Porch retries.
-    if ((err as Error).message.startsWith('git push:')) throw new PushRejectedError('retry', '', (err as Error).message);
+    if ((err as Error).message.startsWith('git push:'))
+      throw new PushRejectedError('retry', '', (err as Error).message);
     throw err;
   }
   if (updates.every((u) => report[u.ref] === undefined)) {

@@ -31,7 +31,8 @@ export async function readDirectoryAtRef(
     return withLocalRepo(remote, async (repo) => {
       await fetchObjects(repo, [commit], { depth: 1 });
       const pkg = findPackageAt(repo.store, repo.store.commit(commit).tree, dir);
-      if (!pkg) throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${source.url}`);
+      if (!pkg)
+        throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${source.url}`);
       const files = readPackageFiles(repo.store, pkg);
       return { files, lock: { repo: source.url, directory: dir, ref, commit } };
     });

@@ -7,7 +7,10 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /** Writes `files` (relative paths) as blobs and trees; returns the tree oid. */
 export function writeFilesTree(store: ObjectStore, files: Files): string {
-  interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
+  interface Dir {
+    files: Map<string, string>;
+    dirs: Map<string, Dir>;
+  }
   const root: Dir = { files: new Map(), dirs: new Map() };
   for (const [path, content] of Object.entries(files)) {
     const parts = path.split('/');
@@ -31,7 +34,12 @@ export function writeFilesTree(store: ObjectStore, files: Files): string {
  * The root tree with the directory at `path` replaced by `subtree` (or removed when undefined). Directories left
  * empty by a removal are dropped, as git itself never records empty trees.
  */
-export function replaceSubtree(store: ObjectStore, rootTree: string | undefined, path: string, subtree: string | undefined): string {
+export function replaceSubtree(
+  store: ObjectStore,
+  rootTree: string | undefined,
+  path: string,
+  subtree: string | undefined,
+): string {
   const [head, ...rest] = path.split('/');
   const entries = rootTree ? store.tree(rootTree) : [];
   const existing = entries.find((e) => e.name === head);

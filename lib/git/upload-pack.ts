@@ -20,7 +20,9 @@ export class UploadPackError extends Error {}
 
 /** Downloads the wanted objects (commit oids) and everything they need into the store. */
 export async function fetchObjects(repo: LocalRepo, wants: string[], opts: FetchOptions = {}): Promise<void> {
-  const unique = [...new Set(wants)].filter((oid) => (opts.filter ? !repo.store.has(oid) : !repo.store.hasComplete(oid)));
+  const unique = [...new Set(wants)].filter((oid) =>
+    opts.filter ? !repo.store.has(oid) : !repo.store.hasComplete(oid),
+  );
   if (unique.length === 0) return;
   try {
     await uploadPack(repo, unique, opts);

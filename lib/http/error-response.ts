@@ -31,7 +31,9 @@ function isDatabaseUnavailable(err: unknown): boolean {
   if (isConnectionLost(err)) return true;
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return false;
-  return ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '53300', '57P03'].includes(code) || code.startsWith('08');
+  return (
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '53300', '57P03'].includes(code) || code.startsWith('08')
+  );
 }
 
 /** PostgreSQL refusing a text value it cannot hold: a NUL byte (22021, 22P05 in JSON) or invalid UTF-8. */
@@ -51,11 +53,20 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   }
   if (isUnstorableText(err)) {
     // Only a client's string can carry these (writes are translated in lib/db/sql-errors.ts; reads land here).
-    return { status: statusBody(400, 'BadRequest', 'invalid request: a name, selector or token holds a NUL byte or invalid UTF-8'), unexpected: false };
+    return {
+      status: statusBody(
+        400,
+        'BadRequest',
+        'invalid request: a name, selector or token holds a NUL byte or invalid UTF-8',
+      ),
+      unexpected: false,
+    };
   }
   if (isDatabaseUnavailable(err)) {
     return {
-      status: statusBody(503, 'ServiceUnavailable', 'the database is unavailable; retry later', { retryAfterSeconds: 5 }),
+      status: statusBody(503, 'ServiceUnavailable', 'the database is unavailable; retry later', {
+        retryAfterSeconds: 5,
+      }),
       unexpected: true,
     };
   }

@@ -45,7 +45,8 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[key] = value;
   if (route.path.includes('{namespace}') && !params.namespace) throw new BadRequestError('namespace must be specified');
-  if (route.path.includes('{name}') && !params.name) throw new NotFoundError({ resource: 'resource', group: '', name: '' });
+  if (route.path.includes('{name}') && !params.name)
+    throw new NotFoundError({ resource: 'resource', group: '', name: '' });
   const headers = normaliseHeaders(event.headers);
   const query = parseQuery(event.rawQueryString);
   let body: unknown;
@@ -53,7 +54,11 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   if (!ignoresBody(operation)) {
     if (method === 'PATCH' && /json-patch\+json/i.test(headers['content-type'] ?? '')) {
       // Only merge patches are served; parsing an RFC 6902 operation list as the object would mislead with a 400.
-      throw new ApiError(415, 'UnsupportedMediaType', 'JSON patch (application/json-patch+json) is not supported; send a merge patch (application/merge-patch+json, kubectl patch --type merge)');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'JSON patch (application/json-patch+json) is not supported; send a merge patch (application/merge-patch+json, kubectl patch --type merge)',
+      );
     }
     body = parseBody(decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes), headers['content-type']);
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
@@ -101,7 +106,11 @@ function errorResponder(): MiddlewareObj<HttpEvent, HttpResult> {
       const { status, unexpected } = toErrorResponse(request.error, requestId);
       if (unexpected || status.code >= 500) {
         const err = request.error as Error | null;
-        logState(request.event).error = { name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack };
+        logState(request.event).error = {
+          name: err?.name ?? 'Error',
+          message: String(err?.message ?? err),
+          stack: err?.stack,
+        };
       }
       const headers: Record<string, string> = {};
       if (status.details?.retryAfterSeconds) headers['retry-after'] = String(status.details.retryAfterSeconds);
@@ -126,12 +135,11 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
     const { request, operation, warnings } = await buildRequest(event, operations, resolved, requestId);
     const result = await operation(request);
     // Kubernetes' Warning header format; kubectl prints each one.
-    if (warnings.length > 0) result.headers = { ...result.headers, warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };
+    if (warnings.length > 0)
+      result.headers = { ...result.headers, warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };
     return toHttpResult(result, requestId);
   };
-  const handler = middy<HttpEvent, HttpResult>(core)
-    .use(requestLog(resolved.log))
-    .use(errorResponder());
+  const handler = middy<HttpEvent, HttpResult>(core).use(requestLog(resolved.log)).use(errorResponder());
   return (event, context = {}) => handler(event, context as Context);
 }
 

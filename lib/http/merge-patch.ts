@@ -12,7 +12,13 @@ export function mergePatch(target: Json, patch: Json): Json {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     // defineProperty: a key named `__proto__` stays a key instead of replacing the prototype.
-    else Object.defineProperty(out, key, { value: mergePatch(out[key], value), enumerable: true, writable: true, configurable: true });
+    else
+      Object.defineProperty(out, key, {
+        value: mergePatch(out[key], value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return out;
 }

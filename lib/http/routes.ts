@@ -123,19 +123,21 @@ interface CompiledRoute {
 
 const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 
-const compiled: CompiledRoute[] = routes.filter((route) => route !== defaultRoute).map((route) => {
-  const names: string[] = [];
-  const source = route.path
-    .split(/(\{[a-z]+\})/i)
-    .map((part) => {
-      const param = /^\{([a-z]+)\}$/i.exec(part);
-      if (!param) return escape(part);
-      names.push(param[1]);
-      return '([^/]+)';
-    })
-    .join('');
-  return { route, pattern: new RegExp(`^${source}$`), names };
-});
+const compiled: CompiledRoute[] = routes
+  .filter((route) => route !== defaultRoute)
+  .map((route) => {
+    const names: string[] = [];
+    const source = route.path
+      .split(/(\{[a-z]+\})/i)
+      .map((part) => {
+        const param = /^\{([a-z]+)\}$/i.exec(part);
+        if (!param) return escape(part);
+        names.push(param[1]);
+        return '([^/]+)';
+      })
+      .join('');
+    return { route, pattern: new RegExp(`^${source}$`), names };
+  });
 
 // A malformed escape (`%ZZ`) stays as sent: no object has such a name, so the request ends in a 404, not a throw.
 function decodeParam(text: string): string {

@@ -48,7 +48,10 @@ export function toTable<T extends ObjectWithMeta>(
       description: c.description ?? '',
       priority: c.priority ?? 0,
     })),
-    rows: items.map((item) => ({ cells: columns.map((c) => c.cell(item) ?? ''), object: rowObject(item, includeObject) })),
+    rows: items.map((item) => ({
+      cells: columns.map((c) => c.cell(item) ?? ''),
+      object: rowObject(item, includeObject),
+    })),
   };
 }
 

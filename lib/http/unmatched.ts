@@ -15,6 +15,7 @@ export class RouteNotFoundError extends ApiError {
  */
 export const answerUnmatched: Operation = ignoringBody(async (req) => {
   const match = matchRoute(req.method, req.path);
-  if (!match.route && match.allowed.length > 0) throw new MethodNotAllowedError(`${req.method} is not supported on ${req.path}`);
+  if (!match.route && match.allowed.length > 0)
+    throw new MethodNotAllowedError(`${req.method} is not supported on ${req.path}`);
   throw new RouteNotFoundError();
 });

@@ -53,7 +53,12 @@ function healFile(text: string, find: (id: string) => Resource | undefined): str
     if (!source || source.template || resource.template) continue;
     copied = copyDocumentComments(source.doc, resource.doc) || copied;
   }
-  return copied ? stringifyDocuments(resources.map((r) => r.doc), detectStyle(text)) : text;
+  return copied
+    ? stringifyDocuments(
+        resources.map((r) => r.doc),
+        detectStyle(text),
+      )
+    : text;
 }
 
 function resourcesOf(source: string): Resource[] | undefined {

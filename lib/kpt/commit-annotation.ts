@@ -12,9 +12,29 @@ export interface CommitAnnotation {
 
 // Key order of Porch's Go structs, so our annotations are byte-identical to Porch's.
 const KEY_ORDER = [
-  'type', 'init', 'clone', 'edit', 'upgrade', 'subpackage', 'description', 'keywords', 'site', 'git', 'oci',
-  'upstreamRef', 'repo', 'ref', 'directory', 'secretRef', 'name', 'image', 'sourceRef', 'oldUpstreamRef',
-  'newUpstreamRef', 'localPackageRevisionRef', 'strategy',
+  'type',
+  'init',
+  'clone',
+  'edit',
+  'upgrade',
+  'subpackage',
+  'description',
+  'keywords',
+  'site',
+  'git',
+  'oci',
+  'upstreamRef',
+  'repo',
+  'ref',
+  'directory',
+  'secretRef',
+  'name',
+  'image',
+  'sourceRef',
+  'oldUpstreamRef',
+  'newUpstreamRef',
+  'localPackageRevisionRef',
+  'strategy',
 ];
 
 function ordered(value: unknown): unknown {

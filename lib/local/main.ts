@@ -28,7 +28,9 @@ function refuseRunningServer(dataDir: string) {
   } catch {
     return; // stale file: PostgreSQL cleans it up itself
   }
-  throw new Error(`a PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (kill ${pid}) or set PORCH_DATA_DIR`);
+  throw new Error(
+    `a PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (kill ${pid}) or set PORCH_DATA_DIR`,
+  );
 }
 
 async function main() {
@@ -47,7 +49,9 @@ async function main() {
     await settleSyncs().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
-    await embedded?.stop().catch((err: Error) => log({ level: 'error', msg: 'embedded PostgreSQL did not stop', error: err.message }));
+    await embedded
+      ?.stop()
+      .catch((err: Error) => log({ level: 'error', msg: 'embedded PostgreSQL did not stop', error: err.message }));
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -88,7 +92,13 @@ async function main() {
       log,
     });
     loop = startSyncLoop(() => sync.runFanout(database), cfg.syncIntervalSeconds * 1000, log);
-    log({ level: 'info', msg: 'listening', url: server.url, auth: cfg.apiToken ? 'bearer token' : 'none', ...(tls ? { certificate: tls.certFile } : {}) });
+    log({
+      level: 'info',
+      msg: 'listening',
+      url: server.url,
+      auth: cfg.apiToken ? 'bearer token' : 'none',
+      ...(tls ? { certificate: tls.certFile } : {}),
+    });
   } catch (err) {
     log({ level: 'error', msg: 'start failed', error: (err as Error).message });
     await shutdown(1);

@@ -70,7 +70,10 @@ export function createSelfSignedCertificate(commonName = 'porch-serverless local
     extensions,
   );
   const der = seq(tbs, ECDSA_SHA256, bits(sign('sha256', tbs, privateKey)));
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   return { cert: pem, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 

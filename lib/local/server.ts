@@ -57,11 +57,28 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
 
-  const answer = (res: ServerResponse, req: IncomingMessage, started: number, code: number, reason: StatusReason, message: string) => {
-    res.writeHead(code, { 'content-type': 'application/json', ...(code === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+  const answer = (
+    res: ServerResponse,
+    req: IncomingMessage,
+    started: number,
+    code: number,
+    reason: StatusReason,
+    message: string,
+  ) => {
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      ...(code === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    });
     res.end(JSON.stringify(statusBody(code, reason, message)));
     const path = (req.url ?? '/').split('?')[0];
-    options.log({ level: 'warn', msg: 'request', method: req.method, path, status: code, durationMs: Math.round(performance.now() - started) });
+    options.log({
+      level: 'warn',
+      msg: 'request',
+      method: req.method,
+      path,
+      status: code,
+      durationMs: Math.round(performance.now() - started),
+    });
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -76,16 +93,37 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
     }
     if (tooLarge) {
-      return answer(res, req, started, 413, 'RequestEntityTooLarge', `request body is larger than the limit of ${options.maxBodyBytes} bytes`);
+      return answer(
+        res,
+        req,
+        started,
+        413,
+        'RequestEntityTooLarge',
+        `request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+      );
     }
     const handler = options.handlers[match.route.fn];
-    if (!handler) return answer(res, req, started, 404, 'NotFound', `the ${match.route.fn} function is not available in this build`);
-    const event = requestToEvent({ method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' }, match, options.user);
+    if (!handler)
+      return answer(
+        res,
+        req,
+        started,
+        404,
+        'NotFound',
+        `the ${match.route.fn} function is not available in this build`,
+      );
+    const event = requestToEvent(
+      { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' },
+      match,
+      options.user,
+    );
     const result = await handler(event);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     res.writeHead(result.statusCode ?? 200, headers);
-    res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    res.end(
+      result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+    );
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {

@@ -23,7 +23,8 @@ export function localSync(log: LogSink): LocalSync {
     },
     runFanout: async (db) => {
       const result = await runSyncFanout(db, { invoke: (namespace, name) => invokerFor(db)({ namespace, name }) });
-      if (result.due > 0) log({ level: 'info', msg: 'sync fan-out', due: result.due, invoked: result.invoked, failed: result.failed });
+      if (result.due > 0)
+        log({ level: 'info', msg: 'sync fan-out', due: result.due, invoked: result.invoked, failed: result.failed });
     },
   };
 }

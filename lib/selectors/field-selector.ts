@@ -8,7 +8,10 @@ export type SelectorKind = 'packagerevisions' | 'packagerevisionresources' | 'pa
 export type SelectorLifecycle = 'Draft' | 'Proposed' | 'Published' | 'DeletionProposed';
 
 export type FieldTerm =
-  | { field: 'metadata.name' | 'metadata.namespace' | 'spec.repository' | 'spec.packageName' | 'spec.workspaceName'; value: string }
+  | {
+      field: 'metadata.name' | 'metadata.namespace' | 'spec.repository' | 'spec.packageName' | 'spec.workspaceName';
+      value: string;
+    }
   | { field: 'spec.revision'; value: number }
   | { field: 'spec.lifecycle'; value: SelectorLifecycle }
   | { field: 'spec.packageMetadata.labels'; key: string; value: string };

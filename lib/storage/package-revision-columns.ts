@@ -15,7 +15,16 @@ export function storedMeta(meta: StoredMeta): StoredMeta {
 export type PackageRevisionChanges = Partial<
   Pick<
     PackageRevisionRow,
-    'revision' | 'lifecycle' | 'meta' | 'spec' | 'tasks' | 'selfLock' | 'upstreamLock' | 'conditions' | 'publishedBy' | 'publishTimestamp'
+    | 'revision'
+    | 'lifecycle'
+    | 'meta'
+    | 'spec'
+    | 'tasks'
+    | 'selfLock'
+    | 'upstreamLock'
+    | 'conditions'
+    | 'publishedBy'
+    | 'publishTimestamp'
   >
 >;
 

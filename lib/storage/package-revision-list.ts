@@ -56,6 +56,9 @@ export async function listPackageRevisionResources(
   for (const [ns, names] of byNamespace) {
     for (const [name, f] of await getResourcesOf(q, ns, names)) files.set(`${ns}/${name}`, f);
   }
-  const items = page.items.map((revision) => ({ revision, files: files.get(`${revision.namespace}/${revision.name}`) ?? {} }));
+  const items = page.items.map((revision) => ({
+    revision,
+    files: files.get(`${revision.namespace}/${revision.name}`) ?? {},
+  }));
   return { items, ...(page.continue ? { continue: page.continue } : {}) };
 }

@@ -4,7 +4,11 @@ import { REVISION_COLUMNS } from './package-revision-columns.js';
 import type { PackageRevisionRow } from './types.js';
 
 /** Several revisions of one namespace by name (missing names are left out), ordered by name. */
-export async function getPackageRevisions(q: Queryable, namespace: string, names: string[]): Promise<PackageRevisionRow[]> {
+export async function getPackageRevisions(
+  q: Queryable,
+  namespace: string,
+  names: string[],
+): Promise<PackageRevisionRow[]> {
   const { rows } = await q.query<PackageRevisionRow>(
     `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and name = any($2::text[]) order by name`,
     [namespace, names],
@@ -13,7 +17,11 @@ export async function getPackageRevisions(q: Queryable, namespace: string, names
 }
 
 /** Every revision of a package (placeholder included), ordered by name. */
-export async function listRevisionsOfPackage(q: Queryable, namespace: string, pkg: string): Promise<PackageRevisionRow[]> {
+export async function listRevisionsOfPackage(
+  q: Queryable,
+  namespace: string,
+  pkg: string,
+): Promise<PackageRevisionRow[]> {
   const { rows } = await q.query<PackageRevisionRow>(
     `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and package = $2 order by name`,
     [namespace, pkg],
@@ -42,7 +50,11 @@ export async function findUpstreamReferences(q: Queryable, namespace: string, na
       where pr.namespace = $1 and not (pr.revision = -1 and pr.workspace = r.branch)
         and (pr.tasks @> $2::jsonb or pr.tasks @> $3::jsonb)
       order by pr.name`,
-    [namespace, JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }])],
+    [
+      namespace,
+      JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]),
+      JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }]),
+    ],
   );
   return rows.map((r) => r.name);
 }

@@ -9,7 +9,17 @@ import { insertFiles } from './resources.js';
 import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
 import type { PackageRevisionChanges } from './package-revision-columns.js';
 import { inTransaction, type Transactional } from './transaction.js';
-import { refs, type Condition, type Files, type Lifecycle, type Lock, type PackageRevisionRow, type PackageRevisionSpec, type StoredMeta, type Task } from './types.js';
+import {
+  refs,
+  type Condition,
+  type Files,
+  type Lifecycle,
+  type Lock,
+  type PackageRevisionRow,
+  type PackageRevisionSpec,
+  type StoredMeta,
+  type Task,
+} from './types.js';
 
 /** A revision to create; the name, package and uid are derived (§3). */
 export interface NewPackageRevision {
@@ -43,10 +53,26 @@ export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13::jsonb, $14::jsonb,
        $15::jsonb, $16, $17, $18)
      returning ${REVISION_COLUMNS}`,
-    [r.namespace, name, pkg, r.repository, r.packagePath, r.workspace, r.revision ?? 0, r.lifecycle ?? 'Draft',
-      packageRevisionUid(r.namespace, name), json(storedMeta(r.meta ?? {})), json(r.spec ?? {}), json(r.tasks ?? []),
-      json(r.selfLock ?? null), json(r.upstreamLock ?? null), json(r.conditions ?? []), r.publishedBy ?? null,
-      r.publishTimestamp ?? null, r.updatedBy],
+    [
+      r.namespace,
+      name,
+      pkg,
+      r.repository,
+      r.packagePath,
+      r.workspace,
+      r.revision ?? 0,
+      r.lifecycle ?? 'Draft',
+      packageRevisionUid(r.namespace, name),
+      json(storedMeta(r.meta ?? {})),
+      json(r.spec ?? {}),
+      json(r.tasks ?? []),
+      json(r.selfLock ?? null),
+      json(r.upstreamLock ?? null),
+      json(r.conditions ?? []),
+      r.publishedBy ?? null,
+      r.publishTimestamp ?? null,
+      r.updatedBy,
+    ],
   );
   return rows[0]!;
 }
@@ -55,10 +81,18 @@ export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg
  * Creates a revision with its files in one transaction (package row created when missing). 409 when the name or
  * the revision number is taken; 422 when a storage rule refuses it (e.g. an unsafe file path).
  */
-export async function createPackageRevision(db: Transactional, input: NewPackageRevision, files: Files): Promise<PackageRevisionRow> {
+export async function createPackageRevision(
+  db: Transactional,
+  input: NewPackageRevision,
+  files: Files,
+): Promise<PackageRevisionRow> {
   checkRevisionNames(input);
   const name = packageRevisionName(input.repository, input.packagePath, input.workspace);
-  const subject = { ref: refs.packageRevision(name), parent: refs.repository(input.repository), revision: input.revision };
+  const subject = {
+    ref: refs.packageRevision(name),
+    parent: refs.repository(input.repository),
+    revision: input.revision,
+  };
   return withSqlErrors(subject, () =>
     inTransaction(db, async (tx) => {
       const pkg = await ensurePackage(tx, input.namespace, input.repository, input.packagePath, input.updatedBy);
@@ -70,7 +104,11 @@ export async function createPackageRevision(db: Transactional, input: NewPackage
 }
 
 /** One revision, or undefined. */
-export async function getPackageRevision(q: Queryable, namespace: string, name: string): Promise<PackageRevisionRow | undefined> {
+export async function getPackageRevision(
+  q: Queryable,
+  namespace: string,
+  name: string,
+): Promise<PackageRevisionRow | undefined> {
   const { rows } = await q.query<PackageRevisionRow>(
     `select ${REVISION_COLUMNS} from package_revisions where namespace = $1 and name = $2`,
     [namespace, name],
@@ -116,7 +154,20 @@ export async function deletePackageRevision(
   name: string,
   expectedResourceVersion?: string,
 ): Promise<PackageRevisionRow> {
-  return deleteRow<PackageRevisionRow>(q, 'package_revisions', REVISION_COLUMNS, namespace, name, expectedResourceVersion, refs.packageRevision(name));
+  return deleteRow<PackageRevisionRow>(
+    q,
+    'package_revisions',
+    REVISION_COLUMNS,
+    namespace,
+    name,
+    expectedResourceVersion,
+    refs.packageRevision(name),
+  );
 }
 
-export { findUpstreamReferences, getPackageRevisions, listRevisionsOfPackage, nextRevisionNumber } from './package-revision-lookups.js';
+export {
+  findUpstreamReferences,
+  getPackageRevisions,
+  listRevisionsOfPackage,
+  nextRevisionNumber,
+} from './package-revision-lookups.js';

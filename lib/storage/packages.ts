@@ -33,10 +33,10 @@ export async function ensurePackage(
 
 /** One package with its latest revision number, or undefined. */
 export async function getPackage(q: Queryable, namespace: string, name: string): Promise<PackageRow | undefined> {
-  const { rows } = await q.query<PackageRow>(`select ${COLUMNS} from packages p where p.namespace = $1 and p.name = $2`, [
-    namespace,
-    name,
-  ]);
+  const { rows } = await q.query<PackageRow>(
+    `select ${COLUMNS} from packages p where p.namespace = $1 and p.name = $2`,
+    [namespace, name],
+  );
   return rows[0];
 }
 

@@ -73,13 +73,25 @@ export async function publishPackageRevision(db: Transactional, p: PublishInput)
            publish_timestamp = coalesce($7, clock_timestamp()), updated_by = $8
          where namespace = $1 and name = $2 and ($3::bigint is null or resource_version = $3)
          returning ${REVISION_COLUMNS}`,
-        [p.namespace, p.name, rv ?? null, p.revision, json(p.selfLock), p.publishedBy, p.publishTimestamp ?? null, p.updatedBy],
+        [
+          p.namespace,
+          p.name,
+          rv ?? null,
+          p.revision,
+          json(p.selfLock),
+          p.publishedBy,
+          p.publishTimestamp ?? null,
+          p.updatedBy,
+        ],
       );
       if (!rows[0]) return throwCasMiss(tx, 'package_revisions', p.namespace, p.name, ref);
       const published = rows[0];
       const placeholder =
         // A branch the storage rules cannot hold as a workspace gets no placeholder (sync skips it the same way).
-        p.branch && isDnsLabel(p.branch) && p.branch !== published.workspace && published.package.length + p.branch.length < 253
+        p.branch &&
+        isDnsLabel(p.branch) &&
+        p.branch !== published.workspace &&
+        published.package.length + p.branch.length < 253
           ? await upsertPlaceholder(tx, published, p.branch, p.updatedBy)
           : undefined;
       const revision = (await getPackageRevision(tx, p.namespace, p.name))!;

@@ -47,8 +47,18 @@ export async function insertRepository(q: Queryable, r: NewRepository): Promise<
          values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10) returning *),
        s as (insert into repository_sync (namespace, repository) select namespace, name from r)
        select ${COLUMNS} from r`,
-      [r.namespace, r.name, r.type ?? 'git', r.repoUrl, r.branch, r.directory, r.deployment ?? false,
-        json(r.meta ?? {}), json(r.spec), r.updatedBy],
+      [
+        r.namespace,
+        r.name,
+        r.type ?? 'git',
+        r.repoUrl,
+        r.branch,
+        r.directory,
+        r.deployment ?? false,
+        json(r.meta ?? {}),
+        json(r.spec),
+        r.updatedBy,
+      ],
     );
     return rows[0]!;
   });
@@ -108,9 +118,19 @@ export async function updateRepository(
        s as (update repository_sync s set next_full_sync_time = least(s.next_full_sync_time, clock_timestamp())
                from r where s.namespace = r.namespace and s.repository = r.name and s.observed_generation <> r.generation)
        select ${COLUMNS} from r`,
-      [namespace, name, versionParam(expectedResourceVersion), changes.deployment ?? null, json(changes.meta),
-        json(changes.spec), changes.repoUrl ?? null, changes.branch ?? null, changes.directory ?? null,
-        changes.type ?? null, updatedBy],
+      [
+        namespace,
+        name,
+        versionParam(expectedResourceVersion),
+        changes.deployment ?? null,
+        json(changes.meta),
+        json(changes.spec),
+        changes.repoUrl ?? null,
+        changes.branch ?? null,
+        changes.directory ?? null,
+        changes.type ?? null,
+        updatedBy,
+      ],
     );
     return rows[0] ?? throwCasMiss(q, 'repositories', namespace, name, ref);
   });
@@ -126,5 +146,13 @@ export async function deleteRepository(
   name: string,
   expectedResourceVersion?: string,
 ): Promise<RepositoryRow> {
-  return deleteRow<RepositoryRow>(q, 'repositories', COLUMNS, namespace, name, expectedResourceVersion, refs.repository(name));
+  return deleteRow<RepositoryRow>(
+    q,
+    'repositories',
+    COLUMNS,
+    namespace,
+    name,
+    expectedResourceVersion,
+    refs.repository(name),
+  );
 }

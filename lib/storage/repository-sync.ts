@@ -32,7 +32,11 @@ const FIELDS: Record<string, [string, boolean]> = {
 export type SyncStatePatch = Partial<Omit<RepositorySyncRow, 'namespace' | 'repository' | 'updated'>>;
 
 /** The sync state of a repository, or undefined. */
-export async function getSyncState(q: Queryable, namespace: string, repository: string): Promise<RepositorySyncRow | undefined> {
+export async function getSyncState(
+  q: Queryable,
+  namespace: string,
+  repository: string,
+): Promise<RepositorySyncRow | undefined> {
   const { rows } = await q.query<RepositorySyncRow>(
     `select ${COLUMNS} from repository_sync where namespace = $1 and repository = $2`,
     [namespace, repository],
@@ -41,7 +45,11 @@ export async function getSyncState(q: Queryable, namespace: string, repository: 
 }
 
 /** The sync states of many repositories of a namespace (e.g. one page of a Repository list). */
-export async function getSyncStates(q: Queryable, namespace: string, repositories: string[]): Promise<RepositorySyncRow[]> {
+export async function getSyncStates(
+  q: Queryable,
+  namespace: string,
+  repositories: string[],
+): Promise<RepositorySyncRow[]> {
   const { rows } = await q.query<RepositorySyncRow>(
     `select ${COLUMNS} from repository_sync where namespace = $1 and repository = any($2::text[])`,
     [namespace, repositories],
@@ -69,7 +77,10 @@ export async function saveSyncState(
     values.push(spec[1] ? json(value) : value);
     placeholders.push(`$${values.length}${spec[1] ? '::jsonb' : ''}`);
   }
-  const set = columns.map((c) => `${c} = excluded.${c}`).concat('updated = clock_timestamp()').join(', ');
+  const set = columns
+    .map((c) => `${c} = excluded.${c}`)
+    .concat('updated = clock_timestamp()')
+    .join(', ');
   return withSqlErrors({ ref: refs.repository(repository) }, async () => {
     const { rows } = await q.query<RepositorySyncRow>(
       `insert into repository_sync (namespace, repository${columns.map((c) => `, ${c}`).join('')})

@@ -36,7 +36,13 @@ export async function getResourcesOf(q: Queryable, namespace: string, names: str
     [namespace, names],
   );
   // defineProperty, not `files[path] =`: a file named `__proto__` must stay a file, not become the prototype.
-  for (const r of rows) Object.defineProperty(result.get(r.rev)!, r.path, { value: r.content, enumerable: true, writable: true, configurable: true });
+  for (const r of rows)
+    Object.defineProperty(result.get(r.rev)!, r.path, {
+      value: r.content,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return result;
 }
 

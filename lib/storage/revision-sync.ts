@@ -11,7 +11,15 @@ import { insertFiles } from './resources.js';
 import { json } from './sql.js';
 import { checkRevisionNames } from './validate-input.js';
 import { inTransaction, type Transactional } from './transaction.js';
-import { refs, type Condition, type Files, type Lock, type PackageRevisionRow, type PackageRevisionSpec, type Task } from './types.js';
+import {
+  refs,
+  type Condition,
+  type Files,
+  type Lock,
+  type PackageRevisionRow,
+  type PackageRevisionSpec,
+  type Task,
+} from './types.js';
 
 /** The identity of a stored published revision, as sync compares it. */
 export interface PublishedKey {
@@ -64,9 +72,25 @@ async function storeOne(tx: Queryable, ns: string, repo: string, d: DiscoveredRe
        upstream_lock = excluded.upstream_lock, conditions = excluded.conditions, published_by = excluded.published_by,
        publish_timestamp = excluded.publish_timestamp, updated_by = excluded.updated_by
      returning ${REVISION_COLUMNS}`,
-    [ns, name, pkg, repo, d.packagePath, d.workspace, d.revision, d.lifecycle, packageRevisionUid(ns, name),
-      json(d.spec ?? {}), json(d.tasks), json(d.selfLock), json(d.upstreamLock ?? null), json(d.conditions ?? []),
-      d.publishedBy ?? '', d.publishTimestamp ?? null, updatedBy],
+    [
+      ns,
+      name,
+      pkg,
+      repo,
+      d.packagePath,
+      d.workspace,
+      d.revision,
+      d.lifecycle,
+      packageRevisionUid(ns, name),
+      json(d.spec ?? {}),
+      json(d.tasks),
+      json(d.selfLock),
+      json(d.upstreamLock ?? null),
+      json(d.conditions ?? []),
+      d.publishedBy ?? '',
+      d.publishTimestamp ?? null,
+      updatedBy,
+    ],
   );
   await tx.query(`delete from resources where namespace = $1 and package_revision = $2`, [ns, name]);
   await insertFiles(tx, ns, name, d.files);

@@ -4,7 +4,12 @@
  */
 import { BadRequestError } from '../errors.js';
 import { parsePackageRevisionName } from '../names.js';
-import { parseFieldSelector, selectorNamespace, type FieldSelector, type SelectorKind } from '../selectors/field-selector.js';
+import {
+  parseFieldSelector,
+  selectorNamespace,
+  type FieldSelector,
+  type SelectorKind,
+} from '../selectors/field-selector.js';
 import { parseLabelSelector, type LabelRequirement, type LabelSelector } from '../selectors/label-selector.js';
 import type { SqlFilter } from './sql-filter.js';
 
@@ -40,7 +45,8 @@ export function addRevisionFieldConditions(f: SqlFilter, selector: FieldSelector
       case 'metadata.name': {
         const parts = parsePackageRevisionName(t.value);
         // A name without a package path restricts only repository and workspace (Porch's part-wise match).
-        if (parts.path === '') f.where(`repository = ${f.bind(parts.repository)} and workspace = ${f.bind(parts.workspace)}`);
+        if (parts.path === '')
+          f.where(`repository = ${f.bind(parts.repository)} and workspace = ${f.bind(parts.workspace)}`);
         else f.where(`name = ${f.bind(t.value)}`);
         break;
       }
@@ -88,7 +94,9 @@ export function addLabelCondition(f: SqlFilter, labels: string, r: LabelRequirem
     case '=':
       return void f.where(`${labels} @> ${f.bind(JSON.stringify({ [r.key]: r.values[0] }))}::jsonb`);
     case '!=':
-      return void f.where(`not coalesce(${labels} @> ${f.bind(JSON.stringify({ [r.key]: r.values[0] }))}::jsonb, false)`);
+      return void f.where(
+        `not coalesce(${labels} @> ${f.bind(JSON.stringify({ [r.key]: r.values[0] }))}::jsonb, false)`,
+      );
     case 'in':
       return void f.where(`${value()} = any(${f.bind(r.values)}::text[])`);
     case 'notin':
@@ -138,7 +146,11 @@ export function addLabelConditions(f: SqlFilter, labels: string, selector: Label
 }
 
 /** Keyset start and namespace restriction; `after` is the decoded continue token. */
-export function addKeyset(f: SqlFilter, namespace: string | undefined, after: { namespace: string; name: string } | undefined): void {
+export function addKeyset(
+  f: SqlFilter,
+  namespace: string | undefined,
+  after: { namespace: string; name: string } | undefined,
+): void {
   if (namespace !== undefined) {
     f.where(`namespace = ${f.bind(namespace)}`);
     if (after) {

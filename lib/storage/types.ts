@@ -147,5 +147,9 @@ export const refs = {
   repository: (name: string): ResourceRef => ({ resource: 'repositories', group: `config.${PORCH}`, name }),
   package: (name: string): ResourceRef => ({ resource: 'packages', group: PORCH, name }),
   packageRevision: (name: string): ResourceRef => ({ resource: 'packagerevisions', group: PORCH, name }),
-  packageRevisionResources: (name: string): ResourceRef => ({ resource: 'packagerevisionresources', group: PORCH, name }),
+  packageRevisionResources: (name: string): ResourceRef => ({
+    resource: 'packagerevisionresources',
+    group: PORCH,
+    name,
+  }),
 };

@@ -4,7 +4,12 @@
  */
 import { InvalidError, invalidValue, type StatusCause } from '../errors.js';
 import { packageRevisionName } from '../names.js';
-import { dnsLabelErrors, validatePackagePath, validatePackageRevisionName, validateWorkspaceName } from '../validation.js';
+import {
+  dnsLabelErrors,
+  validatePackagePath,
+  validatePackageRevisionName,
+  validateWorkspaceName,
+} from '../validation.js';
 
 // Unversioned tag revisions (revision -1) keep a dotted version as their workspace (§3.2).
 const VERSION_WORKSPACE = /^v[0-9]+(\.[0-9]+)*$/;
@@ -14,7 +19,12 @@ function check(field: string, value: string, errs: string[], causes: StatusCause
 }
 
 /** Refuses a revision whose repository, package path, workspace or composed name is not a valid Kubernetes name. */
-export function checkRevisionNames(r: { repository: string; packagePath: string; workspace: string; revision?: number }): void {
+export function checkRevisionNames(r: {
+  repository: string;
+  packagePath: string;
+  workspace: string;
+  revision?: number;
+}): void {
   const causes: StatusCause[] = [];
   check('spec.repository', r.repository, dnsLabelErrors(r.repository), causes);
   check('spec.packageName', r.packagePath, validatePackagePath(r.packagePath), causes);

@@ -19,14 +19,23 @@ export async function bulkInsertRevisions(
 ): Promise<void> {
   const names = inputs.map((d) => packageRevisionName(repository, d.packagePath, d.workspace));
   const pkgs = inputs.map((d) => packageName(repository, d.packagePath));
-  const files = inputs.flatMap((d, i) => Object.entries(d.files).map(([path, content]) => [names[i]!, path, content] as const));
+  const files = inputs.flatMap((d, i) =>
+    Object.entries(d.files).map(([path, content]) => [names[i]!, path, content] as const),
+  );
   await db.transaction(async (tx) => {
     const uniquePkgs = [...new Map(inputs.map((d, i) => [pkgs[i]!, d.packagePath])).entries()];
     await tx.query(
       `insert into packages (namespace, name, repository, path, uid, updated_by)
        select $1, n, $2, p, u::uuid, $3 from unnest($4::text[], $5::text[], $6::text[]) as t(n, p, u)
        on conflict (namespace, name) do nothing`,
-      [namespace, repository, updatedBy, uniquePkgs.map(([n]) => n), uniquePkgs.map(([, p]) => p), uniquePkgs.map(([n]) => packageUid(namespace, n))],
+      [
+        namespace,
+        repository,
+        updatedBy,
+        uniquePkgs.map(([n]) => n),
+        uniquePkgs.map(([, p]) => p),
+        uniquePkgs.map(([n]) => packageUid(namespace, n)),
+      ],
     );
     await tx.query(
       `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
@@ -34,10 +43,23 @@ export async function bulkInsertRevisions(
        select $1, n, pk, $2, pp, ws, rv, lc, u::uuid, sp::jsonb, tk::jsonb, sl::jsonb, ul::jsonb, cd::jsonb, '', clock_timestamp(), $3
          from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
                      $12::text[], $13::text[], $14::text[], $15::text[]) as t(n, pk, pp, ws, rv, lc, u, sp, tk, sl, ul, cd)`,
-      [namespace, repository, updatedBy, names, pkgs, inputs.map((d) => d.packagePath), inputs.map((d) => d.workspace),
-        inputs.map((d) => d.revision), inputs.map((d) => d.lifecycle), names.map((n) => packageRevisionUid(namespace, n)),
-        inputs.map((d) => j(d.spec ?? {})), inputs.map((d) => j(d.tasks)), inputs.map((d) => j(d.selfLock)),
-        inputs.map((d) => j(d.upstreamLock)), inputs.map((d) => j(d.conditions ?? []))],
+      [
+        namespace,
+        repository,
+        updatedBy,
+        names,
+        pkgs,
+        inputs.map((d) => d.packagePath),
+        inputs.map((d) => d.workspace),
+        inputs.map((d) => d.revision),
+        inputs.map((d) => d.lifecycle),
+        names.map((n) => packageRevisionUid(namespace, n)),
+        inputs.map((d) => j(d.spec ?? {})),
+        inputs.map((d) => j(d.tasks)),
+        inputs.map((d) => j(d.selfLock)),
+        inputs.map((d) => j(d.upstreamLock)),
+        inputs.map((d) => j(d.conditions ?? [])),
+      ],
     );
     if (files.length > 0) {
       await tx.query(

@@ -2,7 +2,14 @@ import type { DiscoveredRevision, DiscoveryResult } from '../git/index.js';
 import { packageRevisionName } from '../names.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { diffRevisions, revisionKey, type RevisionIdentity } from './diff-revisions.js';
-import { contentMarker, keysOf, planDiscovery, skippedRefName, type DiscoveredByRef, type PreviousSync } from './discovered-refs.js';
+import {
+  contentMarker,
+  keysOf,
+  planDiscovery,
+  skippedRefName,
+  type DiscoveredByRef,
+  type PreviousSync,
+} from './discovered-refs.js';
 import type { PublishedKey } from '../storage/revision-sync.js';
 import type { ReportedSkip } from './sync-state.js';
 
@@ -46,7 +53,14 @@ export async function computeSyncChanges(
   const synced = stored.map((s) => ({ ...id, ...s }));
   const syncedKeys = new Set(synced.map(key));
   const carried: External[] = Object.entries(plan.carried).flatMap(([ref, keys]) =>
-    keys.map(([packagePath, revision, workspace, marker]) => ({ ...id, packagePath, revision, workspace, ref, marker })),
+    keys.map(([packagePath, revision, workspace, marker]) => ({
+      ...id,
+      packagePath,
+      revision,
+      workspace,
+      ref,
+      marker,
+    })),
   );
   const refetch = new Set(carried.filter((c) => !syncedKeys.has(key(c))).map((e) => e.ref));
   const only = [...new Set([...plan.changed, ...refetch])].sort();
@@ -62,7 +76,13 @@ export async function computeSyncChanges(
   const withFiles = (k: Key) => !syncedKeys.has(key(k)) || (isPlaceholder(k) && !treeKnown.has(key(k)));
   const result = only.length ? await discover(only, withFiles) : { revisions: [], skipped: [] };
   const fresh: External[] = result.revisions.map((r) => ({
-    ...id, packagePath: r.packagePath, revision: r.revision, workspace: r.workspace, ref: r.fullRef, marker: contentMarker(r), fresh: r,
+    ...id,
+    packagePath: r.packagePath,
+    revision: r.revision,
+    workspace: r.workspace,
+    ref: r.fullRef,
+    marker: contentMarker(r),
+    fresh: r,
   }));
   const external = [...carried.filter((e) => !refetch.has(e.ref)), ...fresh];
   const diff = diffRevisions(synced, external);
@@ -90,13 +110,28 @@ export async function computeSyncChanges(
     }
     // A Draft or Proposed row of the same name is for the storage rules to judge (Proposed → Published N only).
     writes.push({ revision: e.fresh });
-    byName.set(name, { name, packagePath: e.packagePath, revision: e.revision, workspace: e.workspace, lifecycle: e.fresh.lifecycle });
+    byName.set(name, {
+      name,
+      packagePath: e.packagePath,
+      revision: e.revision,
+      workspace: e.workspace,
+      lifecycle: e.fresh.lifecycle,
+    });
   }
 
   const discovered: DiscoveredByRef = {};
-  for (const [ref, keys] of Object.entries(plan.carried)) if (!refetch.has(ref) && keys.length > 0) discovered[ref] = keys;
+  for (const [ref, keys] of Object.entries(plan.carried))
+    if (!refetch.has(ref) && keys.length > 0) discovered[ref] = keys;
   Object.assign(discovered, keysOf(result.revisions));
-  return { deletes, writes, skipped, discovered, both: diff.both.length, externalOnly: diff.externalOnly.length, refsRead: only.length };
+  return {
+    deletes,
+    writes,
+    skipped,
+    discovered,
+    both: diff.both.length,
+    externalOnly: diff.externalOnly.length,
+    refsRead: only.length,
+  };
 }
 
 /** Stored revisions whose freshly read ref now holds other content: read their files and refresh them. */
@@ -109,16 +144,19 @@ async function refreshes(
 ): Promise<SyncChanges['writes']> {
   const before = new Map<string, string>();
   for (const [ref, keys] of Object.entries(previous.discovered)) {
-    for (const [packagePath, revision, workspace, marker] of keys) before.set(`${ref}\0${key({ packagePath, revision, workspace })}`, marker);
+    for (const [packagePath, revision, workspace, marker] of keys)
+      before.set(`${ref}\0${key({ packagePath, revision, workspace })}`, marker);
   }
   const lifecycle = new Map(pairs.map((p) => [key(p.external), p.cached.lifecycle]));
-  const moved = pairs.map((p) => p.external).filter((e) => {
-    const old = before.get(`${e.ref}\0${key(e)}`);
-    // A placeholder sync never imported (written by a publish) is refreshed too: a publish writes it with the
-    // revision's lock and tasks, discovery with the branch's, and the database must read as a fresh sync would.
-    const placeholder = e.revision === -1 && e.workspace === branch;
-    return e.fresh && e.marker && (old ? old !== e.marker : placeholder);
-  });
+  const moved = pairs
+    .map((p) => p.external)
+    .filter((e) => {
+      const old = before.get(`${e.ref}\0${key(e)}`);
+      // A placeholder sync never imported (written by a publish) is refreshed too: a publish writes it with the
+      // revision's lock and tasks, discovery with the branch's, and the database must read as a fresh sync would.
+      const placeholder = e.revision === -1 && e.workspace === branch;
+      return e.fresh && e.marker && (old ? old !== e.marker : placeholder);
+    });
   const ready = moved.filter((e) => Object.keys(e.fresh!.files).length > 0);
   const writes = ready.map((e) => ({ revision: e.fresh!, keepLifecycle: lifecycle.get(key(e)) }));
   const missing = moved.filter((e) => !ready.includes(e));

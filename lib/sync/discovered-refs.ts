@@ -41,7 +41,13 @@ export function contentMarker(r: DiscoveredRevision): string {
 
 /** Full ref name of a skip report (discovery may report short names). */
 export const skippedRefName = (ref: string, all: Record<string, string>): string =>
-  ref in all ? ref : `refs/tags/${ref}` in all ? `refs/tags/${ref}` : `refs/heads/${ref}` in all ? `refs/heads/${ref}` : ref;
+  ref in all
+    ? ref
+    : `refs/tags/${ref}` in all
+      ? `refs/tags/${ref}`
+      : `refs/heads/${ref}` in all
+        ? `refs/heads/${ref}`
+        : ref;
 
 /** Splits the current refs into those to read from git and those whose previous result still holds. */
 export function planDiscovery(previous: PreviousSync, current: Record<string, string>): DiscoveryPlan {

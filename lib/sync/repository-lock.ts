@@ -52,7 +52,9 @@ export async function withRepositoryLock<T>(
       [String(idleTimeoutMs), classId, objId],
     );
     if (!rows[0]?.locked) {
-      console.log(JSON.stringify({ level: 'info', msg: 'sync skipped: already in progress', namespace, repository: name }));
+      console.log(
+        JSON.stringify({ level: 'info', msg: 'sync skipped: already in progress', namespace, repository: name }),
+      );
       return { ran: false };
     }
     heartbeat = setInterval(() => void client.query('select 1').catch(() => undefined), heartbeatMs);

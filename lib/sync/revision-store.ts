@@ -28,7 +28,10 @@ export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): Discove
     revision: rev.revision,
     lifecycle: w.keepLifecycle ?? rev.lifecycle,
     tasks: rev.tasks,
-    selfLock: { type: 'git', git: { repo: repo.repoUrl, directory: rev.packagePath, ref: rev.ref, commit: rev.commit } },
+    selfLock: {
+      type: 'git',
+      git: { repo: repo.repoUrl, directory: rev.packagePath, ref: rev.ref, commit: rev.commit },
+    },
     upstreamLock: kpt.upstreamLock,
     conditions: kpt.conditions,
     spec,
@@ -50,7 +53,13 @@ export async function writeDiscoveredRevisions(
 ): Promise<{ write: DiscoveredWrite; error: ApiError }[]> {
   const refused: { write: DiscoveredWrite; error: ApiError }[] = [];
   const store = (ws: DiscoveredWrite[]) =>
-    insertDiscoveredRevisions(db, repo.namespace, repo.name, ws.map((w) => toStorageInput(repo, w)), SYNC_USER);
+    insertDiscoveredRevisions(
+      db,
+      repo.namespace,
+      repo.name,
+      ws.map((w) => toStorageInput(repo, w)),
+      SYNC_USER,
+    );
   const chunks: DiscoveredWrite[][] = [];
   for (const group of [writes.filter((w) => !w.keepLifecycle), writes.filter((w) => w.keepLifecycle)]) {
     for (let i = 0; i < group.length; i += batch) chunks.push(group.slice(i, i + batch));
@@ -58,7 +67,14 @@ export async function writeDiscoveredRevisions(
   for (const chunk of chunks) {
     try {
       if (chunk[0]!.keepLifecycle) await store(chunk);
-      else await bulkInsertRevisions(db, repo.namespace, repo.name, chunk.map((w) => toStorageInput(repo, w)), SYNC_USER);
+      else
+        await bulkInsertRevisions(
+          db,
+          repo.namespace,
+          repo.name,
+          chunk.map((w) => toStorageInput(repo, w)),
+          SYNC_USER,
+        );
     } catch (err) {
       if (!isRefusal(err) && !isConstraintError(err)) throw err;
       for (const w of chunk) {

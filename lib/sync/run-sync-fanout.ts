@@ -21,7 +21,10 @@ export async function runSyncFanout(
 ): Promise<FanoutResult> {
   // Due = never synced, generation not yet synced (a spec change, e.g. a new runOnceAt), or next_full_sync_time
   // reached (the last sync stored it from the cron schedule, a future runOnceAt or the default period).
-  const due = (await listDueRepositories(db, now, options.limit ?? 1000)).map(({ namespace, name }) => ({ namespace, name }));
+  const due = (await listDueRepositories(db, now, options.limit ?? 1000)).map(({ namespace, name }) => ({
+    namespace,
+    name,
+  }));
   const failed: FanoutResult['failed'] = [];
   let next = 0;
   let invoked = 0;
@@ -39,6 +42,7 @@ export async function runSyncFanout(
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 10, due.length) }, worker));
   const result = { due: due.length, invoked, failed };
   // Quiet when idle: the local server ticks every few seconds.
-  if (due.length > 0) console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
+  if (due.length > 0)
+    console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
   return result;
 }

@@ -10,12 +10,24 @@ import { retryDelaySeconds } from './retry-delay.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { writeDiscoveredRevisions } from './revision-store.js';
-import { beginSync, failSync, finishSync, finishUnchangedSync, loadSeenRefs, type ReportedSkip, type SyncMemory } from './sync-state.js';
+import {
+  beginSync,
+  failSync,
+  finishSync,
+  finishUnchangedSync,
+  loadSeenRefs,
+  type ReportedSkip,
+  type SyncMemory,
+} from './sync-state.js';
 
 /** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
 export interface SyncGit {
   listRemoteRefs(remote: RemoteSpec): Promise<Record<string, string>>;
-  discoverRevisions(remote: RemoteSpec, refs: Record<string, string>, options: DiscoverOptions): Promise<DiscoveryResult>;
+  discoverRevisions(
+    remote: RemoteSpec,
+    refs: Record<string, string>,
+    options: DiscoverOptions,
+  ): Promise<DiscoveryResult>;
   /**
    * Brings a tagged revision onto the branch (second half of a publish; idempotent). Called for Proposed rows that
    * sync turned Published because their tag exists: a publish that died after its tag push.
@@ -59,7 +71,12 @@ export type SyncResult =
   | { ran: true; state: 'Gone'; durationMs: number };
 
 /** Syncs one repository from git into the database, unless another sync of it is running (then `{ran:false}`). */
-export async function syncRepository(db: Database, namespace: string, name: string, deps: SyncDeps): Promise<SyncResult> {
+export async function syncRepository(
+  db: Database,
+  namespace: string,
+  name: string,
+  deps: SyncDeps,
+): Promise<SyncResult> {
   const locked = await withRepositoryLock(db, namespace, name, () => runSync(db, namespace, name, deps), deps.lock);
   return locked.ran ? locked.value : { ran: false };
 }
@@ -71,7 +88,13 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   if (!began) return { ran: true, state: 'Gone', durationMs: 0 };
   const { repository: repo, memory } = began;
   const log = (fields: Record<string, unknown>) =>
-    (deps.log ?? ((l) => console.log(JSON.stringify(l))))({ level: 'info', msg: 'repository synced', namespace, repository: name, ...fields });
+    (deps.log ?? ((l) => console.log(JSON.stringify(l))))({
+      level: 'info',
+      msg: 'repository synced',
+      namespace,
+      repository: name,
+      ...fields,
+    });
   try {
     if (repo.type !== 'git') throw new Error(`repositories of type "${repo.type}" are not synced`);
     const counts = await syncContent(db, repo, memory, deps, started, now);
@@ -83,7 +106,13 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
     const durationMs = now().getTime() - started.getTime();
     const retry = new Date(now().getTime() + (deps.retrySeconds ?? retryDelaySeconds(message)) * 1000);
     await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
-    (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({ level: 'warn', msg: 'repository sync failed', namespace, repository: name, error: message });
+    (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({
+      level: 'warn',
+      msg: 'repository sync failed',
+      namespace,
+      repository: name,
+      error: message,
+    });
     return { ran: true, state: 'Error', message, durationMs };
   }
 }
@@ -144,8 +173,16 @@ async function syncContent(
   // (Deletes happen only below, so this shortcut cannot race with a publish.)
   if (version === memory.version && !runOnce && !memory.skipped.some((s) => s.pending)) {
     await finishUnchangedSync(db, repo.namespace, repo.name, finish());
-    return { cachedOnly: 0, both: memory.packageCount, externalOnly: 0, packageCount: memory.packageCount,
-      skipped: memory.skipped, refsRead: 0, unchanged: true, phases };
+    return {
+      cachedOnly: 0,
+      both: memory.packageCount,
+      externalOnly: 0,
+      packageCount: memory.packageCount,
+      skipped: memory.skipped,
+      refsRead: 0,
+      unchanged: true,
+      phases,
+    };
   }
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
   const seen = await loadSeenRefs(db, repo.namespace, repo.name);
@@ -165,16 +202,26 @@ async function syncContent(
   });
   lap('discover');
   await deleteRevisions(db, repo.namespace, changes.deletes);
-  const proposed = await proposedNames(db, repo, changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision));
+  const proposed = await proposedNames(
+    db,
+    repo,
+    changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision),
+  );
   const skipped = [...changes.skipped];
   const refused = await writeDiscoveredRevisions(db, repo, changes.writes);
   for (const { write, error } of refused) {
-    skipped.push({ ref: write.revision.fullRef, reason: `${rowName(write.revision)}: ${error.message}`, pending: true });
+    skipped.push({
+      ref: write.revision.fullRef,
+      reason: `${rowName(write.revision)}: ${error.message}`,
+      pending: true,
+    });
   }
   const failed = new Set(refused.map((r) => r.write));
   const written = changes.writes.filter((w) => !w.keepLifecycle && !failed.has(w)).length;
   const completed = changes.writes
-    .filter((w) => !failed.has(w) && !w.keepLifecycle && w.revision.revision > 0 && proposed.has(nameOf(repo, w.revision)))
+    .filter(
+      (w) => !failed.has(w) && !w.keepLifecycle && w.revision.revision > 0 && proposed.has(nameOf(repo, w.revision)),
+    )
     .map((w) => w.revision);
   lap('write');
   for (const rev of completed) await completeHalfPublish(deps.git, remote, repo, rev);
@@ -192,10 +239,19 @@ async function syncContent(
     skipped,
   });
   lap('finish');
-  return { cachedOnly: changes.deletes.length, both: changes.both, externalOnly: changes.externalOnly,
-    packageCount: changes.both + written, skipped, refsRead: changes.refsRead, unchanged: false, phases };
+  return {
+    cachedOnly: changes.deletes.length,
+    both: changes.both,
+    externalOnly: changes.externalOnly,
+    packageCount: changes.both + written,
+    skipped,
+    refsRead: changes.refsRead,
+    unchanged: false,
+    phases,
+  };
 }
 
-const wantsBranchCreated = (repo: RepositoryRow) => (repo.spec.git as { createBranch?: unknown } | undefined)?.createBranch === true;
+const wantsBranchCreated = (repo: RepositoryRow) =>
+  (repo.spec.git as { createBranch?: unknown } | undefined)?.createBranch === true;
 
 const rowName = (r: DiscoveredRevision) => `${r.packagePath}@${r.workspace} (revision ${r.revision})`;

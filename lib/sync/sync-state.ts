@@ -21,9 +21,19 @@ export interface SyncMemory {
 }
 
 /** What a finished sync writes back: the repository_sync columns (as stored) plus what only this run knows. */
-export interface SyncOutcome extends Pick<RepositorySyncRow,
-  'refs' | 'commitHash' | 'nextFullSyncTime' | 'observedGeneration' | 'observedRunOnceAt' | 'packageCount'
-  | 'cachedOnly' | 'both' | 'externalOnly'> {
+export interface SyncOutcome
+  extends Pick<
+    RepositorySyncRow,
+    | 'refs'
+    | 'commitHash'
+    | 'nextFullSyncTime'
+    | 'observedGeneration'
+    | 'observedRunOnceAt'
+    | 'packageCount'
+    | 'cachedOnly'
+    | 'both'
+    | 'externalOnly'
+  > {
   version: string;
   discovered: DiscoveredByRef;
   finished: Date;
@@ -93,10 +103,10 @@ export async function loadSeenRefs(
   namespace: string,
   name: string,
 ): Promise<{ refs: Record<string, string>; discovered: DiscoveredByRef }> {
-  const { rows } = await q.query('select refs, discovered from repository_sync where namespace = $1 and repository = $2', [
-    namespace,
-    name,
-  ]);
+  const { rows } = await q.query(
+    'select refs, discovered from repository_sync where namespace = $1 and repository = $2',
+    [namespace, name],
+  );
   return { refs: rows[0]?.refs ?? {}, discovered: rows[0]?.discovered ?? {} };
 }
 
@@ -108,9 +118,24 @@ export async function finishSync(q: Queryable, namespace: string, name: string, 
             observed_run_once_at = $10, package_count = $11, cached_only = $12, both_count = $13, external_only = $14,
             skipped = $15, duration_ms = $16, updated = clock_timestamp()
       where namespace = $1 and repository = $2`,
-    [namespace, name, j(o.refs), o.version, j(o.discovered), o.commitHash, o.finished, o.nextFullSyncTime,
-      o.observedGeneration, o.observedRunOnceAt, o.packageCount, o.cachedOnly, o.both, o.externalOnly, j(o.skipped),
-      o.durationMs],
+    [
+      namespace,
+      name,
+      j(o.refs),
+      o.version,
+      j(o.discovered),
+      o.commitHash,
+      o.finished,
+      o.nextFullSyncTime,
+      o.observedGeneration,
+      o.observedRunOnceAt,
+      o.packageCount,
+      o.cachedOnly,
+      o.both,
+      o.externalOnly,
+      j(o.skipped),
+      o.durationMs,
+    ],
   );
 }
 

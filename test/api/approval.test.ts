@@ -44,11 +44,15 @@ describe('publish (Proposed → Published through /approval)', () => {
     const draft = await create('blueprints', 'net/vpc', 'ws1');
     const res = await approve('blueprints.net.vpc.ws1', withLifecycle(draft, 'Published'));
     expect(res.status).toBe(422);
-    expect(res.body.message).toContain('cannot approve package with Draft lifecycle value; only Proposed packages can be approved');
+    expect(res.body.message).toContain(
+      'cannot approve package with Draft lifecycle value; only Proposed packages can be approved',
+    );
     const proposed = await propose('blueprints.net.vpc.ws1');
     const viaPut = await put('blueprints.net.vpc.ws1', withLifecycle(proposed, 'Published'));
     expect(viaPut.status).toBe(422);
-    expect(viaPut.body.message).toContain('spec.lifecycle: Invalid value: "Proposed": value can be only updated to Draft,Proposed');
+    expect(viaPut.body.message).toContain(
+      'spec.lifecycle: Invalid value: "Proposed": value can be only updated to Draft,Proposed',
+    );
   });
 
   it('publishes revision 1: tag, two commits of §7.4, row, placeholder', async () => {
@@ -60,7 +64,9 @@ describe('publish (Proposed → Published through /approval)', () => {
     expect(published.spec.revision).toBe(1);
     expect(published.metadata.labels['kpt.dev/latest-revision']).toBe('true');
     expect(published.status.publishedBy).toBe('tester');
-    expect(Date.parse(published.status.publishTimestamp)).toBeGreaterThanOrEqual(Math.floor(startedBefore.getTime() / 1000) * 1000);
+    expect(Date.parse(published.status.publishTimestamp)).toBeGreaterThanOrEqual(
+      Math.floor(startedBefore.getTime() / 1000) * 1000,
+    );
 
     const tagCommit = await bare('blueprints', 'rev-parse', 'refs/tags/net/vpc/v1');
     expect(await bare('blueprints', 'rev-parse', 'refs/heads/main')).toBe(tagCommit);
@@ -71,7 +77,9 @@ describe('publish (Proposed → Published through /approval)', () => {
     const parents = (await bare('blueprints', 'log', '-1', '--format=%P', tagCommit)).split(' ');
     expect(parents).toHaveLength(2);
     const message = await bare('blueprints', 'log', '-1', '--format=%B', tagCommit);
-    expect(message).toBe('Approving package revision net/vpc/1\n\nkpt:{"package":"net/vpc","workspaceName":"ws1","revision":"1"}');
+    expect(message).toBe(
+      'Approving package revision net/vpc/1\n\nkpt:{"package":"net/vpc","workspaceName":"ws1","revision":"1"}',
+    );
     const draftMessage = await bare('blueprints', 'log', '-1', '--format=%B', parents[1]!);
     expect(draftMessage).toContain('Creating new empty revision');
     expect(draftMessage).toContain('kpt:{"package":"net/vpc","workspaceName":"ws1","revision":"0","task":{');
@@ -79,7 +87,9 @@ describe('publish (Proposed → Published through /approval)', () => {
       'tester <tester>|Package Orchestration Service <porch@kpt.dev>',
     );
     const files = (await bare('blueprints', 'ls-tree', '-r', '--name-only', tagCommit)).split('\n');
-    expect(files).toEqual(expect.arrayContaining(['net/vpc/Kptfile', 'net/vpc/README.md', 'net/vpc/package-context.yaml', 'README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining(['net/vpc/Kptfile', 'net/vpc/README.md', 'net/vpc/package-context.yaml', 'README.md']),
+    );
 
     const placeholder = await get('blueprints.net.vpc.main');
     expect(placeholder.spec).toMatchObject({ revision: -1, lifecycle: 'Published', workspaceName: 'main' });
@@ -90,7 +100,9 @@ describe('publish (Proposed → Published through /approval)', () => {
     const before = await bare('blueprints', 'show-ref');
     const res = await approve('blueprints.net.vpc.ws1', withLifecycle(published, 'Published'));
     expect(res.status).toBe(422);
-    expect(res.body.message).toContain("package with Published lifecycle value can only be updated to 'ProposeDeletion'");
+    expect(res.body.message).toContain(
+      "package with Published lifecycle value can only be updated to 'ProposeDeletion'",
+    );
     expect(await bare('blueprints', 'show-ref')).toBe(before);
   });
 
@@ -98,7 +110,13 @@ describe('publish (Proposed → Published through /approval)', () => {
     const draft = await create('blueprints', 'net/vpc', 'ws2', copyOf('blueprints.net.vpc.ws1'));
     expect(draft.spec.tasks[0].type).toBe('edit');
     const prr = (await h.call('GET', `${PRR}/blueprints.net.vpc.ws2`)).body;
-    const edited = { ...prr, spec: { ...prr.spec, resources: { ...prr.spec.resources, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' } } };
+    const edited = {
+      ...prr,
+      spec: {
+        ...prr.spec,
+        resources: { ...prr.spec.resources, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' },
+      },
+    };
     expect((await h.call('PUT', `${PRR}/blueprints.net.vpc.ws2`, { body: edited })).status).toBe(200);
     const v2 = await publish('blueprints.net.vpc.ws2');
     expect(v2.spec.revision).toBe(2);
@@ -106,7 +124,9 @@ describe('publish (Proposed → Published through /approval)', () => {
     expect((await get('blueprints.net.vpc.ws1')).metadata.labels?.['kpt.dev/latest-revision']).toBeUndefined();
     expect(await bare('blueprints', 'show', 'refs/tags/net/vpc/v2:net/vpc/cm.yaml')).toContain('kind: ConfigMap');
     const draftParent = (await bare('blueprints', 'log', '-1', '--format=%P', 'refs/tags/net/vpc/v2')).split(' ')[1]!;
-    expect(await bare('blueprints', 'log', '-1', '--format=%s', draftParent)).toBe('Creating new revision by copying previous revision');
+    expect(await bare('blueprints', 'log', '-1', '--format=%s', draftParent)).toBe(
+      'Creating new revision by copying previous revision',
+    );
   });
 
   it('publishes under the repository directory (fullpath in git, pkgpath in the API)', async () => {
@@ -185,7 +205,9 @@ describe('approval: other transitions', () => {
     expect(dp.body.metadata.labels['kpt.dev/latest-revision']).toBe('true');
     const wrong = await approve('blueprints.other.ws1', withLifecycle(dp.body, 'Draft'));
     expect(wrong.status).toBe(422);
-    expect(wrong.body.message).toContain("package with DeletionProposed lifecycle value can only be updated to 'Published'");
+    expect(wrong.body.message).toContain(
+      "package with DeletionProposed lifecycle value can only be updated to 'Published'",
+    );
     const back = await approve('blueprints.other.ws1', withLifecycle(dp.body, 'Published'));
     expect(back.status).toBe(200);
     expect(back.body.spec.lifecycle).toBe('Published');
@@ -196,7 +218,10 @@ describe('approval: other transitions', () => {
 
   it('through PUT: Published ⇄ DeletionProposed only, spec otherwise unchanged', async () => {
     const cur = await get('blueprints.other.ws1');
-    const changed = await put('blueprints.other.ws1', { ...withLifecycle(cur, 'DeletionProposed'), spec: { ...cur.spec, lifecycle: 'DeletionProposed', readinessGates: [{ conditionType: 'X' }] } });
+    const changed = await put('blueprints.other.ws1', {
+      ...withLifecycle(cur, 'DeletionProposed'),
+      spec: { ...cur.spec, lifecycle: 'DeletionProposed', readinessGates: [{ conditionType: 'X' }] },
+    });
     expect(changed.status).toBe(422);
     expect(changed.body.message).toContain('spec can only update package with lifecycle value one of Draft,Proposed');
     const toDraft = await put('blueprints.other.ws1', withLifecycle(cur, 'Draft'));
@@ -233,12 +258,19 @@ describe('DELETE of published revisions (§10)', () => {
   });
 
   it('refuses a revision still referenced as upstream by a clone', async () => {
-    await create('blueprints', 'downstream', 'ws1', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }] } });
-    const dp = await put('blueprints.net.vpc.ws1', withLifecycle(await get('blueprints.net.vpc.ws1'), 'DeletionProposed'));
+    await create('blueprints', 'downstream', 'ws1', {
+      spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }] },
+    });
+    const dp = await put(
+      'blueprints.net.vpc.ws1',
+      withLifecycle(await get('blueprints.net.vpc.ws1'), 'DeletionProposed'),
+    );
     expect(dp.status).toBe(200);
     const res = await h.call('DELETE', `${PR}/blueprints.net.vpc.ws1`);
     expect(res.status).toBe(403);
-    expect(res.body.message).toContain('is forbidden: cannot delete package revision, it is referenced as upstream by: blueprints.downstream.ws1');
+    expect(res.body.message).toContain(
+      'is forbidden: cannot delete package revision, it is referenced as upstream by: blueprints.downstream.ws1',
+    );
     expect((await h.call('DELETE', `${PR}/blueprints.downstream.ws1`)).status).toBe(200);
   });
 
@@ -253,11 +285,23 @@ describe('DELETE of published revisions (§10)', () => {
   });
 
   it('keeps a DeletionProposed revision when git is unreachable (503)', async () => {
-    await createPackageRevision(h.tdb.db, {
-      namespace: NS, repository: 'down', packagePath: 'old', workspace: 'ws1', revision: 1, lifecycle: 'DeletionProposed',
-      selfLock: { type: 'git', git: { repo: 'http://127.0.0.1:9/down.git', directory: 'old', ref: 'old/v1', commit: 'c' } },
-      updatedBy: 'test',
-    }, { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: old\n' });
+    await createPackageRevision(
+      h.tdb.db,
+      {
+        namespace: NS,
+        repository: 'down',
+        packagePath: 'old',
+        workspace: 'ws1',
+        revision: 1,
+        lifecycle: 'DeletionProposed',
+        selfLock: {
+          type: 'git',
+          git: { repo: 'http://127.0.0.1:9/down.git', directory: 'old', ref: 'old/v1', commit: 'c' },
+        },
+        updatedBy: 'test',
+      },
+      { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: old\n' },
+    );
     const res = await h.call('DELETE', `${PR}/down.old.ws1`);
     expect(res.status).toBe(503);
     expect((await get('down.old.ws1')).spec.lifecycle).toBe('DeletionProposed');

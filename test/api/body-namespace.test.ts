@@ -18,7 +18,9 @@ const count = async () => Number((await h.tdb.db.query('select count(*)::int as 
 describe('metadata.namespace other than the URL namespace', () => {
   it('is refused on create (400) and nothing is stored', async () => {
     const before = await count();
-    const res = await h.call('POST', PR, { body: newRevision('blueprints', 'other', 'ws1', { metadata: { namespace: 'elsewhere' } }) });
+    const res = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'other', 'ws1', { metadata: { namespace: 'elsewhere' } }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(TEXT);
     expect(await count()).toBe(before);
@@ -27,10 +29,17 @@ describe('metadata.namespace other than the URL namespace', () => {
   it('is refused on update, approval and resources update (400)', async () => {
     const pr = (await h.call('GET', `${PR}/blueprints.app.ws1`)).body;
     const moved = { ...pr, metadata: { ...pr.metadata, namespace: 'elsewhere' } };
-    expect((await h.call('PUT', `${PR}/blueprints.app.ws1`, { body: withLifecycle(moved, 'Proposed') })).body.message).toBe(TEXT);
-    expect((await h.call('PUT', `${PR}/blueprints.app.ws1/approval`, { body: withLifecycle(moved, 'Published') })).body.message).toBe(TEXT);
+    expect(
+      (await h.call('PUT', `${PR}/blueprints.app.ws1`, { body: withLifecycle(moved, 'Proposed') })).body.message,
+    ).toBe(TEXT);
+    expect(
+      (await h.call('PUT', `${PR}/blueprints.app.ws1/approval`, { body: withLifecycle(moved, 'Published') })).body
+        .message,
+    ).toBe(TEXT);
     const prr = (await h.call('GET', `${PRR}/blueprints.app.ws1`)).body;
-    const res = await h.call('PUT', `${PRR}/blueprints.app.ws1`, { body: { ...prr, metadata: { ...prr.metadata, namespace: 'elsewhere' } } });
+    const res = await h.call('PUT', `${PRR}/blueprints.app.ws1`, {
+      body: { ...prr, metadata: { ...prr.metadata, namespace: 'elsewhere' } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(TEXT);
     expect((await h.call('GET', `${PR}/blueprints.app.ws1`)).body.spec.lifecycle).toBe('Draft');

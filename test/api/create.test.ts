@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const countRows = async () => Number((await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n);
+const countRows = async () =>
+  Number((await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n);
 
 describe('POST packagerevisions: init', () => {
   it('creates a Draft with Porch’s name, uid, self lock, default init task and files', async () => {
@@ -28,17 +29,33 @@ describe('POST packagerevisions: init', () => {
     expect(o.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(o.metadata.labels).toEqual({ team: 'a' });
     expect(o.metadata.annotations).toEqual({ note: 'n' });
-    expect(o.spec).toMatchObject({ packageName: 'net/vpc', repository: 'blueprints', workspaceName: 'ws1', lifecycle: 'Draft' });
+    expect(o.spec).toMatchObject({
+      packageName: 'net/vpc',
+      repository: 'blueprints',
+      workspaceName: 'ws1',
+      lifecycle: 'Draft',
+    });
     expect(o.spec.revision).toBeUndefined();
     expect(o.spec.tasks).toEqual([{ type: 'init', init: { description: 'net/vpc description' } }]);
     // Kptfile metadata mirrors into packageMetadata, including init's local-config annotation.
-    expect(o.spec.packageMetadata).toEqual({ labels: { env: 'dev' }, annotations: { 'config.kubernetes.io/local-config': 'true' } });
+    expect(o.spec.packageMetadata).toEqual({
+      labels: { env: 'dev' },
+      annotations: { 'config.kubernetes.io/local-config': 'true' },
+    });
     expect(o.spec.readinessGates).toEqual([{ conditionType: 'Ready' }]);
     expect(o.status.selfLock).toEqual({
       type: 'git',
-      git: { repo: `${h.server.url}/blueprints.git`, directory: 'net/vpc', ref: 'drafts/net/vpc/ws1', commit: 'not-pushed' },
+      git: {
+        repo: `${h.server.url}/blueprints.git`,
+        directory: 'net/vpc',
+        ref: 'drafts/net/vpc/ws1',
+        commit: 'not-pushed',
+      },
     });
-    const prr = await h.call('GET', `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisionresources/blueprints.net.vpc.ws1`);
+    const prr = await h.call(
+      'GET',
+      `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisionresources/blueprints.net.vpc.ws1`,
+    );
     expect(prr.status).toBe(200);
     expect(Object.keys(prr.body.spec.resources).sort()).toEqual(['Kptfile', 'README.md', 'package-context.yaml']);
     const kptfile: string = prr.body.spec.resources.Kptfile;
@@ -51,20 +68,27 @@ describe('POST packagerevisions: init', () => {
   });
 
   it('records the caller as updated_by', async () => {
-    const { rows } = await h.tdb.db.query(`select updated_by from package_revisions where name = 'blueprints.net.vpc.ws1'`);
+    const { rows } = await h.tdb.db.query(
+      `select updated_by from package_revisions where name = 'blueprints.net.vpc.ws1'`,
+    );
     expect(rows[0].updated_by).toBe('tester');
   });
 
   it('generates package-context.yaml with the package name for a clone into a deployment repository', async () => {
     const res = await h.call('POST', PR, {
       body: newRevision('deploy', 'site1', 'ws1', {
-        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }] },
+        spec: {
+          tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }],
+        },
       }),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.status.deployment).toBe(true);
     expect(res.body.status.upstreamLock.git).toMatchObject({ ref: 'drafts/net/vpc/ws1', commit: 'not-pushed' });
-    const prr = await h.call('GET', `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisionresources/deploy.site1.ws1`);
+    const prr = await h.call(
+      'GET',
+      `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisionresources/deploy.site1.ws1`,
+    );
     expect(prr.body.spec.resources['package-context.yaml']).toContain('name: site1');
     expect(prr.body.spec.resources.Kptfile).toContain('name: site1');
     expect(prr.body.spec.resources.Kptfile).toMatch(/upstreamLock:/);
@@ -91,7 +115,10 @@ describe('POST packagerevisions: init.subpackage', () => {
     const before = await countRows();
     const res = await h.call('POST', PR, {
       body: newRevision('blueprints', 'withsub', 'ws1', {
-        spec: { packageMetadata: { labels: { a: 'b' } }, tasks: [{ type: 'init', init: { subpackage: 'sub/dir', description: 'd' } }] },
+        spec: {
+          packageMetadata: { labels: { a: 'b' } },
+          tasks: [{ type: 'init', init: { subpackage: 'sub/dir', description: 'd' } }],
+        },
       }),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
@@ -107,7 +134,9 @@ describe('POST packagerevisions: init.subpackage', () => {
 
   it('with an empty subpackage initialises the package root as usual', async () => {
     const res = await h.call('POST', PR, {
-      body: newRevision('blueprints', 'nosub', 'ws1', { spec: { tasks: [{ type: 'init', init: { subpackage: '', description: 'd' } }] } }),
+      body: newRevision('blueprints', 'nosub', 'ws1', {
+        spec: { tasks: [{ type: 'init', init: { subpackage: '', description: 'd' } }] },
+      }),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const prr = await h.call('GET', `${PRR}/blueprints.nosub.ws1`);
@@ -125,11 +154,21 @@ describe('POST packagerevisions: clone from a Git URL', () => {
     const url = `${h.server.url}/src.git`;
     const res = await h.call('POST', PR, {
       body: newRevision('blueprints', 'cloned', 'ws1', {
-        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { type: 'git', git: { repo: url, ref: 'v1', directory: 'basens' } } } }] },
+        spec: {
+          tasks: [
+            {
+              type: 'clone',
+              clone: { upstreamRef: { type: 'git', git: { repo: url, ref: 'v1', directory: 'basens' } } },
+            },
+          ],
+        },
       }),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.status.upstreamLock).toEqual({ type: 'git', git: { repo: url, directory: 'basens', ref: 'v1', commit } });
+    expect(res.body.status.upstreamLock).toEqual({
+      type: 'git',
+      git: { repo: url, directory: 'basens', ref: 'v1', commit },
+    });
     const prr = await h.call('GET', `${PRR}/blueprints.cloned.ws1`);
     expect(Object.keys(prr.body.spec.resources).sort()).toEqual(['Kptfile', 'ns.yaml']);
     expect(prr.body.spec.resources.Kptfile).toContain('name: cloned');
@@ -139,13 +178,27 @@ describe('POST packagerevisions: clone from a Git URL', () => {
     const before = await countRows();
     const nothing = await h.call('POST', PR, {
       body: newRevision('blueprints', 'c2', 'ws1', {
-        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { git: { repo: `${h.server.url}/src.git`, ref: 'main', directory: 'nope' } } } }] },
+        spec: {
+          tasks: [
+            {
+              type: 'clone',
+              clone: { upstreamRef: { git: { repo: `${h.server.url}/src.git`, ref: 'main', directory: 'nope' } } },
+            },
+          ],
+        },
       }),
     });
     expect(nothing.status).toBe(422);
     const down = await h.call('POST', PR, {
       body: newRevision('blueprints', 'c3', 'ws1', {
-        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { git: { repo: 'http://127.0.0.1:9/x.git', ref: 'main', directory: 'a' } } } }] },
+        spec: {
+          tasks: [
+            {
+              type: 'clone',
+              clone: { upstreamRef: { git: { repo: 'http://127.0.0.1:9/x.git', ref: 'main', directory: 'a' } } },
+            },
+          ],
+        },
       }),
     });
     expect(down.status).toBe(503);
@@ -163,21 +216,63 @@ describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts),
       422,
       'metadata.labels[kpt.dev/latest-revision]: Forbidden: label is managed by porch and cannot be set by users',
     ],
-    ['lifecycle', newRevision('blueprints', 'p', 'w', { spec: { lifecycle: 'Published' } }), 422, 'spec.lifecycle: Invalid value: "Published": value can be only created as Draft'],
-    ['bad package name', newRevision('blueprints', 'Bad_Name', 'w'), 422, 'spec.packageName: Invalid value: "Bad_Name"'],
+    [
+      'lifecycle',
+      newRevision('blueprints', 'p', 'w', { spec: { lifecycle: 'Published' } }),
+      422,
+      'spec.lifecycle: Invalid value: "Published": value can be only created as Draft',
+    ],
+    [
+      'bad package name',
+      newRevision('blueprints', 'Bad_Name', 'w'),
+      422,
+      'spec.packageName: Invalid value: "Bad_Name"',
+    ],
     ['bad workspace', newRevision('blueprints', 'p', 'W!'), 422, 'spec.workspaceName: Invalid value: "W!"'],
     ['missing workspace', { spec: { repository: 'blueprints', packageName: 'p' } }, 422, 'spec.workspaceName'],
     [
       'two tasks',
-      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'init', init: {} }, { type: 'init', init: {} }] } }),
+      newRevision('blueprints', 'p', 'w', {
+        spec: {
+          tasks: [
+            { type: 'init', init: {} },
+            { type: 'init', init: {} },
+          ],
+        },
+      }),
       422,
       'task list must not contain more than one task',
     ],
-    ['unknown task type', newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'render' }] } }), 422, 'task of type "render" not supported'],
-    ['init without body', newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'init' }] } }), 422, 'init not set for task of type "init"'],
-    ['clone without body', newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone' }] } }), 422, 'clone not set for task of type "clone"'],
-    ['edit without body', newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'edit' }] } }), 422, 'edit not set for task of type "edit"'],
-    ['upgrade without body', newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'upgrade' }] } }), 422, 'upgrade field not set for task of type "upgrade"'],
+    [
+      'unknown task type',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'render' }] } }),
+      422,
+      'task of type "render" not supported',
+    ],
+    [
+      'init without body',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'init' }] } }),
+      422,
+      'init not set for task of type "init"',
+    ],
+    [
+      'clone without body',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone' }] } }),
+      422,
+      'clone not set for task of type "clone"',
+    ],
+    [
+      'edit without body',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'edit' }] } }),
+      422,
+      'edit not set for task of type "edit"',
+    ],
+    [
+      'upgrade without body',
+      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'upgrade' }] } }),
+      422,
+      'upgrade field not set for task of type "upgrade"',
+    ],
     [
       'clone without source',
       newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: {} } }] } }),
@@ -186,53 +281,110 @@ describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts),
     ],
     [
       'clone with empty upstreamRef name',
-      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: '' } } } }] } }),
+      newRevision('blueprints', 'p', 'w', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: '' } } } }] },
+      }),
       422,
       'upstreamRef.name is required',
     ],
     [
       'clone of a missing revision',
-      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.x.y' } } } }] } }),
+      newRevision('blueprints', 'p', 'w', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.x.y' } } } }] },
+      }),
       422,
       'cannot find package revision "blueprints.x.y"',
     ],
     [
       'clone from OCI',
-      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { oci: { image: 'x' } } } }] } }),
+      newRevision('blueprints', 'p', 'w', {
+        spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { oci: { image: 'x' } } } }] },
+      }),
       422,
       'clone from OCI is not implemented',
     ],
     [
       'upgrade from a missing revision',
-      newRevision('blueprints', 'p', 'w', { spec: { tasks: [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'a' }, newUpstreamRef: { name: 'b' }, localPackageRevisionRef: { name: 'c' } } }] } }),
+      newRevision('blueprints', 'p', 'w', {
+        spec: {
+          tasks: [
+            {
+              type: 'upgrade',
+              upgrade: {
+                oldUpstreamRef: { name: 'a' },
+                newUpstreamRef: { name: 'b' },
+                localPackageRevisionRef: { name: 'c' },
+              },
+            },
+          ],
+        },
+      }),
       422,
       'cannot find package revision "a"',
     ],
-    ['workspace equal to the branch', newRevision('blueprints', 'p', 'main'), 422, 'spec.workspaceName: Invalid value: "main"'],
+    [
+      'workspace equal to the branch',
+      newRevision('blueprints', 'p', 'main'),
+      422,
+      'spec.workspaceName: Invalid value: "main"',
+    ],
     // Segments are labels and the path without slashes ≤ 63, so a composed name cannot pass 253 unnoticed.
-    ['name over 253 characters', newRevision('blueprints', Array(5).fill('a'.repeat(60)).join('/'), 'w'.repeat(63)), 422, 'spec.packageName: Invalid value'],
+    [
+      'name over 253 characters',
+      newRevision('blueprints', Array(5).fill('a'.repeat(60)).join('/'), 'w'.repeat(63)),
+      422,
+      'spec.packageName: Invalid value',
+    ],
     [
       'edit of a draft (unpublished source)',
-      newRevision('blueprints', 'net/vpc', 'ws9', { spec: { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.net.vpc.ws1' } } }] } }),
+      newRevision('blueprints', 'net/vpc', 'ws9', {
+        spec: { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.net.vpc.ws1' } } }] },
+      }),
       422,
       'source revision must be published',
     ],
     [
       'edit from another package',
-      newRevision('blueprints', 'other', 'ws9', { spec: { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.net.vpc.ws1' } } }] } }),
+      newRevision('blueprints', 'other', 'ws9', {
+        spec: { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.net.vpc.ws1' } } }] },
+      }),
       422,
       'source revision must be from same package blueprints/other',
     ],
-    ['duplicate workspace', newRevision('blueprints', 'net/vpc', 'ws1'), 409, 'package revision workspaceNames must be unique; package revision with name net/vpc in repo blueprints with workspaceName ws1 already exists'],
-    ['init of an existing package', newRevision('blueprints', 'net/vpc', 'ws2'), 409, 'package "net/vpc" already exists in repository "blueprints"'],
+    [
+      'duplicate workspace',
+      newRevision('blueprints', 'net/vpc', 'ws1'),
+      409,
+      'package revision workspaceNames must be unique; package revision with name net/vpc in repo blueprints with workspaceName ws1 already exists',
+    ],
+    [
+      'init of an existing package',
+      newRevision('blueprints', 'net/vpc', 'ws2'),
+      409,
+      'package "net/vpc" already exists in repository "blueprints"',
+    ],
     [
       'clone into an existing package',
-      newRevision('blueprints', 'net/vpc', 'ws2', { spec: { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }] } }),
+      newRevision('blueprints', 'net/vpc', 'ws2', {
+        spec: {
+          tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.net.vpc.ws1' } } } }],
+        },
+      }),
       409,
       '`clone` cannot create a new revision for package "net/vpc" that already exists in repo "blueprints"; make subsequent revisions using `copy`',
     ],
-    ['nested below a package', newRevision('blueprints', 'net/vpc/sub', 'ws1'), 409, 'package path "net/vpc/sub" conflicts with existing package "net/vpc": packages cannot be nested'],
-    ['nested above a package', newRevision('blueprints', 'net', 'ws1'), 409, 'package path "net" conflicts with existing package "net/vpc": packages cannot be nested'],
+    [
+      'nested below a package',
+      newRevision('blueprints', 'net/vpc/sub', 'ws1'),
+      409,
+      'package path "net/vpc/sub" conflicts with existing package "net/vpc": packages cannot be nested',
+    ],
+    [
+      'nested above a package',
+      newRevision('blueprints', 'net', 'ws1'),
+      409,
+      'package path "net" conflicts with existing package "net/vpc": packages cannot be nested',
+    ],
   ];
 
   it.each(cases)('%s', async (_title, body, status, text) => {
@@ -262,7 +414,8 @@ describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts),
   });
 
   it('accepts a YAML body', async () => {
-    const yaml = 'apiVersion: porch.kpt.dev/v1alpha1\nkind: PackageRevision\nspec:\n  repository: blueprints\n  packageName: yaml-pkg\n  workspaceName: ws1\n';
+    const yaml =
+      'apiVersion: porch.kpt.dev/v1alpha1\nkind: PackageRevision\nspec:\n  repository: blueprints\n  packageName: yaml-pkg\n  workspaceName: ws1\n';
     const res = await h.call('POST', PR, { body: yaml, headers: { 'content-type': 'application/yaml' } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.metadata.name).toBe('blueprints.yaml-pkg.ws1');
@@ -277,9 +430,13 @@ describe('concurrent creates of one (ns, repo, package, ws)', () => {
     expect(codes).toEqual([201, 409, 409]);
     for (const r of results.filter((x) => x.status === 409)) {
       expect(r.body.reason).toBe('Conflict');
-      expect(r.body.message).toMatch(/another request is already in progress to create package revision|already exists/);
+      expect(r.body.message).toMatch(
+        /another request is already in progress to create package revision|already exists/,
+      );
     }
-    const { rows } = await h.tdb.db.query(`select count(*)::int as n from package_revisions where package = 'blueprints.race'`);
+    const { rows } = await h.tdb.db.query(
+      `select count(*)::int as n from package_revisions where package = 'blueprints.race'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -288,7 +445,9 @@ describe('concurrent creates of one (ns, repo, package, ws)', () => {
     try {
       await client.query('begin');
       const { createKey } = await import('../../lib/api/package-revisions/locks.js');
-      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [createKey(NS, 'blueprints', 'held', 'ws1')]);
+      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        createKey(NS, 'blueprints', 'held', 'ws1'),
+      ]);
       const res = await h.call('POST', PR, { body: newRevision('blueprints', 'held', 'ws1') });
       expect(res.status).toBe(409);
       expect(res.body.message).toBe(

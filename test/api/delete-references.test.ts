@@ -20,9 +20,15 @@ const createDraft = async (pkg: string) => {
   const res = await h.call('POST', PR, { body: newRevision('blueprints', pkg, 'ws1') });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 };
-const cloneOf = (name: string): Task[] => [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name } } } } as Task];
-const upgradeTo = (name: string): Task[] =>
-  [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'x' }, newUpstreamRef: { name }, localPackageRevisionRef: { name: 'y' } } } as Task];
+const cloneOf = (name: string): Task[] => [
+  { type: 'clone', clone: { upstreamRef: { upstreamRef: { name } } } } as Task,
+];
+const upgradeTo = (name: string): Task[] => [
+  {
+    type: 'upgrade',
+    upgrade: { oldUpstreamRef: { name: 'x' }, newUpstreamRef: { name }, localPackageRevisionRef: { name: 'y' } },
+  } as Task,
+];
 
 /** A revision -1 row as sync imports it from git (tag `<path>/<workspace>` or, for the branch name, the placeholder). */
 const importUnversioned = (packagePath: string, workspace: string, tasks: Task[]) =>
@@ -30,7 +36,15 @@ const importUnversioned = (packagePath: string, workspace: string, tasks: Task[]
     h.tdb.db,
     NS,
     'blueprints',
-    { packagePath, workspace, revision: -1, lifecycle: 'Published', tasks, selfLock: null, files: { Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${packagePath}\n` } },
+    {
+      packagePath,
+      workspace,
+      revision: -1,
+      lifecycle: 'Published',
+      tasks,
+      selfLock: null,
+      files: { Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${packagePath}\n` },
+    },
     'sync',
   );
 
@@ -40,7 +54,9 @@ describe('DELETE refused while referenced as upstream (§10 step 3)', () => {
     await importUnversioned('site', 'snapshot', cloneOf('blueprints.base.ws1'));
     const res = await h.call('DELETE', `${PR}/blueprints.base.ws1`);
     expect(res.status, JSON.stringify(res.body)).toBe(403);
-    expect(res.body.message).toContain('cannot delete package revision, it is referenced as upstream by: blueprints.site.snapshot');
+    expect(res.body.message).toContain(
+      'cannot delete package revision, it is referenced as upstream by: blueprints.site.snapshot',
+    );
   });
 
   it('counts an upgrade task of such a revision too', async () => {

@@ -15,19 +15,26 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const get = async (name: string) => (await h.call('GET', `${PR}/${name}`)).body;
-const kptfile = async (name: string): Promise<string> => (await h.call('GET', `${PRR}/${name}`)).body.spec.resources.Kptfile;
+const kptfile = async (name: string): Promise<string> =>
+  (await h.call('GET', `${PRR}/${name}`)).body.spec.resources.Kptfile;
 
 /** A Draft whose Kptfile has a label, an extra annotation, a readiness gate and a condition. */
 async function draftWithEverything(pkg: string) {
   const name = `blueprints.${pkg}.ws1`;
   const created = await h.call('POST', PR, {
     body: newRevision('blueprints', pkg, 'ws1', {
-      spec: { packageMetadata: { labels: { env: 'dev' }, annotations: { owner: 'team-a' } }, readinessGates: [{ conditionType: 'Gate' }] },
+      spec: {
+        packageMetadata: { labels: { env: 'dev' }, annotations: { owner: 'team-a' } },
+        readinessGates: [{ conditionType: 'Gate' }],
+      },
     }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const withCondition = await h.call('PUT', `${PR}/${name}`, {
-    body: { ...created.body, status: { ...created.body.status, conditions: [{ type: 'Gate', status: 'True', reason: 'Ok' }] } },
+    body: {
+      ...created.body,
+      status: { ...created.body.status, conditions: [{ type: 'Gate', status: 'True', reason: 'Ok' }] },
+    },
   });
   expect(withCondition.status, JSON.stringify(withCondition.body)).toBe(200);
   expect(withCondition.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
@@ -54,7 +61,10 @@ describe('PUT of a Draft with one of the packageMetadata maps (§4.3 "when prese
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.spec.packageMetadata.labels).toEqual({ env: 'prod' });
-    expect(res.body.spec.packageMetadata.annotations).toMatchObject({ owner: 'team-a', 'config.kubernetes.io/local-config': 'true' });
+    expect(res.body.spec.packageMetadata.annotations).toMatchObject({
+      owner: 'team-a',
+      'config.kubernetes.io/local-config': 'true',
+    });
   });
 
   it('empties a map that is sent empty', async () => {
@@ -75,7 +85,9 @@ describe('PUT of a Draft without conditions or readiness gates (§4.3 "when pres
     const omitted = await h.call('PUT', `${PR}/${name}`, { body: noStatus });
     expect(omitted.status, JSON.stringify(omitted.body)).toBe(200);
     expect(omitted.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
-    const nulled = await h.call('PUT', `${PR}/${name}`, { body: { ...omitted.body, status: { ...omitted.body.status, conditions: null } } });
+    const nulled = await h.call('PUT', `${PR}/${name}`, {
+      body: { ...omitted.body, status: { ...omitted.body.status, conditions: null } },
+    });
     expect(nulled.status, JSON.stringify(nulled.body)).toBe(200);
     expect(nulled.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
     expect(await kptfile(name)).toMatch(/conditions:\n\s+- type: Gate/);

@@ -17,7 +17,13 @@ const put = async (body: unknown, path = '') => {
 beforeAll(async () => {
   h = await createHarness();
   await h.addRepository('blueprints');
-  expect((await h.call('POST', PR, { body: newRevision('blueprints', 'app', 'ws1', { metadata: { finalizers: ['example.com/hold'] } }) })).status).toBe(201);
+  expect(
+    (
+      await h.call('POST', PR, {
+        body: newRevision('blueprints', 'app', 'ws1', { metadata: { finalizers: ['example.com/hold'] } }),
+      })
+    ).status,
+  ).toBe(201);
   await put(withLifecycle(await get(), 'Proposed'));
   await put(withLifecycle(await get(), 'Published'), '/approval');
 });

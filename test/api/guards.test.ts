@@ -9,7 +9,11 @@ beforeAll(async () => {
   await h.addRepository('blueprints');
   await h.addRepository('deploy', { deployment: true });
   await h.addRepository('moved');
-  for (const [repo, pkg] of [['blueprints', 'a'], ['deploy', 'd'], ['moved', 'm']]) {
+  for (const [repo, pkg] of [
+    ['blueprints', 'a'],
+    ['deploy', 'd'],
+    ['moved', 'm'],
+  ]) {
     const res = await h.call('POST', PR, { body: newRevision(repo!, pkg!, 'ws1') });
     expect(res.status).toBe(201);
   }
@@ -41,7 +45,9 @@ describe('concurrent requests on one revision (§11.3): 409, nothing changed', (
     await whileLocked('blueprints.a.ws1', async () => {
       const put = await h.call('PUT', `${PR}/blueprints.a.ws1`, { body: withLifecycle(cur, 'Proposed') });
       expect(put.status).toBe(409);
-      expect(put.body.message).toBe(`Operation cannot be fulfilled on packagerevisions.porch.kpt.dev "blueprints.a.ws1": ${text}`);
+      expect(put.body.message).toBe(
+        `Operation cannot be fulfilled on packagerevisions.porch.kpt.dev "blueprints.a.ws1": ${text}`,
+      );
       const approve = await h.call('PUT', `${PR}/blueprints.a.ws1/approval`, { body: withLifecycle(cur, 'Published') });
       expect(approve.status).toBe(409);
       expect(approve.body.message).toContain(text);
@@ -58,7 +64,9 @@ describe('concurrent requests on one revision (§11.3): 409, nothing changed', (
     await whileLocked('blueprints.a.ws1', async () => {
       const res = await h.call('PUT', `${PRR}/blueprints.a.ws1`, { body: cur });
       expect(res.status).toBe(409);
-      expect(res.body.message).toContain(`another request is already in progress on package revision resources "${NS}/blueprints.a.ws1"`);
+      expect(res.body.message).toContain(
+        `another request is already in progress on package revision resources "${NS}/blueprints.a.ws1"`,
+      );
     });
   });
 });
@@ -69,9 +77,9 @@ describe('waiting locks', () => {
     try {
       await holder.query('begin');
       await waitLock(holder, 'k', () => new Error('unused'));
-      await expect(
-        h.tdb.db.transaction((tx) => waitLock(tx, 'k', () => new Error('busy'), 200)),
-      ).rejects.toThrow('busy');
+      await expect(h.tdb.db.transaction((tx) => waitLock(tx, 'k', () => new Error('busy'), 200))).rejects.toThrow(
+        'busy',
+      );
       await holder.query('commit');
       await h.tdb.db.transaction((tx) => waitLock(tx, 'k', () => new Error('busy'), 200));
     } finally {

@@ -27,7 +27,10 @@ export interface Harness {
   /** Sends a request to whichever of the three handlers serves it; answers status and parsed body. */
   call(method: string, path: string, options?: EventOptions): Promise<{ status: number; body: any; raw: HttpResult }>;
   /** Registers a Repository row (no sync) over a new bare repository `<name>.git` on the git server. */
-  addRepository(name: string, opts?: { directory?: string; deployment?: boolean; branch?: string; url?: string }): Promise<FixtureRepo>;
+  addRepository(
+    name: string,
+    opts?: { directory?: string; deployment?: boolean; branch?: string; url?: string },
+  ): Promise<FixtureRepo>;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,12 @@ export async function createHarness(): Promise<Harness> {
         branch,
         directory: opts.directory ?? '',
         deployment: opts.deployment ?? false,
-        spec: { type: 'git', content: 'Package', deployment: opts.deployment ?? false, git: { repo: url, branch, directory: opts.directory ?? '' } },
+        spec: {
+          type: 'git',
+          content: 'Package',
+          deployment: opts.deployment ?? false,
+          git: { repo: url, branch, directory: opts.directory ?? '' },
+        },
         updatedBy: 'test',
       });
       return repo;
@@ -82,7 +90,12 @@ export async function createHarness(): Promise<Harness> {
 }
 
 /** A POST body for a new revision. */
-export function newRevision(repository: string, packageName: string, workspaceName: string, extra: Record<string, unknown> = {}) {
+export function newRevision(
+  repository: string,
+  packageName: string,
+  workspaceName: string,
+  extra: Record<string, unknown> = {},
+) {
   const { spec, metadata } = extra as { spec?: object; metadata?: object };
   return {
     apiVersion: 'porch.kpt.dev/v1alpha1',

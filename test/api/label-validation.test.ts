@@ -21,10 +21,17 @@ describe('metadata.labels that Kubernetes refuses', () => {
   });
 
   it('are refused on update (422); valid ones, including prefixed keys and empty values, are stored', async () => {
-    const created = await h.call('POST', PR, { body: newRevision('blueprints', 'app', 'ws1', { metadata: { labels: { 'example.com/team': 'a', empty: '' } } }) });
+    const created = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'app', 'ws1', { metadata: { labels: { 'example.com/team': 'a', empty: '' } } }),
+    });
     expect(created.status).toBe(201);
-    const bad = await h.call('PUT', `${PR}/blueprints.app.ws1`, { body: { ...created.body, metadata: { ...created.body.metadata, labels: { 'a b': 'c' } } } });
+    const bad = await h.call('PUT', `${PR}/blueprints.app.ws1`, {
+      body: { ...created.body, metadata: { ...created.body.metadata, labels: { 'a b': 'c' } } },
+    });
     expect(bad.status).toBe(422);
-    expect((await h.call('GET', `${PR}/blueprints.app.ws1`)).body.metadata.labels).toEqual({ 'example.com/team': 'a', empty: '' });
+    expect((await h.call('GET', `${PR}/blueprints.app.ws1`)).body.metadata.labels).toEqual({
+      'example.com/team': 'a',
+      empty: '',
+    });
   });
 });

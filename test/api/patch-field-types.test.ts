@@ -10,7 +10,9 @@ const merge = { 'content-type': 'application/merge-patch+json' };
 beforeAll(async () => {
   h = await createHarness();
   await h.addRepository('blueprints');
-  const created = await h.call('POST', PR, { body: newRevision('blueprints', 'app', 'ws1', { metadata: { labels: { team: 'a' }, annotations: { note: 'x' } } }) });
+  const created = await h.call('POST', PR, {
+    body: newRevision('blueprints', 'app', 'ws1', { metadata: { labels: { team: 'a' }, annotations: { note: 'x' } } }),
+  });
   expect(created.status).toBe(201);
 });
 afterAll(async () => h?.close());
@@ -33,14 +35,20 @@ describe('PATCH with fields of the wrong JSON type', () => {
   }
 
   it('refuses the same on the approval subresource and on the resources object', async () => {
-    const approval = await h.call('PATCH', `${PR}/${name}/approval`, { body: { metadata: { labels: { other: 5 } } }, headers: merge });
+    const approval = await h.call('PATCH', `${PR}/${name}/approval`, {
+      body: { metadata: { labels: { other: 5 } } },
+      headers: merge,
+    });
     expect(approval.status).toBe(400);
     const resources = await h.call('PATCH', `${PRR}/${name}`, { body: { metadata: { labels: 'x' } }, headers: merge });
     expect(resources.status).toBe(400);
   });
 
   it('still applies a well-typed patch', async () => {
-    const res = await h.call('PATCH', `${PR}/${name}`, { body: { metadata: { labels: { other: 'b' } } }, headers: merge });
+    const res = await h.call('PATCH', `${PR}/${name}`, {
+      body: { metadata: { labels: { other: 'b' } } },
+      headers: merge,
+    });
     expect(res.status).toBe(200);
     expect(res.body.metadata.labels).toEqual({ team: 'a', other: 'b' });
   });

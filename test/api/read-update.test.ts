@@ -32,7 +32,12 @@ describe('GET and list', () => {
     expect(all.status).toBe(200);
     expect(all.body.kind).toBe('PackageRevisionList');
     expect(all.body.items.map((i: any) => i.metadata.name)).toEqual([
-      'blueprints.pkg0.ws1', 'blueprints.pkg1.ws1', 'blueprints.pkg2.ws1', 'blueprints.pkg3.ws1', 'blueprints.pkg4.ws1', 'other.app.ws1',
+      'blueprints.pkg0.ws1',
+      'blueprints.pkg1.ws1',
+      'blueprints.pkg2.ws1',
+      'blueprints.pkg3.ws1',
+      'blueprints.pkg4.ws1',
+      'other.app.ws1',
     ]);
     const byRepo = await h.call('GET', PR, { query: { fieldSelector: 'spec.repository=other' } });
     expect(byRepo.body.items.map((i: any) => i.metadata.name)).toEqual(['other.app.ws1']);
@@ -70,16 +75,33 @@ describe('GET and list', () => {
     const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
     const res = await h.call('GET', PR, { headers: { accept }, query: { fieldSelector: 'spec.repository=other' } });
     expect(res.body.kind).toBe('Table');
-    expect(res.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Package', 'WorkspaceName', 'Revision', 'Latest', 'Lifecycle', 'Repository']);
+    expect(res.body.columnDefinitions.map((c: any) => c.name)).toEqual([
+      'Name',
+      'Package',
+      'WorkspaceName',
+      'Revision',
+      'Latest',
+      'Lifecycle',
+      'Repository',
+    ]);
     expect(res.body.rows[0].cells).toEqual(['other.app.ws1', 'app', 'ws1', 0, false, 'Draft', 'other']);
     const prr = await h.call('GET', `${PRR}/other.app.ws1`, { headers: { accept } });
-    expect(prr.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Package', 'WorkspaceName', 'Revision', 'Repository', 'Files']);
+    expect(prr.body.columnDefinitions.map((c: any) => c.name)).toEqual([
+      'Name',
+      'Package',
+      'WorkspaceName',
+      'Revision',
+      'Repository',
+      'Files',
+    ]);
     expect(prr.body.rows[0].cells).toEqual(['other.app.ws1', 'app', 'ws1', 0, 'other', 3]);
   });
 
   it('keeps SQL in a selector value as data, and refuses bad selectors with Porch’s texts', async () => {
     const before = (await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n;
-    const sql = await h.call('GET', PR, { query: { fieldSelector: "spec.repository=x';drop table package_revisions;--" } });
+    const sql = await h.call('GET', PR, {
+      query: { fieldSelector: "spec.repository=x';drop table package_revisions;--" },
+    });
     expect([200, 400]).toContain(sql.status);
     if (sql.status === 200) expect(sql.body.items).toEqual([]);
     const lab = await h.call('GET', PR, { query: { labelSelector: "team in (x'),(y)" } });
@@ -99,7 +121,9 @@ describe('GET and list', () => {
     expect((await h.call('GET', `${PR}/${long}`)).status).toBe(404);
     const body = { metadata: { name: long, resourceVersion: '1' }, spec: { lifecycle: 'Proposed' } };
     expect((await h.call('PUT', `${PR}/${long}`, { body })).status).toBe(404);
-    expect((await h.call('PUT', `${PRR}/${long}`, { body: { ...body, spec: { resources: { Kptfile: 'x' } } } })).status).toBe(404);
+    expect(
+      (await h.call('PUT', `${PRR}/${long}`, { body: { ...body, spec: { resources: { Kptfile: 'x' } } } })).status,
+    ).toBe(404);
     expect((await h.call('PUT', `${PR}/${long}/approval`, { body })).status).toBe(404);
     expect((await h.call('DELETE', `${PR}/${long}`)).status).toBe(404);
     expect((await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n).toBe(before);
@@ -116,7 +140,10 @@ describe('PUT packagerevisionresources (§6.1)', () => {
     const name = 'blueprints.pkg0.ws1';
     const cur = (await h.call('GET', `${PRR}/${name}`)).body;
     const kptfile = cur.spec.resources.Kptfile.replace('metadata:\n', 'metadata:\n  labels:\n    tier: gold\n');
-    const body = { ...cur, spec: { ...cur.spec, resources: { Kptfile: kptfile, 'app/cm.yaml': 'kind: ConfigMap # keep\n' } } };
+    const body = {
+      ...cur,
+      spec: { ...cur.spec, resources: { Kptfile: kptfile, 'app/cm.yaml': 'kind: ConfigMap # keep\n' } },
+    };
     const res = await h.call('PUT', `${PRR}/${name}`, { body });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(Object.keys(res.body.spec.resources).sort()).toEqual(['Kptfile', 'app/cm.yaml']);
@@ -153,10 +180,17 @@ describe('PUT packagerevisionresources (§6.1)', () => {
     const name = 'blueprints.pkg3.ws1';
     const cur = (await h.call('GET', `${PRR}/${name}`)).body;
     const commented = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm # the name\ndata:\n  a: "1" # first\n';
-    const first = await h.call('PUT', `${PRR}/${name}`, { body: { ...cur, spec: { ...cur.spec, resources: { ...cur.spec.resources, 'cm.yaml': commented } } } });
+    const first = await h.call('PUT', `${PRR}/${name}`, {
+      body: { ...cur, spec: { ...cur.spec, resources: { ...cur.spec.resources, 'cm.yaml': commented } } },
+    });
     expect(first.status).toBe(200);
     const stripped = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: "2"\n';
-    const second = await h.call('PUT', `${PRR}/${name}`, { body: { ...first.body, spec: { ...first.body.spec, resources: { ...first.body.spec.resources, 'cm.yaml': stripped } } } });
+    const second = await h.call('PUT', `${PRR}/${name}`, {
+      body: {
+        ...first.body,
+        spec: { ...first.body.spec, resources: { ...first.body.spec.resources, 'cm.yaml': stripped } },
+      },
+    });
     expect(second.status).toBe(200);
     expect(second.body.spec.resources['cm.yaml']).toContain('# the name');
     expect(second.body.spec.resources['cm.yaml']).toContain('a: "2"');
@@ -169,7 +203,9 @@ describe('PUT packagerevisionresources (§6.1)', () => {
     const cur = (await h.call('GET', `${PRR}/${name}`)).body;
     const res = await h.call('PUT', `${PRR}/${name}`, { body: cur });
     expect(res.status).toBe(422);
-    expect(res.body.message).toContain('cannot update a package revision with lifecycle value "Proposed"; package must be Draft');
+    expect(res.body.message).toContain(
+      'cannot update a package revision with lifecycle value "Proposed"; package must be Draft',
+    );
   });
 });
 
@@ -177,7 +213,10 @@ describe('PUT packagerevisions (§4.3)', () => {
   it('moves Draft ⇄ Proposed and stores metadata as sent', async () => {
     const name = 'blueprints.pkg3.ws1';
     const cur = (await h.call('GET', `${PR}/${name}`)).body;
-    const body = withLifecycle({ ...cur, metadata: { ...cur.metadata, labels: { a: 'b' }, annotations: { c: 'd' } } }, 'Proposed');
+    const body = withLifecycle(
+      { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' }, annotations: { c: 'd' } } },
+      'Proposed',
+    );
     const proposed = await h.call('PUT', `${PR}/${name}`, { body });
     expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
     expect(proposed.body.spec.lifecycle).toBe('Proposed');
@@ -191,7 +230,13 @@ describe('PUT packagerevisions (§4.3)', () => {
   it('writes packageMetadata, readinessGates and conditions of a Draft into its Kptfile, keeping comments', async () => {
     const name = 'blueprints.pkg4.ws1';
     const prr = (await h.call('GET', `${PRR}/${name}`)).body;
-    const withComment = { ...prr, spec: { ...prr.spec, resources: { ...prr.spec.resources, Kptfile: `# top comment\n${prr.spec.resources.Kptfile}` } } };
+    const withComment = {
+      ...prr,
+      spec: {
+        ...prr.spec,
+        resources: { ...prr.spec.resources, Kptfile: `# top comment\n${prr.spec.resources.Kptfile}` },
+      },
+    };
     expect((await h.call('PUT', `${PRR}/${name}`, { body: withComment })).status).toBe(200);
     const cur = (await h.call('GET', `${PR}/${name}`)).body;
     const body = {
@@ -230,10 +275,15 @@ describe('PUT packagerevisions (§4.3)', () => {
     const cur = (await h.call('GET', `${PR}/${name}`)).body;
     const a = { ...cur, metadata: { ...cur.metadata, labels: { who: 'a' } } };
     const b = { ...cur, metadata: { ...cur.metadata, labels: { who: 'b' } } };
-    const results = await Promise.all([h.call('PUT', `${PR}/${name}`, { body: a }), h.call('PUT', `${PR}/${name}`, { body: b })]);
+    const results = await Promise.all([
+      h.call('PUT', `${PR}/${name}`, { body: a }),
+      h.call('PUT', `${PR}/${name}`, { body: b }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const loser = results.find((r) => r.status === 409)!;
-    expect(loser.body.message).toMatch(/the object has been modified|another request is already in progress on package revision "ns1\/other.app.ws1"/);
+    expect(loser.body.message).toMatch(
+      /the object has been modified|another request is already in progress on package revision "ns1\/other.app.ws1"/,
+    );
     const winner = results.find((r) => r.status === 200)!;
     expect((await h.call('GET', `${PR}/${name}`)).body.metadata.labels).toEqual(winner.body.metadata.labels);
   });
@@ -243,15 +293,21 @@ describe('PUT packagerevisions (§4.3)', () => {
     const cur = (await h.call('GET', `${PR}/${name}`)).body;
     const pub = await h.call('PUT', `${PR}/${name}`, { body: withLifecycle(cur, 'Published') });
     expect(pub.status).toBe(422);
-    expect(pub.body.message).toContain('spec.lifecycle: Invalid value: "Draft": value can be only updated to Draft,Proposed');
+    expect(pub.body.message).toContain(
+      'spec.lifecycle: Invalid value: "Draft": value can be only updated to Draft,Proposed',
+    );
     const odd = await h.call('PUT', `${PR}/${name}`, { body: withLifecycle(cur, 'Weird') });
     expect(odd.status).toBe(422);
-    expect(odd.body.message).toContain('spec.lifecycle: Invalid value: "Weird": value can be only updated to Draft,Proposed,Published,DeletionProposed');
+    expect(odd.body.message).toContain(
+      'spec.lifecycle: Invalid value: "Weird": value can be only updated to Draft,Proposed,Published,DeletionProposed',
+    );
     const label = await h.call('PUT', `${PR}/${name}`, {
       body: { ...cur, metadata: { ...cur.metadata, labels: { 'kpt.dev/latest-revision': 'true' } } },
     });
     expect(label.status).toBe(422);
-    expect(label.body.message).toContain('metadata.labels[kpt.dev/latest-revision]: Forbidden: label is managed by porch and cannot be modified by users');
+    expect(label.body.message).toContain(
+      'metadata.labels[kpt.dev/latest-revision]: Forbidden: label is managed by porch and cannot be modified by users',
+    );
     const mismatch = await h.call('PUT', `${PR}/blueprints.pkg0.ws1`, { body: cur });
     expect(mismatch.status).toBe(400);
   });

@@ -15,7 +15,10 @@ afterAll(async () => h?.close());
 describe('PUT packagerevisionresources: a path that is both a file and a directory', () => {
   it('is refused with 422 naming both paths, and nothing changes', async () => {
     const cur = (await h.call('GET', `${PRR}/blueprints.app.ws1`)).body;
-    const body = { ...cur, spec: { ...cur.spec, resources: { ...cur.spec.resources, a: 'x: 1\n', 'a/b.yaml': 'y: 2\n' } } };
+    const body = {
+      ...cur,
+      spec: { ...cur.spec, resources: { ...cur.spec.resources, a: 'x: 1\n', 'a/b.yaml': 'y: 2\n' } },
+    };
     const res = await h.call('PUT', `${PRR}/blueprints.app.ws1`, { body });
     expect(res.status).toBe(422);
     expect(res.body.message).toContain('"a/b.yaml"');
@@ -26,7 +29,10 @@ describe('PUT packagerevisionresources: a path that is both a file and a directo
 
   it('still accepts files in a directory next to a file of another name', async () => {
     const cur = (await h.call('GET', `${PRR}/blueprints.app.ws1`)).body;
-    const body = { ...cur, spec: { ...cur.spec, resources: { ...cur.spec.resources, ab: 'x: 1\n', 'a/b.yaml': 'y: 2\n' } } };
+    const body = {
+      ...cur,
+      spec: { ...cur.spec, resources: { ...cur.spec.resources, ab: 'x: 1\n', 'a/b.yaml': 'y: 2\n' } },
+    };
     expect((await h.call('PUT', `${PRR}/blueprints.app.ws1`, { body })).status).toBe(200);
   });
 });

@@ -30,10 +30,16 @@ describe('approval rules (§4.4)', () => {
     ['Published', 'Published', "package with Published lifecycle value can only be updated to 'ProposeDeletion'"],
     ['Published', 'Draft', "package with Published lifecycle value can only be updated to 'ProposeDeletion'"],
     ['DeletionProposed', 'Draft', "package with DeletionProposed lifecycle value can only be updated to 'Published'"],
-    ['Proposed', 'DeletionProposed', 'cannot update lifecycle DeletionProposed; only Published packages require approval for deletion'],
+    [
+      'Proposed',
+      'DeletionProposed',
+      'cannot update lifecycle DeletionProposed; only Published packages require approval for deletion',
+    ],
     ['Proposed', 'Proposed', 'value for approval can be only one of Draft,Published'],
   ];
-  it.each(refused)('%s → %s is refused', (from, to, text) => expect(message(() => checkApproval(row(from), to))).toContain(text));
+  it.each(refused)('%s → %s is refused', (from, to, text) =>
+    expect(message(() => checkApproval(row(from), to))).toContain(text),
+  );
 });
 
 describe('update lifecycle rules (§4.2)', () => {
@@ -64,7 +70,10 @@ describe('create request', () => {
   });
   it('reports every field problem at once', () => {
     const text = message(() =>
-      parseCreateRequest({ metadata: { labels: { 'kpt.dev/latest-revision': 'true' } }, spec: { repository: 'r', packageName: 'A', workspaceName: 'B', lifecycle: 'Proposed' } }),
+      parseCreateRequest({
+        metadata: { labels: { 'kpt.dev/latest-revision': 'true' } },
+        spec: { repository: 'r', packageName: 'A', workspaceName: 'B', lifecycle: 'Proposed' },
+      }),
     );
     expect(text).toContain('metadata.labels[kpt.dev/latest-revision]: Forbidden');
     expect(text).toContain('spec.packageName: Invalid value: "A"');
@@ -92,7 +101,11 @@ describe('resource paths', () => {
 
 describe('merge patch (RFC 7386)', () => {
   it('merges objects, deletes with null, replaces arrays', () => {
-    expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { b: { c: null, x: 1 }, e: [2] })).toEqual({ a: 1, b: { d: 3, x: 1 }, e: [2] });
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { b: { c: null, x: 1 }, e: [2] })).toEqual({
+      a: 1,
+      b: { d: 3, x: 1 },
+      e: [2],
+    });
   });
 });
 
@@ -107,7 +120,9 @@ describe('a PUT whose spec.lifecycle is null', () => {
 describe('merge patch with a key named __proto__', () => {
   it('adds it as a key (a file of a PRR patch), as JSON.parse made it, instead of setting the prototype', () => {
     const patch = JSON.parse('{"spec":{"resources":{"__proto__":"x: 1\\n"}}}');
-    const merged = mergePatch({ spec: { resources: { Kptfile: 'k' } } }, patch) as { spec: { resources: Record<string, string> } };
+    const merged = mergePatch({ spec: { resources: { Kptfile: 'k' } } }, patch) as {
+      spec: { resources: Record<string, string> };
+    };
     expect(Object.keys(merged.spec.resources).sort()).toEqual(['Kptfile', '__proto__']);
     expect(Object.getPrototypeOf(merged.spec.resources)).toBe(Object.prototype);
   });

@@ -56,7 +56,11 @@ describe('PackageRevision object (§1.2)', () => {
       lifecycle: 'Draft',
       tasks: [{ type: 'init', init: { description: 'd' } }],
     });
-    expect(o.status).toEqual({ upstreamLock: {}, selfLock: lock('drafts/net/vpc/ws1', 'not-pushed'), publishTimestamp: null });
+    expect(o.status).toEqual({
+      upstreamLock: {},
+      selfLock: lock('drafts/net/vpc/ws1', 'not-pushed'),
+      publishTimestamp: null,
+    });
   });
 
   it('computes the latest label from the flag, never from stored labels, and shows publish data', () => {
@@ -76,7 +80,11 @@ describe('PackageRevision object (§1.2)', () => {
     expect(o.spec.revision).toBe(3);
     expect(o.spec.packageMetadata).toEqual({ labels: { x: 'y' } });
     expect(o.spec.readinessGates).toEqual([{ conditionType: 'Ready' }]);
-    expect(o.status).toMatchObject({ publishedBy: 'alice', publishTimestamp: '2026-02-03T04:05:06Z', deployment: true });
+    expect(o.status).toMatchObject({
+      publishedBy: 'alice',
+      publishTimestamp: '2026-02-03T04:05:06Z',
+      deployment: true,
+    });
     expect(o.status.conditions).toEqual([{ type: 'Ready', status: 'True' }]);
     const notLatest = toPackageRevision({ ...published, latest: false }, false);
     expect(notLatest.metadata.labels).toEqual({ a: 'b' });
@@ -96,14 +104,30 @@ describe('PackageRevisionResources object (§1.3)', () => {
     const o = toResources(r, { Kptfile: 'k', 'a/b.yaml': 'x' });
     expect(o.metadata.uid).toBe(toPackageRevision(r, false).metadata.uid);
     expect(o.metadata.resourceVersion).toBe('42');
-    expect(o.spec).toEqual({ packageName: 'vpc', workspaceName: 'ws1', revision: 2, repository: 'r', resources: { Kptfile: 'k', 'a/b.yaml': 'x' } });
+    expect(o.spec).toEqual({
+      packageName: 'vpc',
+      workspaceName: 'ws1',
+      revision: 2,
+      repository: 'r',
+      resources: { Kptfile: 'k', 'a/b.yaml': 'x' },
+    });
   });
 });
 
 describe('Table', () => {
   it('has Porch’s columns and cells', () => {
-    const t = toTable(revisionColumns, [toPackageRevision(row({ revision: 1, lifecycle: 'Published', latest: true }), false)]);
-    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Package', 'WorkspaceName', 'Revision', 'Latest', 'Lifecycle', 'Repository']);
+    const t = toTable(revisionColumns, [
+      toPackageRevision(row({ revision: 1, lifecycle: 'Published', latest: true }), false),
+    ]);
+    expect(t.columnDefinitions.map((c) => c.name)).toEqual([
+      'Name',
+      'Package',
+      'WorkspaceName',
+      'Revision',
+      'Latest',
+      'Lifecycle',
+      'Repository',
+    ]);
     expect(t.rows[0]!.cells).toEqual(['r.net.vpc.ws1', 'net/vpc', 'ws1', 1, true, 'Published', 'r']);
   });
 });

@@ -4,7 +4,8 @@ import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from
 
 let h: Harness;
 
-const post = (pkg: string, ws: string, spec = {}) => h.call('POST', PR, { body: newRevision('blueprints', pkg, ws, { spec }) });
+const post = (pkg: string, ws: string, spec = {}) =>
+  h.call('POST', PR, { body: newRevision('blueprints', pkg, ws, { spec }) });
 const create = async (pkg: string, ws: string, spec = {}) => {
   const res = await post(pkg, ws, spec);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -24,7 +25,17 @@ async function publish(name: string) {
   return res.body;
 }
 const upgrade = (oldName: string, newName: string, local: string, strategy?: string) => ({
-  tasks: [{ type: 'upgrade', upgrade: { oldUpstreamRef: { name: oldName }, newUpstreamRef: { name: newName }, localPackageRevisionRef: { name: local }, ...(strategy ? { strategy } : {}) } }],
+  tasks: [
+    {
+      type: 'upgrade',
+      upgrade: {
+        oldUpstreamRef: { name: oldName },
+        newUpstreamRef: { name: newName },
+        localPackageRevisionRef: { name: local },
+        ...(strategy ? { strategy } : {}),
+      },
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -41,7 +52,9 @@ beforeAll(async () => {
   });
   await publish('blueprints.bp.ws2');
   // Downstream site: a clone of bp v1 with a local file, published.
-  await create('site', 'ws1', { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.ws1' } } } }] });
+  await create('site', 'ws1', {
+    tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.ws1' } } } }],
+  });
   await setFiles('blueprints.site.ws1', (f) => (f['local.yaml'] = 'mine: true\n'));
   await publish('blueprints.site.ws1');
 });
@@ -62,41 +75,77 @@ describe('upgrade task', () => {
   });
 
   it('refuses what Porch refuses, and a file changed on both sides', async () => {
-    const unpublished = await create('site', 'ws3', { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.site.ws2' } } }] });
+    const unpublished = await create('site', 'ws3', {
+      tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.site.ws2' } } }],
+    });
     void unpublished;
-    const draftLocal = await post('site', 'ws4', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3'));
+    const draftLocal = await post(
+      'site',
+      'ws4',
+      upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3'),
+    );
     expect(draftLocal.status).toBe(422);
-    expect(draftLocal.body.message).toContain('all source PackageRevisions of upgrade task must be published, "blueprints.site.ws3" is not');
-    const placeholder = await post('site', 'ws4', upgrade('blueprints.bp.ws1', 'blueprints.bp.main', 'blueprints.site.ws1'));
+    expect(draftLocal.body.message).toContain(
+      'all source PackageRevisions of upgrade task must be published, "blueprints.site.ws3" is not',
+    );
+    const placeholder = await post(
+      'site',
+      'ws4',
+      upgrade('blueprints.bp.ws1', 'blueprints.bp.main', 'blueprints.site.ws1'),
+    );
     expect(placeholder.status).toBe(422);
-    expect(placeholder.body.message).toContain('target upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main');
+    expect(placeholder.body.message).toContain(
+      'target upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main',
+    );
     await setFiles('blueprints.site.ws3', (f) => (f['cm.yaml'] = 'data: local\n'));
     await publish('blueprints.site.ws3');
-    const conflict = await post('site', 'ws4', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3'));
+    const conflict = await post(
+      'site',
+      'ws4',
+      upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3'),
+    );
     expect(conflict.status).toBe(422);
     expect(conflict.body.message).toContain('files changed both locally and upstream: cm.yaml');
-    const forced = await post('site', 'ws4', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3', 'copy-merge'));
+    const forced = await post(
+      'site',
+      'ws4',
+      upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3', 'copy-merge'),
+    );
     expect(forced.status, JSON.stringify(forced.body)).toBe(201);
   });
 
   it('refuses placeholders as sources with Porch’s texts', async () => {
-    const edit = await post('bp', 'ws9', { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.bp.main' } } }] });
+    const edit = await post('bp', 'ws9', {
+      tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.bp.main' } } }],
+    });
     expect(edit.status).toBe(422);
-    expect(edit.body.message).toContain('source revision may not be the placeholder package revision blueprints/blueprints.bp.main');
-    const clone = await post('fresh', 'ws1', { tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.main' } } } }] });
+    expect(edit.body.message).toContain(
+      'source revision may not be the placeholder package revision blueprints/blueprints.bp.main',
+    );
+    const clone = await post('fresh', 'ws1', {
+      tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.main' } } } }],
+    });
     expect(clone.status).toBe(422);
-    expect(clone.body.message).toContain('upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main');
+    expect(clone.body.message).toContain(
+      'upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main',
+    );
     const local = await post('site', 'ws9', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.main'));
     expect(local.status).toBe(422);
-    expect(local.body.message).toContain('source revision may not be the placeholder package revision blueprints/blueprints.site.main');
+    expect(local.body.message).toContain(
+      'source revision may not be the placeholder package revision blueprints/blueprints.site.main',
+    );
   });
 
   it('blocks deleting the new upstream while an upgrade references it', async () => {
-    const dp = await h.call('PUT', `${PR}/blueprints.bp.ws2`, { body: withLifecycle(await get('blueprints.bp.ws2'), 'DeletionProposed') });
+    const dp = await h.call('PUT', `${PR}/blueprints.bp.ws2`, {
+      body: withLifecycle(await get('blueprints.bp.ws2'), 'DeletionProposed'),
+    });
     expect(dp.status).toBe(200);
     const res = await h.call('DELETE', `${PR}/blueprints.bp.ws2`);
     expect(res.status).toBe(403);
-    expect(res.body.message).toContain('cannot delete package revision, it is referenced as upstream by: blueprints.site.ws');
+    expect(res.body.message).toContain(
+      'cannot delete package revision, it is referenced as upstream by: blueprints.site.ws',
+    );
   });
 });
 
@@ -107,14 +156,28 @@ describe('upgradeFiles strategies', () => {
   const newUp = { Kptfile: kptfile, 'a.yaml': 'a2', 'b.yaml': 'b' };
   const local = { Kptfile: kptfile, 'a.yaml': 'a1', 'gone.yaml': 'g', 'mine.yaml': 'm' };
   it('resource-merge takes one-sided changes and deletions', () => {
-    const r = upgradeFiles({ oldUpstream: oldUp, newUpstream: newUp, local, newLock: lock, strategy: 'resource-merge' }) as { files: Record<string, string> };
+    const r = upgradeFiles({
+      oldUpstream: oldUp,
+      newUpstream: newUp,
+      local,
+      newLock: lock,
+      strategy: 'resource-merge',
+    }) as { files: Record<string, string> };
     expect(Object.keys(r.files).sort()).toEqual(['Kptfile', 'a.yaml', 'b.yaml', 'mine.yaml']);
     expect(r.files['a.yaml']).toBe('a2');
     expect(r.files.Kptfile).toContain('commit: c2');
   });
   it('fast-forward refuses a modified local package; force-delete-replace drops local files', () => {
-    expect(upgradeFiles({ oldUpstream: oldUp, newUpstream: newUp, local, newLock: lock, strategy: 'fast-forward' })).toEqual({ modified: ['mine.yaml'] });
-    const r = upgradeFiles({ oldUpstream: oldUp, newUpstream: newUp, local, newLock: lock, strategy: 'force-delete-replace' }) as { files: Record<string, string> };
+    expect(
+      upgradeFiles({ oldUpstream: oldUp, newUpstream: newUp, local, newLock: lock, strategy: 'fast-forward' }),
+    ).toEqual({ modified: ['mine.yaml'] });
+    const r = upgradeFiles({
+      oldUpstream: oldUp,
+      newUpstream: newUp,
+      local,
+      newLock: lock,
+      strategy: 'force-delete-replace',
+    }) as { files: Record<string, string> };
     expect(Object.keys(r.files).sort()).toEqual(['Kptfile', 'a.yaml', 'b.yaml']);
   });
 });

@@ -14,7 +14,9 @@ let token: string | undefined;
 let items = 0;
 do {
   const res = await list(
-    httpEvent('GET', `/apis/porch.kpt.dev/v1alpha1/namespaces/${ns}/packagerevisions`, { query: { limit: '500', ...(token ? { continue: token } : {}) } }),
+    httpEvent('GET', `/apis/porch.kpt.dev/v1alpha1/namespaces/${ns}/packagerevisions`, {
+      query: { limit: '500', ...(token ? { continue: token } : {}) },
+    }),
   );
   // Only the handler's memory is of interest: the page is not parsed back into objects here.
   const body = res.body as string;
@@ -26,5 +28,9 @@ await db.close();
 (globalThis as { gc?: () => void }).gc?.();
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 console.log(
-  JSON.stringify({ items, peakRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10, heapAfterGcMiB: mib(process.memoryUsage().heapUsed) }),
+  JSON.stringify({
+    items,
+    peakRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    heapAfterGcMiB: mib(process.memoryUsage().heapUsed),
+  }),
 );

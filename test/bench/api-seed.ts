@@ -45,7 +45,10 @@ export async function seedDrafts(db: Database, ns: string, repo: string, package
 
 /** One package with `count` Published revisions 1…count (database only) and the last one latest. */
 export async function seedPublished(db: Database, ns: string, repo: string, pkg: string, count: number) {
-  await db.query(`insert into packages (namespace, name, repository, path, uid) values ($1, $2 || '.' || $3, $2, $3, gen_random_uuid())`, [ns, repo, pkg]);
+  await db.query(
+    `insert into packages (namespace, name, repository, path, uid) values ($1, $2 || '.' || $3, $2, $3, gen_random_uuid())`,
+    [ns, repo, pkg],
+  );
   // One statement: the latest trigger runs per row but each run is an index lookup.
   await db.query(
     `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle, uid, tasks, self_lock, published_by, publish_timestamp)

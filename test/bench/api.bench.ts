@@ -60,7 +60,8 @@ async function time(fn: () => Promise<unknown>, n: number): Promise<number> {
 }
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
-const line = (what: string, value: string, target = '') => console.log(`${what.padEnd(58)} ${value.padStart(22)}  ${target}`);
+const line = (what: string, value: string, target = '') =>
+  console.log(`${what.padEnd(58)} ${value.padStart(22)}  ${target}`);
 
 try {
   console.log('seeding 10,000 and 100,000 revisions …');
@@ -81,13 +82,23 @@ try {
   for (const ns of ['b10k', 'b100k']) {
     const rawFirst = await time(() => db.query(keyset, [ns, '']), 100);
     const first = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } });
-    const handlerFirst = await time(() => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } }), 100);
+    const handlerFirst = await time(
+      () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } }),
+      100,
+    );
     // The last page: its token is the key before the last 100 names.
-    const { rows } = await db.query(`select name from package_revisions where namespace = $1 order by name desc offset 100 limit 1`, [ns]);
+    const { rows } = await db.query(
+      `select name from package_revisions where namespace = $1 order by name desc offset 100 limit 1`,
+      [ns],
+    );
     const token = Buffer.from(JSON.stringify([ns, rows[0].name])).toString('base64url');
     const last = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } });
-    if (first.items.length !== 100 || last.items.length !== 100 || last.metadata.continue) throw new Error('unexpected pages');
-    const handlerLast = await time(() => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } }), 100);
+    if (first.items.length !== 100 || last.items.length !== 100 || last.metadata.continue)
+      throw new Error('unexpected pages');
+    const handlerLast = await time(
+      () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } }),
+      100,
+    );
     const label = ns === 'b10k' ? '10,000' : '100,000';
     line(`list 100 at ${label}: raw keyset SQL`, fmt(rawFirst));
     line(`list 100 at ${label}: handler, first page`, fmt(handlerFirst));
@@ -103,7 +114,11 @@ try {
     const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20, env });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     rss[ns] = out.peakRssMiB;
-    line(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB`, `(heap after GC ${out.heapAfterGcMiB} MiB)`);
+    line(
+      `peak RSS listing ${out.items} revisions`,
+      `${out.peakRssMiB} MiB`,
+      `(heap after GC ${out.heapAfterGcMiB} MiB)`,
+    );
   }
   line('  100k ÷ 10k', ratio(rss.b100k!, rss.b10k!), 'target ≤ 1.2');
 
@@ -120,10 +135,18 @@ try {
     // The tags exist in git too, so the remote carries as many refs as the database knows.
     const refs = Array.from({ length: count }, (_, i) => `create refs/tags/${pkg}/v${i + 1} ${head}`).join('\n');
     await new Promise<void>((ok, fail) => {
-      const child = execFile('git', ['update-ref', '--stdin'], { cwd: repo.bareDir }, (err) => (err ? fail(err) : ok()));
+      const child = execFile('git', ['update-ref', '--stdin'], { cwd: repo.bareDir }, (err) =>
+        err ? fail(err) : ok(),
+      );
       child.stdin!.end(`${refs}\n`);
     });
-    samples[count] = { create: [], 'update resources': [], propose: [], approve: [], 'lib/git publishRevision alone': [] };
+    samples[count] = {
+      create: [],
+      'update resources': [],
+      propose: [],
+      approve: [],
+      'lib/git publishRevision alone': [],
+    };
   }
   // Rounds alternate between the two packages so both see the same machine load; round 0 only warms up.
   let scratch = 0;
@@ -136,7 +159,14 @@ try {
       const name = `lat.${pkg}.${ws}`;
       let t = performance.now();
       await call(pr, 'POST', `${BASE}/lat/packagerevisions`, {
-        body: { spec: { repository: 'lat', packageName: pkg, workspaceName: ws, tasks: [{ type: 'edit', edit: { sourceRef: { name: `lat.${pkg}.v1` } } }] } },
+        body: {
+          spec: {
+            repository: 'lat',
+            packageName: pkg,
+            workspaceName: ws,
+            tasks: [{ type: 'edit', edit: { sourceRef: { name: `lat.${pkg}.v1` } } }],
+          },
+        },
       });
       record('create', performance.now() - t);
       const res = await call(prr, 'GET', `${BASE}/lat/packagerevisionresources/${name}`);
@@ -146,23 +176,36 @@ try {
       record('update resources', performance.now() - t);
       const cur = await call(pr, 'GET', `${BASE}/lat/packagerevisions/${name}`);
       t = performance.now();
-      const proposed = await call(pr, 'PUT', `${BASE}/lat/packagerevisions/${name}`, { body: { ...cur, spec: { ...cur.spec, lifecycle: 'Proposed' } } });
+      const proposed = await call(pr, 'PUT', `${BASE}/lat/packagerevisions/${name}`, {
+        body: { ...cur, spec: { ...cur.spec, lifecycle: 'Proposed' } },
+      });
       record('propose', performance.now() - t);
       t = performance.now();
-      await call(approval, 'PUT', `${BASE}/lat/packagerevisions/${name}/approval`, { body: { ...proposed, spec: { ...proposed.spec, lifecycle: 'Published' } } });
+      await call(approval, 'PUT', `${BASE}/lat/packagerevisions/${name}/approval`, {
+        body: { ...proposed, spec: { ...proposed.spec, lifecycle: 'Published' } },
+      });
       record('approve', performance.now() - t);
       // lib/git's publish alone on the same remote and package, to show git's share of approve.
       const remote = { url: latUrl, branch: 'main', directory: '', timeoutMs: 30_000 };
       const files = { Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${pkg}\n` };
       t = performance.now();
-      await publishRevision(remote, { packagePath: pkg, workspace: `s${scratch}`, revision: 100_000 + scratch++, files });
+      await publishRevision(remote, {
+        packagePath: pkg,
+        workspace: `s${scratch}`,
+        revision: 100_000 + scratch++,
+        files,
+      });
       record('lib/git publishRevision alone', performance.now() - t);
     }
   }
   for (const op of Object.keys(samples[50]!)) {
     const a = median(samples[50]![op]!);
     const b = median(samples[5000]![op]!);
-    line(`${op}: 50 → 5,000 published`, `${fmt(a)} → ${fmt(b)}`, `growth ${ratio(b, a)}${op.startsWith('lib/git') ? '' : ' (target ≤ 1.2)'}`);
+    line(
+      `${op}: 50 → 5,000 published`,
+      `${fmt(a)} → ${fmt(b)}`,
+      `growth ${ratio(b, a)}${op.startsWith('lib/git') ? '' : ' (target ≤ 1.2)'}`,
+    );
   }
 } finally {
   await db.close();

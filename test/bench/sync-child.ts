@@ -29,4 +29,10 @@ const result = await syncRepository(db, namespace!, name!, {
 const durationMs = performance.now() - started;
 await db.close();
 const summary = { ...result, skipped: 'skipped' in result ? result.skipped.length : 0 };
-console.log(JSON.stringify({ durationMs, maxRssMiB: process.resourceUsage().maxRSS / 1024, result: { ...summary, discoveryCalls: calls } }));
+console.log(
+  JSON.stringify({
+    durationMs,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    result: { ...summary, discoveryCalls: calls },
+  }),
+);

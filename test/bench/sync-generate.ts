@@ -13,7 +13,10 @@ export const pkgName = (i: number) => `p${String(i).padStart(4, '0')}`;
 
 function fastImport(bareDir: string, stream: string): Promise<void> {
   return new Promise((ok, fail) => {
-    const child = spawn('git', ['fast-import', '--quiet', '--force'], { cwd: bareDir, stdio: ['pipe', 'inherit', 'inherit'] });
+    const child = spawn('git', ['fast-import', '--quiet', '--force'], {
+      cwd: bareDir,
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
     child.on('error', fail);
     child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`git fast-import exited ${code}`))));
     child.stdin.end(stream);
@@ -24,7 +27,13 @@ const data = (s: string) => `data ${Buffer.byteLength(s)}\n${s}\n`;
 const who = (t: number) => `Bench <bench@example.com> ${t} +0000`;
 
 function commit(lines: string[], mark: number, message: string, t: number, parent?: string) {
-  lines.push('commit refs/heads/main', `mark :${mark}`, `author ${who(t)}`, `committer ${who(t)}`, data(message).trimEnd());
+  lines.push(
+    'commit refs/heads/main',
+    `mark :${mark}`,
+    `author ${who(t)}`,
+    `committer ${who(t)}`,
+    data(message).trimEnd(),
+  );
   if (parent) lines.push(`from ${parent}`);
 }
 
@@ -51,7 +60,8 @@ export async function generateRepository(bareDir: string, packages: number, revi
 export async function appendRevisions(bareDir: string, count: number, revision: number): Promise<void> {
   const lines: string[] = [];
   commit(lines, 1, `revision ${revision} of ${count} packages`, 1_800_000_000 + revision, 'refs/heads/main^0');
-  for (let i = 0; i < count; i++) lines.push(`M 100644 inline pkgs/${pkgName(i)}/cm.yaml`, data(configMap(pkgName(i), revision)).trimEnd());
+  for (let i = 0; i < count; i++)
+    lines.push(`M 100644 inline pkgs/${pkgName(i)}/cm.yaml`, data(configMap(pkgName(i), revision)).trimEnd());
   lines.push('');
   for (let i = 0; i < count; i++) lines.push(`reset refs/tags/pkgs/${pkgName(i)}/v${revision}`, 'from :1', '');
   await fastImport(bareDir, lines.join('\n') + '\n');

@@ -24,8 +24,15 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const PACKAGES = Number(process.argv[2] ?? 1000);
 const REVISIONS = Number(process.argv[3] ?? 5);
 const NEW_REVISIONS = 20;
-const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const gitEnv = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 const git = async (cwd: string, ...args: string[]) =>
   (await run('git', args, { cwd, env: gitEnv, maxBuffer: 256 * 1024 * 1024 })).stdout.trim();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -38,7 +45,10 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function startGitServerProcess(root: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('npx', ['tsx', here('../support/git-server.ts'), root, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn('npx', ['tsx', here('../support/git-server.ts'), root, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
   await new Promise<void>((ok, fail) => {
     child.stdout!.on('data', (c: Buffer) => c.toString().includes('git server') && ok());
     child.on('exit', (code) => fail(new Error(`git server exited ${code}`)));
@@ -48,8 +58,14 @@ async function startGitServerProcess(root: string): Promise<{ url: string; child
 
 /** Runs one sync in a child process; answers its duration and peak RSS. */
 async function syncInChild(url: string, name: string) {
-  const { stdout } = await run('npx', ['tsx', here('./sync-child.ts'), url, 'bench', name], { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { durationMs: number; maxRssMiB: number; result: Record<string, unknown> };
+  const { stdout } = await run('npx', ['tsx', here('./sync-child.ts'), url, 'bench', name], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    durationMs: number;
+    maxRssMiB: number;
+    result: Record<string, unknown>;
+  };
 }
 
 const work = await mkdtemp(join(tmpdir(), 'porch-bench-sync-'));
@@ -84,8 +100,15 @@ try {
   server = await startGitServerProcess(root);
   const repoUrl = `${server.url}/bench.git`;
   const objects = await git(bareDir, 'count-objects', '-v');
-  console.log(`repository: ${PACKAGES} packages × ${REVISIONS} revisions, ${PACKAGES * REVISIONS} tags, generated in ${fmt(genMs)}`);
-  console.log(`  ${objects.split('\n').filter((l) => /^(in-pack|size-pack)/.test(l)).join(', ')}`);
+  console.log(
+    `repository: ${PACKAGES} packages × ${REVISIONS} revisions, ${PACKAGES * REVISIONS} tags, generated in ${fmt(genMs)}`,
+  );
+  console.log(
+    `  ${objects
+      .split('\n')
+      .filter((l) => /^(in-pack|size-pack)/.test(l))
+      .join(', ')}`,
+  );
 
   await db.query(
     `insert into repositories (namespace, name, repo_url, branch, directory, spec) values ('bench', 'bench', $1, 'main', '', $2)`,
@@ -94,8 +117,11 @@ try {
 
   // 1. First full sync, in a child process for its peak RSS.
   const first = await syncInChild(dbUrl, 'bench');
-  const count = (await db.query(`select count(*)::int as n from package_revisions where namespace = 'bench'`)).rows[0].n;
-  console.log(`first full sync: ${fmt(first.durationMs)}, peak RSS ${first.maxRssMiB.toFixed(0)} MiB (target ≤ 1024), ${count} revisions stored, result ${JSON.stringify(first.result)}`);
+  const count = (await db.query(`select count(*)::int as n from package_revisions where namespace = 'bench'`)).rows[0]
+    .n;
+  console.log(
+    `first full sync: ${fmt(first.durationMs)}, peak RSS ${first.maxRssMiB.toFixed(0)} MiB (target ≤ 1024), ${count} revisions stored, result ${JSON.stringify(first.result)}`,
+  );
 
   // 2. No-change sync vs native git ls-remote (medians).
   const deps = { ...defaultSyncDeps(), log: () => undefined };
@@ -103,21 +129,30 @@ try {
   const noChange: number[] = [];
   const lsRemote: number[] = [];
   for (let i = 0; i < 9; i++) {
-    noChange.push(await time(async () => {
-      const r = await syncRepository(db, 'bench', 'bench', deps);
-      if (!r.ran || r.state !== 'Ready' || !r.unchanged) throw new Error(`expected an unchanged sync: ${JSON.stringify(r)}`);
-    }));
+    noChange.push(
+      await time(async () => {
+        const r = await syncRepository(db, 'bench', 'bench', deps);
+        if (!r.ran || r.state !== 'Ready' || !r.unchanged)
+          throw new Error(`expected an unchanged sync: ${JSON.stringify(r)}`);
+      }),
+    );
     lsRemote.push(await time(() => git(work, 'ls-remote', repoUrl)));
   }
   const ratio = median(noChange) / median(lsRemote);
-  console.log(`no-change sync: ${fmt(median(noChange))} vs git ls-remote ${fmt(median(lsRemote))} → ratio ${ratio.toFixed(2)} (target ≤ 1.5)`);
+  console.log(
+    `no-change sync: ${fmt(median(noChange))} vs git ls-remote ${fmt(median(lsRemote))} → ratio ${ratio.toFixed(2)} (target ≤ 1.5)`,
+  );
 
   // 3. Incremental sync of 20 new revisions (one new commit on main, 20 new tags), in a child process.
   await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + 1);
   const inc = await syncInChild(dbUrl, 'bench');
-  console.log(`incremental sync of ${NEW_REVISIONS} new revisions: ${fmt(inc.durationMs)} (target ≤ 2000), peak RSS ${inc.maxRssMiB.toFixed(0)} MiB (target ≤ 256), result ${JSON.stringify(inc.result)}`);
+  console.log(
+    `incremental sync of ${NEW_REVISIONS} new revisions: ${fmt(inc.durationMs)} (target ≤ 2000), peak RSS ${inc.maxRssMiB.toFixed(0)} MiB (target ≤ 256), result ${JSON.stringify(inc.result)}`,
+  );
   const idle = await syncInChild(dbUrl, 'bench');
-  console.log(`  (baseline: the same child doing a no-change sync peaks at ${idle.maxRssMiB.toFixed(0)} MiB — Node, tsx and the modules)`);
+  console.log(
+    `  (baseline: the same child doing a no-change sync peaks at ${idle.maxRssMiB.toFixed(0)} MiB — Node, tsx and the modules)`,
+  );
 
   // 4. Publish through lib/git vs native git push of branch + tag (same kind of change, medians of 3).
   const clone = join(work, 'clone');
@@ -127,15 +162,28 @@ try {
   const push: number[] = [];
   for (let i = 0; i < 3; i++) {
     const p = pkgName(PACKAGES - 1 - i);
-    const files = { Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${p}\n`, 'cm.yaml': `n: ${i}\n` };
-    publish.push(await time(() => publishRevision(remote, { packagePath: `pkgs/${p}`, workspace: `bench${i}`, revision: 50 + i, files })));
+    const files = {
+      Kptfile: `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ${p}\n`,
+      'cm.yaml': `n: ${i}\n`,
+    };
+    publish.push(
+      await time(() =>
+        publishRevision(remote, { packagePath: `pkgs/${p}`, workspace: `bench${i}`, revision: 50 + i, files }),
+      ),
+    );
     await git(clone, 'pull', '--quiet', '--ff-only', 'origin', 'main');
     await run('sh', ['-c', `printf 'n: native${i}\\n' > pkgs/${pkgName(PACKAGES - 10 - i)}/cm.yaml`], { cwd: clone });
     await git(clone, 'commit', '--quiet', '-am', `native ${i}`);
     await git(clone, 'tag', `pkgs/${pkgName(PACKAGES - 10 - i)}/v${60 + i}`);
-    push.push(await time(() => git(clone, 'push', '--quiet', 'origin', 'main', `refs/tags/pkgs/${pkgName(PACKAGES - 10 - i)}/v${60 + i}`)));
+    push.push(
+      await time(() =>
+        git(clone, 'push', '--quiet', 'origin', 'main', `refs/tags/pkgs/${pkgName(PACKAGES - 10 - i)}/v${60 + i}`),
+      ),
+    );
   }
-  console.log(`publish: ${fmt(median(publish))} vs native git push of branch + tag ${fmt(median(push))} → ratio ${(median(publish) / median(push)).toFixed(2)} (target ≤ 10)`);
+  console.log(
+    `publish: ${fmt(median(publish))} vs native git push of branch + tag ${fmt(median(push))} → ratio ${(median(publish) / median(push)).toFixed(2)} (target ≤ 10)`,
+  );
   await db.close();
 } finally {
   if (server?.child.pid) {

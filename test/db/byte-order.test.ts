@@ -51,7 +51,8 @@ describe('byte order under a linguistic collation', () => {
       token = page.continue;
     } while (token);
     expect(seen).toEqual(['a-b', 'a-c', 'aa', 'ab']);
-    for (const ws of ['w-b', 'wa', 'w-a', 'wb']) await addDraft(db, { namespace: 'ns', repository: 'aa', packagePath: 'p', workspace: ws });
+    for (const ws of ['w-b', 'wa', 'w-a', 'wb'])
+      await addDraft(db, { namespace: 'ns', repository: 'aa', packagePath: 'p', workspace: ws });
     const names = (await listPackageRevisions(db, { namespace: 'ns' })).items.map((r) => r.name);
     expect(names).toEqual(['aa.p.w-a', 'aa.p.w-b', 'aa.p.wa', 'aa.p.wb']);
   });

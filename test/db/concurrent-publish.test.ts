@@ -30,7 +30,10 @@ describe('concurrent publishes of one package', () => {
       await c1.query('begin');
       await c2.query('begin');
       await c1.query(publish, [a.name]);
-      const second = c2.query(publish, [b.name]).then(() => 'ok', (e) => e as { code: string; constraint: string });
+      const second = c2.query(publish, [b.name]).then(
+        () => 'ok',
+        (e) => e as { code: string; constraint: string },
+      );
       // The second statement waits on the first transaction (package row lock / unique index) until it ends.
       await new Promise((r) => setTimeout(r, 200));
       await c1.query('commit');
@@ -39,7 +42,9 @@ describe('concurrent publishes of one package', () => {
     } finally {
       await Promise.all([c1.end(), c2.end()]);
     }
-    const { rows } = await t.db.query(`select name, revision, lifecycle, latest from package_revisions where package = 'repo.pkg' order by name`);
+    const { rows } = await t.db.query(
+      `select name, revision, lifecycle, latest from package_revisions where package = 'repo.pkg' order by name`,
+    );
     expect(rows).toEqual([
       { name: 'repo.pkg.a', revision: 1, lifecycle: 'Published', latest: true },
       { name: 'repo.pkg.b', revision: 0, lifecycle: 'Proposed', latest: false },
@@ -51,8 +56,14 @@ describe('concurrent publishes of one package', () => {
     const results = await Promise.allSettled(
       drafts.map((d) =>
         publishPackageRevision(t.db, {
-          namespace: 'ns', name: d.name, expectedResourceVersion: d.resourceVersion, revision: 2,
-          selfLock: tagLock('repo', 'pkg', 2), publishedBy: 'x', branch: 'main', updatedBy: 'x',
+          namespace: 'ns',
+          name: d.name,
+          expectedResourceVersion: d.resourceVersion,
+          revision: 2,
+          selfLock: tagLock('repo', 'pkg', 2),
+          publishedBy: 'x',
+          branch: 'main',
+          updatedBy: 'x',
         }),
       ),
     );
@@ -64,9 +75,13 @@ describe('concurrent publishes of one package', () => {
       expect(l.reason).toBeInstanceOf(ConflictError);
       expect(l.reason.message).toContain('revision 2 already exists');
     }
-    const { rows } = await t.db.query(`select count(*)::int as n from package_revisions where package = 'repo.pkg' and latest`);
+    const { rows } = await t.db.query(
+      `select count(*)::int as n from package_revisions where package = 'repo.pkg' and latest`,
+    );
     expect(rows[0].n).toBe(1);
-    const { rows: published } = await t.db.query(`select name from package_revisions where package = 'repo.pkg' and revision = 2`);
+    const { rows: published } = await t.db.query(
+      `select name from package_revisions where package = 'repo.pkg' and revision = 2`,
+    );
     expect(published).toHaveLength(1);
   });
 });

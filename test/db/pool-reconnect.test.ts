@@ -14,7 +14,8 @@ describe('pool after a killed backend', () => {
     await t.drop();
   });
 
-  const backendPid = async (): Promise<number> => (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const backendPid = async (): Promise<number> =>
+    (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
   const kill = async (pid: number) => {
     const { rows } = await t.db.query<{ ok: boolean }>('select pg_terminate_backend($1) as ok', [pid]);
     expect(rows[0]!.ok).toBe(true);

@@ -9,7 +9,10 @@ describe('database rules', () => {
   let t: TestDatabase;
   const sql = (text: string, values: unknown[] = []) => t.db.query(text, values);
   const fails = async (text: string, values: unknown[], constraint: RegExp | string) => {
-    const err = (await sql(text, values).then(() => undefined, (e) => e)) as { code?: string; constraint?: string } | undefined;
+    const err = (await sql(text, values).then(
+      () => undefined,
+      (e) => e,
+    )) as { code?: string; constraint?: string } | undefined;
     expect(err, `expected "${text}" to fail`).toBeDefined();
     expect(err!.constraint ?? err!.code).toMatch(constraint);
   };
@@ -20,54 +23,101 @@ describe('database rules', () => {
       [pkg, ws, revision, lifecycle],
     );
   const latest = async (pkg: string) =>
-    (await sql(`select name from package_revisions where namespace = 'ns' and package = $1 and latest order by name`, [pkg])).rows.map((r) => r.name);
+    (
+      await sql(`select name from package_revisions where namespace = 'ns' and package = $1 and latest order by name`, [
+        pkg,
+      ])
+    ).rows.map((r) => r.name);
   const setRevision = (name: string, revision: number, lifecycle: string) =>
-    sql(`update package_revisions set revision = $2, lifecycle = $3 where namespace = 'ns' and name = $1`, [name, revision, lifecycle]);
+    sql(`update package_revisions set revision = $2, lifecycle = $3 where namespace = 'ns' and name = $1`, [
+      name,
+      revision,
+      lifecycle,
+    ]);
 
   beforeAll(async () => {
     t = await createTestDatabase();
   });
   beforeEach(async () => {
     await sql(`delete from repositories`);
-    await sql(`insert into repositories (namespace, name, repo_url, branch, directory, spec) values ('ns', 'repo', 'http://x', 'main', '', '{}')`);
+    await sql(
+      `insert into repositories (namespace, name, repo_url, branch, directory, spec) values ('ns', 'repo', 'http://x', 'main', '', '{}')`,
+    );
     for (const p of ['a', 'b']) {
-      await sql(`insert into packages (namespace, name, repository, path, uid) values ('ns', 'repo.' || $1, 'repo', $1, gen_random_uuid())`, [p]);
+      await sql(
+        `insert into packages (namespace, name, repository, path, uid) values ('ns', 'repo.' || $1, 'repo', $1, gen_random_uuid())`,
+        [p],
+      );
     }
   });
   afterAll(() => t.drop());
 
   it('refuses impossible (revision, lifecycle) pairs', async () => {
-    await fails(`insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle, uid) values ('ns', 'repo.a.w', 'repo.a', 'repo', 'a', 'w', 0, 'Published', gen_random_uuid())`, [], 'package_revisions_revision_lifecycle');
-    await expect(insertRevision('repo.a', 'w', 3, 'Draft')).rejects.toMatchObject({ constraint: 'package_revisions_revision_lifecycle' });
-    await expect(insertRevision('repo.a', 'w', -1, 'Proposed')).rejects.toMatchObject({ constraint: 'package_revisions_revision_lifecycle' });
-    await expect(insertRevision('repo.a', 'w', -2, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_revision_range' });
-    await expect(insertRevision('repo.a', 'w', 0, 'Bogus')).rejects.toMatchObject({ constraint: 'package_revisions_lifecycle_valid' });
-    await expect(insertRevision('repo.a', 'Bad', 0, 'Draft')).rejects.toMatchObject({ constraint: 'package_revisions_workspace_valid' });
+    await fails(
+      `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle, uid) values ('ns', 'repo.a.w', 'repo.a', 'repo', 'a', 'w', 0, 'Published', gen_random_uuid())`,
+      [],
+      'package_revisions_revision_lifecycle',
+    );
+    await expect(insertRevision('repo.a', 'w', 3, 'Draft')).rejects.toMatchObject({
+      constraint: 'package_revisions_revision_lifecycle',
+    });
+    await expect(insertRevision('repo.a', 'w', -1, 'Proposed')).rejects.toMatchObject({
+      constraint: 'package_revisions_revision_lifecycle',
+    });
+    await expect(insertRevision('repo.a', 'w', -2, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_revision_range',
+    });
+    await expect(insertRevision('repo.a', 'w', 0, 'Bogus')).rejects.toMatchObject({
+      constraint: 'package_revisions_lifecycle_valid',
+    });
+    await expect(insertRevision('repo.a', 'Bad', 0, 'Draft')).rejects.toMatchObject({
+      constraint: 'package_revisions_workspace_valid',
+    });
     await insertRevision('repo.a', 'v1.2', -1, 'Published');
-    await fails(`update package_revisions set latest = true where name = 'repo.a.v1.2'`, [], 'package_revisions_latest_positive');
+    await fails(
+      `update package_revisions set latest = true where name = 'repo.a.v1.2'`,
+      [],
+      'package_revisions_latest_positive',
+    );
   });
 
   it('allows only the transitions of §2', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
-    await expect(setRevision('repo.a.d', 1, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_transition', column: 'lifecycle' });
+    await expect(setRevision('repo.a.d', 1, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_transition',
+      column: 'lifecycle',
+    });
     await setRevision('repo.a.d', 0, 'Proposed');
     await setRevision('repo.a.d', 0, 'Draft');
     await setRevision('repo.a.d', 0, 'Proposed');
-    await expect(setRevision('repo.a.d', -1, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_transition' });
+    await expect(setRevision('repo.a.d', -1, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_transition',
+    });
     await setRevision('repo.a.d', 1, 'Published');
     await setRevision('repo.a.d', 1, 'DeletionProposed');
     await setRevision('repo.a.d', 1, 'Published');
-    await expect(setRevision('repo.a.d', 0, 'Draft')).rejects.toMatchObject({ constraint: 'package_revisions_transition', message: expect.stringContaining('to zero is illegal') });
-    await expect(setRevision('repo.a.d', 2, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_transition' });
-    await expect(setRevision('repo.a.d', 1, 'Draft')).rejects.toMatchObject({ constraint: 'package_revisions_revision_lifecycle' });
+    await expect(setRevision('repo.a.d', 0, 'Draft')).rejects.toMatchObject({
+      constraint: 'package_revisions_transition',
+      message: expect.stringContaining('to zero is illegal'),
+    });
+    await expect(setRevision('repo.a.d', 2, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_transition',
+    });
+    await expect(setRevision('repo.a.d', 1, 'Draft')).rejects.toMatchObject({
+      constraint: 'package_revisions_revision_lifecycle',
+    });
     await insertRevision('repo.a', 'main', -1, 'Published');
     await setRevision('repo.a.main', -1, 'DeletionProposed');
-    await expect(setRevision('repo.a.main', 3, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_transition' });
+    await expect(setRevision('repo.a.main', 3, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_transition',
+    });
   });
 
   it('keeps a positive revision number unique per package', async () => {
     await insertRevision('repo.a', 'x', 1, 'Published');
-    await expect(insertRevision('repo.a', 'y', 1, 'Published')).rejects.toMatchObject({ constraint: 'package_revisions_revision_unique' });
+    await expect(insertRevision('repo.a', 'y', 1, 'Published')).rejects.toMatchObject({
+      constraint: 'package_revisions_revision_unique',
+    });
     await insertRevision('repo.b', 'y', 1, 'Published');
     await insertRevision('repo.a', 'z', -1, 'Published');
     await insertRevision('repo.a', 'zz', -1, 'Published');
@@ -75,8 +125,16 @@ describe('database rules', () => {
 
   it('refuses changes to immutable columns', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
-    await fails(`update package_revisions set workspace = 'e' where name = 'repo.a.d'`, [], 'package_revisions_immutable');
-    await fails(`update package_revisions set uid = gen_random_uuid() where name = 'repo.a.d'`, [], 'package_revisions_immutable');
+    await fails(
+      `update package_revisions set workspace = 'e' where name = 'repo.a.d'`,
+      [],
+      'package_revisions_immutable',
+    );
+    await fails(
+      `update package_revisions set uid = gen_random_uuid() where name = 'repo.a.d'`,
+      [],
+      'package_revisions_immutable',
+    );
     await fails(`update packages set path = 'c' where name = 'repo.a'`, [], 'packages_immutable');
     await fails(`update repositories set branch = 'dev'`, [], 'repositories_immutable');
     await fails(`update repositories set directory = 'x'`, [], 'repositories_immutable');
@@ -87,18 +145,29 @@ describe('database rules', () => {
   it('refuses unsafe resource paths', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
     for (const path of ['', '/etc/passwd', '../x', 'a/../../x', 'a/..', './a', '.', 'a//b', 'a/', 'a\\b']) {
-      await fails(`insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', $1, 'x')`, [path], 'resources_path_safe');
+      await fails(
+        `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', $1, 'x')`,
+        [path],
+        'resources_path_safe',
+      );
     }
-    await sql(`insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', 'a/.hidden/..x', 'x')`);
+    await sql(
+      `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', 'a/.hidden/..x', 'x')`,
+    );
   });
 
   it('cascades deletes and removes a package with its last revision', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
     await insertRevision('repo.a', 'e', 0, 'Draft');
-    await sql(`insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', 'Kptfile', 'x')`);
+    await sql(
+      `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', 'Kptfile', 'x')`,
+    );
     await sql(`delete from package_revisions where name = 'repo.a.d'`);
     expect((await sql(`select count(*)::int as n from resources`)).rows[0].n).toBe(0);
-    expect((await sql(`select name from packages order by name`)).rows.map((r) => r.name)).toEqual(['repo.a', 'repo.b']);
+    expect((await sql(`select name from packages order by name`)).rows.map((r) => r.name)).toEqual([
+      'repo.a',
+      'repo.b',
+    ]);
     await sql(`delete from package_revisions where name = 'repo.a.e'`);
     expect((await sql(`select name from packages order by name`)).rows.map((r) => r.name)).toEqual(['repo.b']);
     await insertRevision('repo.b', 'd', 0, 'Draft');

@@ -57,10 +57,13 @@ describe('list queries at 100,000 revisions', () => {
     executionMs = rows[0]['QUERY PLAN'][0]['Execution Time'] ?? 0;
     return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
   };
-  const seqScans = (p: PlanNode) => nodes(p).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'package_revisions');
+  const seqScans = (p: PlanNode) =>
+    nodes(p).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'package_revisions');
 
   it('has the data', async () => {
-    const { rows } = await t.db.query(`select count(*)::int as revisions, count(distinct package)::int as packages, count(*) filter (where latest)::int as latest from package_revisions`);
+    const { rows } = await t.db.query(
+      `select count(*)::int as revisions, count(distinct package)::int as packages, count(*) filter (where latest)::int as latest from package_revisions`,
+    );
     expect(rows[0]).toEqual({ revisions: 100_000, packages: 2000, latest: 2000 });
   });
 
@@ -81,7 +84,13 @@ describe('list queries at 100,000 revisions', () => {
     ['repository and latest', { fieldSelector: 'spec.repository=repo3', labelSelector: 'kpt.dev/latest-revision' }],
     ['all namespaces, repository', { namespace: undefined, fieldSelector: 'spec.repository=repo3' }],
     ['all namespaces, latest', { namespace: undefined, labelSelector: 'kpt.dev/latest-revision' }],
-    ['repository and lifecycle, page 2', { fieldSelector: 'spec.repository=repo3,spec.lifecycle=Draft', continue: encodeContinue({ namespace: 'ns', name: 'repo3.grp3.pkg13.d1' }) }],
+    [
+      'repository and lifecycle, page 2',
+      {
+        fieldSelector: 'spec.repository=repo3,spec.lifecycle=Draft',
+        continue: encodeContinue({ namespace: 'ns', name: 'repo3.grp3.pkg13.d1' }),
+      },
+    ],
   ];
 
   it.each(cases)('%s: no Seq Scan on package_revisions', async (_label, opts) => {
@@ -93,7 +102,11 @@ describe('list queries at 100,000 revisions', () => {
   it('finds upstream references by index', async () => {
     const p = await plan(
       `select name from package_revisions where namespace = $1 and revision <> -1 and (tasks @> $2::jsonb or tasks @> $3::jsonb)`,
-      ['ns', JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name: 'x' } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name: 'x' } } }])],
+      [
+        'ns',
+        JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name: 'x' } } } }]),
+        JSON.stringify([{ upgrade: { newUpstreamRef: { name: 'x' } } }]),
+      ],
     );
     expect(seqScans(p)).toEqual([]);
   });

@@ -19,7 +19,13 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'porch-delete-'));
   server = await startGitServer(root);
   repo = await createFixtureRepo(root, 'del');
-  await repo.publishLikePorch({ fullpath: 'pkgs/a', workspace: 'w1', revision: 1, task: { type: 'init' }, files: { 'a.yaml': 'a: 1\n' } });
+  await repo.publishLikePorch({
+    fullpath: 'pkgs/a',
+    workspace: 'w1',
+    revision: 1,
+    task: { type: 'init' },
+    files: { 'a.yaml': 'a: 1\n' },
+  });
   await repo.setBranch('deletionProposed/pkgs/a/v1');
   await repo.writePackage('pkgs/b', { 'b.yaml': 'b: 1\n', 'deep/c.yaml': 'c: 1\n' });
   await repo.writePackage('upstream/basens', { 'ns.yaml': 'kind: Namespace\n' });
@@ -54,7 +60,9 @@ describe('deletePublishedRevision', () => {
     const head = await repo.bare('rev-parse', 'main');
     await deletePublishedRevision(remote, { packagePath: 'b', revision: -1, workspace: 'main' });
     const newHead = await repo.bare('rev-parse', 'main');
-    expect(await repo.bare('log', '-1', '--format=%P|%B|%cn', newHead)).toBe(`${head}|Delete pkgs/b|Package Orchestration Service`);
+    expect(await repo.bare('log', '-1', '--format=%P|%B|%cn', newHead)).toBe(
+      `${head}|Delete pkgs/b|Package Orchestration Service`,
+    );
     expect(await repo.bare('ls-tree', '-r', '--name-only', newHead, 'pkgs/')).toBe('pkgs/a/Kptfile\npkgs/a/a.yaml');
     expect((await refs())['refs/heads/deletionProposed/pkgs/b/main']).toBeUndefined();
     // Directory absent: no new commit.

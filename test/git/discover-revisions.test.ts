@@ -20,7 +20,13 @@ beforeAll(async () => {
   server = await startGitServer(root);
   repo = await createFixtureRepo(root, 'layout');
   // Revision 1 of basens published by Porch: annotated workspace "first", init task on the draft commit.
-  await repo.publishLikePorch({ fullpath: 'catalog/basens', workspace: 'first', revision: 1, task: initTask, files: { 'ns.yaml': 'kind: Namespace\n' } });
+  await repo.publishLikePorch({
+    fullpath: 'catalog/basens',
+    workspace: 'first',
+    revision: 1,
+    task: initTask,
+    files: { 'ns.yaml': 'kind: Namespace\n' },
+  });
   // A package that later leaves the branch: reachable only through its non-numeric tag.
   await repo.writePackage('catalog/oai', { 'a.yaml': 'a: 1\n' });
   await repo.commit('oai');

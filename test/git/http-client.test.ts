@@ -18,7 +18,11 @@ async function resettingServer() {
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, connections: () => connections };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+    connections: () => connections,
+  };
 }
 
 async function text(res: { body?: AsyncIterableIterator<Uint8Array> }): Promise<string> {

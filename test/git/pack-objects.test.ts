@@ -15,8 +15,11 @@ let repo: FixtureRepo;
 /** Runs git with stdin, returning stdout as bytes. */
 function gitBytes(cwd: string, args: string[], input?: Buffer): Promise<Buffer> {
   return new Promise((ok, fail) => {
-    const child = execFile('git', args, { cwd, env: gitEnv, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (e, out) =>
-      e ? fail(e) : ok(out),
+    const child = execFile(
+      'git',
+      args,
+      { cwd, env: gitEnv, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
+      (e, out) => (e ? fail(e) : ok(out)),
     );
     child.stdin!.end(input);
   });
@@ -40,9 +43,16 @@ afterAll(async () => {
 });
 
 describe('packfiles', () => {
-  it.each([['ofs-delta', ['--delta-base-offset']], ['ref-delta', []]])('unpacks a pack git made with %s deltas into exactly the objects git has', async (_kind, flags) => {
+  it.each([
+    ['ofs-delta', ['--delta-base-offset']],
+    ['ref-delta', []],
+  ])('unpacks a pack git made with %s deltas into exactly the objects git has', async (_kind, flags) => {
     const list = (await repo.bare('rev-list', '--objects', '--all')).split('\n').map((l) => l.split(' ')[0]!);
-    const pack = await gitBytes(repo.bareDir, ['pack-objects', '--stdout', ...flags], Buffer.from(list.join('\n') + '\n'));
+    const pack = await gitBytes(
+      repo.bareDir,
+      ['pack-objects', '--stdout', ...flags],
+      Buffer.from(list.join('\n') + '\n'),
+    );
     // The pack really holds deltas: index it and count them.
     const packDir = await mkdtemp(join(tmpdir(), 'porch-pack-check-'));
     await writeFile(join(packDir, 'p.pack'), pack);
@@ -58,7 +68,10 @@ describe('packfiles', () => {
       expect(store.get(oid).data.equals(await gitBytes(repo.bareDir, ['cat-file', type, oid]))).toBe(true);
     }
     const head = await repo.bare('rev-parse', 'main');
-    expect(parseCommit(store.get(head).data)).toMatchObject({ tree: await repo.bare('rev-parse', 'main^{tree}'), message: 'v7\n' });
+    expect(parseCommit(store.get(head).data)).toMatchObject({
+      tree: await repo.bare('rev-parse', 'main^{tree}'),
+      message: 'v7\n',
+    });
   });
 
   it('writes objects and packs git accepts', async () => {
@@ -68,7 +81,11 @@ describe('packfiles', () => {
     await git(target, 'init', '--bare', '--quiet');
     const pack = writePack([...store.written].map((oid) => store.get(oid)));
     await gitBytes(target, ['index-pack', '--stdin', '--strict', '--fix-thin'], pack);
-    expect((await git(target, 'ls-tree', '-r', tree)).split('\n').map((l) => l.split('\t')[1])).toEqual(['Kptfile', 'a/b.yaml', 'z.txt']);
+    expect((await git(target, 'ls-tree', '-r', tree)).split('\n').map((l) => l.split('\t')[1])).toEqual([
+      'Kptfile',
+      'a/b.yaml',
+      'z.txt',
+    ]);
     expect(hashObject('blob', Buffer.from('b: 1\n'))).toBe(await git(target, 'rev-parse', `${tree}:a/b.yaml`));
     await rm(target, { recursive: true, force: true });
   });

@@ -64,7 +64,14 @@ async function commitElsewhere(path: string): Promise<string> {
 describe('publishRevision', () => {
   it('writes the draft and approval commits, the lightweight tag and the branch as Porch does', async () => {
     const h0 = await show('rev-parse', 'main');
-    const result = await publishRevision(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask, author: alice });
+    const result = await publishRevision(remote, {
+      packagePath: 'app',
+      workspace: 'ws1',
+      revision: 1,
+      files,
+      task: initTask,
+      author: alice,
+    });
     expect(result).toMatchObject({ tag: 'catalog/app/v1', adopted: false });
     expect(await show('rev-parse', 'refs/tags/catalog/app/v1')).toBe(result.commit);
     expect(await show('cat-file', '-t', 'refs/tags/catalog/app/v1')).toBe('commit');
@@ -85,7 +92,14 @@ describe('publishRevision', () => {
       );
     }
     expect((await show('ls-tree', '-r', '--name-only', result.commit)).split('\n').sort()).toEqual(
-      ['README.md', 'catalog/app/Kptfile', 'catalog/app/cm.yaml', 'catalog/app/sub/x.yaml', 'catalog/other/Kptfile', 'catalog/other/o.yaml'].sort(),
+      [
+        'README.md',
+        'catalog/app/Kptfile',
+        'catalog/app/cm.yaml',
+        'catalog/app/sub/x.yaml',
+        'catalog/other/Kptfile',
+        'catalog/other/o.yaml',
+      ].sort(),
     );
     expect(await show('show', `${result.commit}:catalog/app/cm.yaml`)).toBe('kind: ConfigMap');
     await show('fsck', '--strict');
@@ -94,37 +108,79 @@ describe('publishRevision', () => {
   it('is rediscovered under the same name, with its task', async () => {
     const { revisions } = await discoverRevisions(remote, await listRemoteRefs(remote));
     const v1 = revisions.find((r) => r.packagePath === 'app' && r.revision === 1)!;
-    expect(v1).toMatchObject({ workspace: 'ws1', lifecycle: 'Published', ref: 'catalog/app/v1', tasks: [initTask], files });
+    expect(v1).toMatchObject({
+      workspace: 'ws1',
+      lifecycle: 'Published',
+      ref: 'catalog/app/v1',
+      tasks: [initTask],
+      files,
+    });
     expect(revisions.find((r) => r.packagePath === 'app' && r.revision === -1)?.workspace).toBe('main');
   });
 
   it('adopts its own tag on a retry and refuses a tag of another workspace', async () => {
     const first = await show('rev-parse', 'refs/tags/catalog/app/v1');
-    const again = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask });
+    const again = await pushPublishTag(remote, {
+      packagePath: 'app',
+      workspace: 'ws1',
+      revision: 1,
+      files,
+      task: initTask,
+    });
     expect(again).toEqual({ commit: first, tag: 'catalog/app/v1', adopted: true });
-    const whole = await publishRevision(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files, task: initTask });
+    const whole = await publishRevision(remote, {
+      packagePath: 'app',
+      workspace: 'ws1',
+      revision: 1,
+      files,
+      task: initTask,
+    });
     expect(whole).toMatchObject({ commit: first, adopted: true, branchCommit: await show('rev-parse', 'main') });
-    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(ConflictError);
-    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files })).rejects.toThrow(/already exists/);
+    await expect(
+      pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files }),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      pushPublishTag(remote, { packagePath: 'app', workspace: 'other', revision: 1, files }),
+    ).rejects.toThrow(/already exists/);
   });
 
   it('does not adopt a tag of its own workspace that holds other files (the draft was edited after a failed approval)', async () => {
     const edited = { ...files, 'cm.yaml': 'kind: ConfigMap\nedited: true\n' };
-    const retry = pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files: edited, task: initTask });
+    const retry = pushPublishTag(remote, {
+      packagePath: 'app',
+      workspace: 'ws1',
+      revision: 1,
+      files: edited,
+      task: initTask,
+    });
     await expect(retry).rejects.toThrow(ConflictError);
-    await expect(pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files: edited })).rejects.toThrow(
+    await expect(
+      pushPublishTag(remote, { packagePath: 'app', workspace: 'ws1', revision: 1, files: edited }),
+    ).rejects.toThrow(
       /revision 1 of package "catalog\/app" already exists in git \(tag catalog\/app\/v1 by workspace "ws1" with other files\)/,
     );
   });
 
   it('completes the branch later when the process died after the tag push, even if the branch moved', async () => {
     const v2 = { ...files, 'cm.yaml': 'kind: ConfigMap\nversion: 2\n' };
-    const tagged = await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws2', revision: 2, files: v2, task: initTask });
+    const tagged = await pushPublishTag(remote, {
+      packagePath: 'app',
+      workspace: 'ws2',
+      revision: 2,
+      files: v2,
+      task: initTask,
+    });
     // Died here: the tag exists, the branch does not have v2 yet, and meanwhile someone else pushes to main.
     expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('kind: ConfigMap');
     const moved = await commitElsewhere('NOTES.md');
     // The retried approval adopts the tag and completes the branch.
-    const retried = await publishRevision(remote, { packagePath: 'app', workspace: 'ws2', revision: 2, files: v2, task: initTask });
+    const retried = await publishRevision(remote, {
+      packagePath: 'app',
+      workspace: 'ws2',
+      revision: 2,
+      files: v2,
+      task: initTask,
+    });
     expect(retried).toMatchObject({ commit: tagged.commit, adopted: true });
     const branch = { commit: retried.branchCommit };
     expect(await show('rev-parse', 'main')).toBe(branch.commit);
@@ -133,15 +189,31 @@ describe('publishRevision', () => {
     expect(await show('show', 'main:NOTES.md')).toBe('other writer');
     expect(await rawMessage(branch.commit)).toBe(await rawMessage(tagged.commit));
     // Running it again changes nothing.
-    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 2 })).toEqual({ commit: branch.commit, updated: false });
+    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 2 })).toEqual({
+      commit: branch.commit,
+      updated: false,
+    });
   });
 
   it('never rolls the branch back to an older revision', async () => {
-    await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws3', revision: 3, files: { ...files, 'cm.yaml': 'v3\n' } });
-    await pushPublishTag(remote, { packagePath: 'app', workspace: 'ws4', revision: 4, files: { ...files, 'cm.yaml': 'v4\n' } });
+    await pushPublishTag(remote, {
+      packagePath: 'app',
+      workspace: 'ws3',
+      revision: 3,
+      files: { ...files, 'cm.yaml': 'v3\n' },
+    });
+    await pushPublishTag(remote, {
+      packagePath: 'app',
+      workspace: 'ws4',
+      revision: 4,
+      files: { ...files, 'cm.yaml': 'v4\n' },
+    });
     await pushPublishBranch(remote, { packagePath: 'app', revision: 4 });
     const head = await show('rev-parse', 'main');
-    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 3 })).toEqual({ commit: head, updated: false });
+    expect(await pushPublishBranch(remote, { packagePath: 'app', revision: 3 })).toEqual({
+      commit: head,
+      updated: false,
+    });
     expect(await show('show', 'main:catalog/app/cm.yaml')).toBe('v4');
   });
 
@@ -153,13 +225,15 @@ describe('publishRevision', () => {
     expect(a.tag).toBe('catalog/c1/v1');
     expect(b.tag).toBe('catalog/c2/v1');
     const names = await show('ls-tree', '--name-only', 'main', 'catalog/');
-    expect(names.split('\n')).toEqual(expect.arrayContaining(['catalog/c1', 'catalog/c2', 'catalog/app', 'catalog/other']));
+    expect(names.split('\n')).toEqual(
+      expect.arrayContaining(['catalog/c1', 'catalog/c2', 'catalog/app', 'catalog/other']),
+    );
     await show('fsck', '--strict');
   });
 });
 
-describe('publishing a revision whose files equal the branch\'s', () => {
-  it('still moves the branch to the approval commit, as Porch\'s one push of branch and tag does (§7.4)', async () => {
+describe("publishing a revision whose files equal the branch's", () => {
+  it("still moves the branch to the approval commit, as Porch's one push of branch and tag does (§7.4)", async () => {
     const same = { Kptfile: kptfile('same'), 'a.yaml': 'a: 1\n' };
     await publishRevision(remote, { packagePath: 'same', workspace: 'ws1', revision: 1, files: same });
     // An edit copies v1 verbatim: v2 has exactly the files the branch already holds.
@@ -172,8 +246,16 @@ describe('publishing a revision whose files equal the branch\'s', () => {
 describe('an author with characters a commit header cannot hold', () => {
   it('is written without them, so the commits stay valid (git fsck) instead of injecting header lines', async () => {
     const author = { name: 'Bad\nparent 0000000000000000000000000000000000000000', email: 'x>y<z\n' };
-    const result = await publishRevision(remote, { packagePath: 'evil', workspace: 'w', revision: 1, files: { Kptfile: kptfile('evil') }, author });
-    expect(await show('log', '-1', '--format=%an|%ae', result.commit)).toBe('Badparent 0000000000000000000000000000000000000000|xyz');
+    const result = await publishRevision(remote, {
+      packagePath: 'evil',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: kptfile('evil') },
+      author,
+    });
+    expect(await show('log', '-1', '--format=%an|%ae', result.commit)).toBe(
+      'Badparent 0000000000000000000000000000000000000000|xyz',
+    );
     await show('fsck', '--strict');
   });
 });
@@ -182,7 +264,12 @@ describe('a repository directory git cannot use in a tag name', () => {
   it('is refused as invalid (422) before anything is pushed, not as a retryable 503', async () => {
     const odd = { ...remote, directory: 'my dir:x' };
     const before = await show('for-each-ref', '--format=%(refname)');
-    const err = await publishRevision(odd, { packagePath: 'p', workspace: 'w', revision: 1, files: { Kptfile: kptfile('p') } }).catch((e) => e);
+    const err = await publishRevision(odd, {
+      packagePath: 'p',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: kptfile('p') },
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidError);
     expect(err.message).toContain('my dir:x/p/v1');
     expect(await show('for-each-ref', '--format=%(refname)')).toBe(before);
@@ -192,8 +279,18 @@ describe('a repository directory git cannot use in a tag name', () => {
 describe('concurrent approvals', () => {
   it('of two drafts for the same number: one gets the tag, the other a conflict', async () => {
     const results = await Promise.allSettled([
-      publishRevision(remote, { packagePath: 'race', workspace: 'left', revision: 1, files: { Kptfile: kptfile('race'), 'l.yaml': 'l\n' } }),
-      publishRevision(remote, { packagePath: 'race', workspace: 'right', revision: 1, files: { Kptfile: kptfile('race'), 'r.yaml': 'r\n' } }),
+      publishRevision(remote, {
+        packagePath: 'race',
+        workspace: 'left',
+        revision: 1,
+        files: { Kptfile: kptfile('race'), 'l.yaml': 'l\n' },
+      }),
+      publishRevision(remote, {
+        packagePath: 'race',
+        workspace: 'right',
+        revision: 1,
+        files: { Kptfile: kptfile('race'), 'r.yaml': 'r\n' },
+      }),
     ]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -216,8 +313,18 @@ describe('concurrent approvals', () => {
 
 describe('connections', () => {
   it('are all released after publishes and discovery (an unread response would pin its socket)', async () => {
-    await publishRevision(remote, { packagePath: 'sockets', workspace: 'w', revision: 1, files: { Kptfile: kptfile('sockets') } });
-    await pushPublishTag(remote, { packagePath: 'sockets', workspace: 'w', revision: 1, files: { Kptfile: kptfile('sockets') } });
+    await publishRevision(remote, {
+      packagePath: 'sockets',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: kptfile('sockets') },
+    });
+    await pushPublishTag(remote, {
+      packagePath: 'sockets',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: kptfile('sockets') },
+    });
     await discoverRevisions(remote, await listRemoteRefs(remote));
     await new Promise((ok) => setTimeout(ok, 50));
     expect(busySocketCount()).toBe(0);

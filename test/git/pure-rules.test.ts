@@ -8,7 +8,14 @@ import { selectCandidates } from '../../lib/git/select-candidates.js';
 import type { DiscoveredRevision } from '../../lib/git/types.js';
 import { decodeText } from '../../lib/git/package-tree.js';
 import { PktReader, pktLine } from '../../lib/git/pkt-line.js';
-import { deletionProposedRef, fullPath, normalizeDirectory, packagePathIn, parseRevision, parseTagRef } from '../../lib/git/ref-names.js';
+import {
+  deletionProposedRef,
+  fullPath,
+  normalizeDirectory,
+  packagePathIn,
+  parseRevision,
+  parseTagRef,
+} from '../../lib/git/ref-names.js';
 import { resolveAuthor } from '../../lib/git/signature.js';
 import { storageProblem } from '../../lib/git/storage-rules.js';
 import { mentionsPackage } from '../../lib/git/tasks-from-commits.js';
@@ -83,7 +90,11 @@ describe('text files and pkt-lines', () => {
   it('reads packets split across chunks', async () => {
     const bytes = Buffer.concat([pktLine('hello\n'), Buffer.from('0001'), pktLine('x'), Buffer.from('0000')]);
     const chunks = [bytes.subarray(0, 3), bytes.subarray(3, 9), bytes.subarray(9)];
-    const reader = new PktReader((async function* () { yield* chunks; })());
+    const reader = new PktReader(
+      (async function* () {
+        yield* chunks;
+      })(),
+    );
     expect((await reader.read()).toString()).toBe('hello\n');
     expect(await reader.read()).toBe('delim');
     expect((await reader.read()).toString()).toBe('x');
@@ -120,20 +131,37 @@ describe('dedupe', () => {
 
   it('keeps the first ref of a name or a number and reports the others', () => {
     const skipped: { ref: string; reason: string }[] = [];
-    const kept = dedupe([rev('refs/heads/main', 'main', -1), rev('refs/tags/p/v7', 'v7', 7), rev('refs/tags/p/7', 'v7', 7), rev('refs/tags/p/v8', 'main', 8), rev('refs/tags/p/v9', 'x', 7)], skipped);
+    const kept = dedupe(
+      [
+        rev('refs/heads/main', 'main', -1),
+        rev('refs/tags/p/v7', 'v7', 7),
+        rev('refs/tags/p/7', 'v7', 7),
+        rev('refs/tags/p/v8', 'main', 8),
+        rev('refs/tags/p/v9', 'x', 7),
+      ],
+      skipped,
+    );
     expect(kept.map((r) => r.fullRef)).toEqual(['refs/heads/main', 'refs/tags/p/v7']);
     expect(skipped.map((s) => s.ref)).toEqual(['refs/tags/p/7', 'refs/tags/p/v8', 'refs/tags/p/v9']);
     expect(skipped[0]!.reason).toMatch(/clashes with refs\/tags\/p\/v7/);
   });
 
-  it('keeps the higher of two numbered tags of one workspace (the lower is a failed approval\'s, edited since)', () => {
+  it("keeps the higher of two numbered tags of one workspace (the lower is a failed approval's, edited since)", () => {
     const skipped: { ref: string; reason: string }[] = [];
-    const kept = dedupe([rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws1', 2), rev('refs/tags/p/v3', 'ws3', 1)], skipped);
+    const kept = dedupe(
+      [rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws1', 2), rev('refs/tags/p/v3', 'ws3', 1)],
+      skipped,
+    );
     expect(kept.map((r) => r.fullRef)).toEqual(['refs/tags/p/v2', 'refs/tags/p/v3']);
-    expect(skipped).toEqual([{ ref: 'refs/tags/p/v1', reason: 'package "p" revision 1 workspace "ws1" clashes with refs/tags/p/v2' }]);
+    expect(skipped).toEqual([
+      { ref: 'refs/tags/p/v1', reason: 'package "p" revision 1 workspace "ws1" clashes with refs/tags/p/v2' },
+    ]);
     // a higher number that is taken by another workspace does not displace anything
     const taken: { ref: string; reason: string }[] = [];
-    const kept2 = dedupe([rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws2', 2), rev('refs/tags/p/x', 'ws1', 2)], taken);
+    const kept2 = dedupe(
+      [rev('refs/tags/p/v1', 'ws1', 1), rev('refs/tags/p/v2', 'ws2', 2), rev('refs/tags/p/x', 'ws1', 2)],
+      taken,
+    );
     expect(kept2.map((r) => r.fullRef)).toEqual(['refs/tags/p/v1', 'refs/tags/p/v2']);
     expect(taken.map((s) => s.ref)).toEqual(['refs/tags/p/x']);
   });
@@ -142,7 +170,11 @@ describe('dedupe', () => {
 describe('readPackageFiles', () => {
   it('keeps a file named __proto__ (an assignment set the prototype instead, dropping the file)', () => {
     const store = new ObjectStore();
-    const files = Object.fromEntries([['Kptfile', 'k: 1\n'], ['__proto__', 'x: 1\n'], ['sub/__proto__', 'y: 2\n']]);
+    const files = Object.fromEntries([
+      ['Kptfile', 'k: 1\n'],
+      ['__proto__', 'x: 1\n'],
+      ['sub/__proto__', 'y: 2\n'],
+    ]);
     const read = readPackageFiles(store, writeFilesTree(store, files));
     expect(Object.keys(read).sort()).toEqual(['Kptfile', '__proto__', 'sub/__proto__']);
     expect(read['__proto__']).toBe('x: 1\n');

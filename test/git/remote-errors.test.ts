@@ -39,7 +39,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const spec = (url: string, extra: Partial<RemoteSpec> = {}): RemoteSpec => ({ url, branch: 'main', directory: '', timeoutMs: 5000, ...extra });
+const spec = (url: string, extra: Partial<RemoteSpec> = {}): RemoteSpec => ({
+  url,
+  branch: 'main',
+  directory: '',
+  timeoutMs: 5000,
+  ...extra,
+});
 
 describe('remote failures', () => {
   it('a server that is down gives UnavailableError at once', async () => {
@@ -53,14 +59,19 @@ describe('remote failures', () => {
     expect((err as Error).message).toMatch(/cannot reach .*ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(2000);
     const publish = publishRevision(spec(`http://127.0.0.1:${port}/x.git`), {
-      packagePath: 'p', workspace: 'w', revision: 2, files: { Kptfile: kptfile('p') },
+      packagePath: 'p',
+      workspace: 'w',
+      revision: 2,
+      files: { Kptfile: kptfile('p') },
     });
     await expect(publish).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('a silent server times out after the configured timeout', async () => {
     const started = Date.now();
-    const err = await listRemoteRefs(spec(`http://127.0.0.1:${silentPort}/x.git`, { timeoutMs: 300 })).catch((e: unknown) => e);
+    const err = await listRemoteRefs(spec(`http://127.0.0.1:${silentPort}/x.git`, { timeoutMs: 300 })).catch(
+      (e: unknown) => e,
+    );
     const elapsed = Date.now() - started;
     expect(err).toBeInstanceOf(UnavailableError);
     expect((err as Error).message).toMatch(/timed out after 300 ms/);
@@ -90,7 +101,12 @@ describe('remote failures', () => {
     expect(refs['refs/tags/p/v1']).toBe(cli['refs/tags/p/v1']);
     const { revisions } = await discoverRevisions(remote, refs);
     expect(revisions.map((r) => `${r.packagePath}#${r.revision}`).sort()).toEqual(['p#-1', 'p#1']);
-    const published = await publishRevision(remote, { packagePath: 'p', workspace: 'w2', revision: 2, files: { Kptfile: kptfile('p') } });
+    const published = await publishRevision(remote, {
+      packagePath: 'p',
+      workspace: 'w2',
+      revision: 2,
+      files: { Kptfile: kptfile('p') },
+    });
     expect(await repo.bare('rev-parse', 'refs/tags/p/v2')).toBe(published.commit);
   });
 });
@@ -110,7 +126,12 @@ describe('protocol v1 servers', () => {
       expect(refs).toEqual({ 'refs/heads/main': cli['refs/heads/main'], 'refs/tags/p/v1': cli['refs/tags/p/v1^{}'] });
       const { revisions } = await discoverRevisions(remote, refs);
       expect(revisions.map((r) => `${r.packagePath}#${r.revision}`).sort()).toEqual(['p#-1', 'p#1']);
-      const published = await publishRevision(remote, { packagePath: 'p', workspace: 'w2', revision: 2, files: { Kptfile: kptfile('p') } });
+      const published = await publishRevision(remote, {
+        packagePath: 'p',
+        workspace: 'w2',
+        revision: 2,
+        files: { Kptfile: kptfile('p') },
+      });
       expect(await other.bare('rev-parse', 'refs/tags/p/v2')).toBe(published.commit);
     } finally {
       await v1.stop();

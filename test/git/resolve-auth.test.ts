@@ -33,8 +33,13 @@ describe('resolveGitAuth', () => {
       'porch/git/team-a/token': '{"bearerToken":"t0k"}',
     });
     const settings = { gitSecretPrefix: 'porch/git/' };
-    expect(await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client })).toEqual({ username: 'u', password: 'p' });
-    expect(await resolveGitAuth({ name: 'token' }, 'team-a', { settings, secrets: client })).toEqual({ bearerToken: 't0k' });
+    expect(await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client })).toEqual({
+      username: 'u',
+      password: 'p',
+    });
+    expect(await resolveGitAuth({ name: 'token' }, 'team-a', { settings, secrets: client })).toEqual({
+      bearerToken: 't0k',
+    });
     await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client });
     expect(asked).toEqual(['porch/git/team-a/basic', 'porch/git/team-a/token']);
     await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { settings, secrets: client })).rejects.toThrow(
@@ -48,7 +53,9 @@ describe('resolveGitAuth', () => {
     await writeFile(file, JSON.stringify({ 'ns/ok': { bearerToken: 'x' }, 'ns/bad': { user: 'x' } }));
     const settings = { gitCredentialsFile: file };
     expect(await resolveGitAuth({ name: 'ok' }, 'ns', { settings })).toEqual({ bearerToken: 'x' });
-    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { settings })).rejects.toThrow(`no entry "ns/missing" in ${file}`);
+    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { settings })).rejects.toThrow(
+      `no entry "ns/missing" in ${file}`,
+    );
     await expect(resolveGitAuth({ name: 'bad' }, 'ns', { settings })).rejects.toThrow(/must hold/);
     await expect(resolveGitAuth({ name: 'ok' }, 'ns', { settings: {} })).rejects.toBeInstanceOf(UnavailableError);
     await rm(dir, { recursive: true, force: true });

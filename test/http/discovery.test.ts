@@ -23,18 +23,28 @@ describe('discovery', () => {
     const unknown = await handler(httpEvent('POST', '/apis/nope', { routeKey: '$default', body: { any: 'thing' } }));
     expect(unknown.statusCode).toBe(404);
     expect(jsonBody(unknown)).toMatchObject({
-      kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404,
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
       message: 'the server could not find the requested resource',
     });
     const wrongVerb = await handler(httpEvent('DELETE', '/apis/porch.kpt.dev/v1alpha1', { routeKey: '$default' }));
     expect(wrongVerb.statusCode).toBe(405);
-    expect(jsonBody(wrongVerb)).toMatchObject({ reason: 'MethodNotAllowed', message: 'DELETE is not supported on /apis/porch.kpt.dev/v1alpha1' });
+    expect(jsonBody(wrongVerb)).toMatchObject({
+      reason: 'MethodNotAllowed',
+      message: 'DELETE is not supported on /apis/porch.kpt.dev/v1alpha1',
+    });
   });
 
   it('lists both groups', async () => {
     const { body } = await get('/apis');
     expect(body.kind).toBe('APIGroupList');
-    expect(body.groups.map((g: any) => g.preferredVersion.groupVersion)).toEqual(['porch.kpt.dev/v1alpha1', 'config.porch.kpt.dev/v1alpha1']);
+    expect(body.groups.map((g: any) => g.preferredVersion.groupVersion)).toEqual([
+      'porch.kpt.dev/v1alpha1',
+      'config.porch.kpt.dev/v1alpha1',
+    ]);
     expect((await get('/api')).body).toMatchObject({ kind: 'APIVersions', versions: [] });
     expect((await get('/version')).body.major).toBe('1');
   });
@@ -46,7 +56,13 @@ describe('discovery', () => {
     expect(config.resources).toEqual([
       expect.objectContaining({ name: 'repositories', kind: 'Repository', shortNames: ['repo'], namespaced: true }),
     ]);
-    const verbOf: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+    const verbOf: Record<string, string> = {
+      GET: 'get',
+      POST: 'create',
+      PUT: 'update',
+      PATCH: 'patch',
+      DELETE: 'delete',
+    };
     for (const res of [...porch.resources, ...config.resources]) {
       const [plural, sub] = res.name.split('/');
       const group = res.name === 'repositories' ? 'config.porch.kpt.dev' : 'porch.kpt.dev';
@@ -70,11 +86,15 @@ describe('discovery', () => {
     expect(url).toMatch(/^\/openapi\/v3\/apis\/porch\.kpt\.dev\/v1alpha1\?hash=[0-9A-F]+$/);
     const doc = (await get(url)).body;
     expect(doc.openapi).toBe('3.0.0');
-    expect(doc.components.schemas['dev.kpt.porch.v1alpha1.PackageRevision']['x-kubernetes-group-version-kind']).toEqual([
-      { group: 'porch.kpt.dev', kind: 'PackageRevision', version: 'v1alpha1' },
-    ]);
+    expect(doc.components.schemas['dev.kpt.porch.v1alpha1.PackageRevision']['x-kubernetes-group-version-kind']).toEqual(
+      [{ group: 'porch.kpt.dev', kind: 'PackageRevision', version: 'v1alpha1' }],
+    );
     const patch = doc.paths['/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}'].patch;
-    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'porch.kpt.dev', version: 'v1alpha1', kind: 'PackageRevision' });
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({
+      group: 'porch.kpt.dev',
+      version: 'v1alpha1',
+      kind: 'PackageRevision',
+    });
     expect(patch.parameters).toContainEqual(expect.objectContaining({ name: 'fieldValidation', in: 'query' }));
     const v2 = (await get('/openapi/v2')).body;
     expect(Object.keys(v2.definitions)).toContain('dev.kpt.porch.config.v1alpha1.Repository');

@@ -23,7 +23,10 @@ beforeAll(async () => {
       create: async (req) => ({ status: 201, body: req.body }),
       patch: async (req) => ({ status: 200, body: req.body }),
       get: async (req) => {
-        throw new ConflictError({ resource: 'repositories', group: 'config.porch.kpt.dev', name: req.params.name }, STALE_OBJECT);
+        throw new ConflictError(
+          { resource: 'repositories', group: 'config.porch.kpt.dev', name: req.params.name },
+          STALE_OBJECT,
+        );
       },
       delete: async () => {
         await tdb.db.query('select * from no_such_table where secret = 1');
@@ -50,7 +53,9 @@ describe('createHttpHandler', () => {
     const obj = { kind: 'Repository', metadata: { name: 'r' } };
     expect(jsonBody(await handler(httpEvent('POST', base, { body: obj })))).toEqual(obj);
     const yaml = 'kind: Repository\nmetadata:\n  name: r\n';
-    const yamlRes = await handler(httpEvent('POST', base, { body: yaml, headers: { 'Content-Type': 'application/yaml' } }));
+    const yamlRes = await handler(
+      httpEvent('POST', base, { body: yaml, headers: { 'Content-Type': 'application/yaml' } }),
+    );
     expect(yamlRes.statusCode).toBe(201);
     expect(jsonBody(yamlRes)).toEqual(obj);
     const b64 = await handler(httpEvent('POST', base, { body: obj, base64: true }));
@@ -58,10 +63,16 @@ describe('createHttpHandler', () => {
   });
 
   it('answers malformed bodies with 400 saying what is wrong', async () => {
-    const bad = jsonBody(await handler(httpEvent('POST', base, { body: '{"kind": ', headers: { 'content-type': 'application/json' } })));
+    const bad = jsonBody(
+      await handler(httpEvent('POST', base, { body: '{"kind": ', headers: { 'content-type': 'application/json' } })),
+    );
     expect(bad).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 400, reason: 'BadRequest' });
     expect(bad.message).toMatch(/not valid JSON/);
-    const badYaml = jsonBody(await handler(httpEvent('POST', base, { body: 'a: [1,\n b: }', headers: { 'content-type': 'application/yaml' } })));
+    const badYaml = jsonBody(
+      await handler(
+        httpEvent('POST', base, { body: 'a: [1,\n b: }', headers: { 'content-type': 'application/yaml' } }),
+      ),
+    );
     expect(badYaml.code).toBe(400);
     expect(badYaml.message).toMatch(/not valid YAML at line/);
     const list = jsonBody(await handler(httpEvent('POST', base, { body: [1, 2] })));
@@ -71,7 +82,12 @@ describe('createHttpHandler', () => {
   });
 
   it('answers a YAML alias bomb with 400, not 500', async () => {
-    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
     const res = await handler(httpEvent('POST', base, { body: bomb, headers: { 'content-type': 'application/yaml' } }));
     expect(res.statusCode).toBe(400);
     expect(jsonBody(res).message).toMatch(/not valid YAML.*alias/);
@@ -79,11 +95,21 @@ describe('createHttpHandler', () => {
 
   it('answers a JSON patch (kubectl patch --type json) with 415 naming merge patch, not a misleading 400', async () => {
     const ops = [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }];
-    const res = await handler(httpEvent('PATCH', `${base}/r`, { body: JSON.stringify(ops), headers: { 'content-type': 'application/json-patch+json' } }));
+    const res = await handler(
+      httpEvent('PATCH', `${base}/r`, {
+        body: JSON.stringify(ops),
+        headers: { 'content-type': 'application/json-patch+json' },
+      }),
+    );
     expect(res.statusCode).toBe(415);
     expect(jsonBody(res)).toMatchObject({ kind: 'Status', code: 415, reason: 'UnsupportedMediaType' });
     expect(jsonBody(res).message).toMatch(/merge-patch/);
-    const merge = await handler(httpEvent('PATCH', `${base}/r`, { body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/merge-patch+json' } }));
+    const merge = await handler(
+      httpEvent('PATCH', `${base}/r`, {
+        body: JSON.stringify({ a: 1 }),
+        headers: { 'content-type': 'application/merge-patch+json' },
+      }),
+    );
     expect(merge.statusCode).toBe(200);
   });
 
@@ -126,8 +152,13 @@ describe('createHttpHandler', () => {
   it('resolves the caller from IAM, Lambda and missing authorizers', async () => {
     const iam = { iam: { userArn: 'arn:aws:iam::1:user/alice' } };
     expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: iam }))).user).toBe('arn:aws:iam::1:user/alice');
-    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: { jwt: { claims: { sub: 'abc', email: 'e@x' } } } }))).user).toBe('e@x');
-    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: { lambda: { user: 'bob' } } }))).user).toBe('bob');
+    expect(
+      jsonBody(await handler(httpEvent('GET', base, { authorizer: { jwt: { claims: { sub: 'abc', email: 'e@x' } } } })))
+        .user,
+    ).toBe('e@x');
+    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: { lambda: { user: 'bob' } } }))).user).toBe(
+      'bob',
+    );
     expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: null }))).user).toBe('system:anonymous');
   });
 
@@ -137,7 +168,12 @@ describe('createHttpHandler', () => {
     const failed = await handler(httpEvent('GET', `${base}/x`));
     expect(logs.map((l) => l.status)).toEqual([200, 409]);
     expect(logs.map((l) => l.requestId)).toEqual([ok.headers?.['x-request-id'], failed.headers?.['x-request-id']]);
-    expect(logs[0]).toMatchObject({ msg: 'request', user: 'tester', path: base, routeKey: `GET ${base.replace('ns1', '{namespace}')}` });
+    expect(logs[0]).toMatchObject({
+      msg: 'request',
+      user: 'tester',
+      path: base,
+      routeKey: `GET ${base.replace('ns1', '{namespace}')}`,
+    });
   });
 });
 

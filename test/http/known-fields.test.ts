@@ -4,8 +4,19 @@ import { checkKnownFields, kindOfPath } from '../../lib/api/discovery/known-fiel
 const pr = (extra: Record<string, unknown>) => ({
   apiVersion: 'porch.kpt.dev/v1alpha1',
   kind: 'PackageRevision',
-  metadata: { name: 'x', labels: { a: 'b' }, ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u' }], creationTimestamp: null },
-  spec: { packageName: 'p', repository: 'r', workspaceName: 'w', tasks: [{ type: 'init', init: { anything: 1 } }], readinessGates: [{ conditionType: 'c' }] },
+  metadata: {
+    name: 'x',
+    labels: { a: 'b' },
+    ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u' }],
+    creationTimestamp: null,
+  },
+  spec: {
+    packageName: 'p',
+    repository: 'r',
+    workspaceName: 'w',
+    tasks: [{ type: 'init', init: { anything: 1 } }],
+    readinessGates: [{ conditionType: 'c' }],
+  },
   status: { selfLock: { git: {} }, conditions: [] },
   ...extra,
 });
@@ -25,11 +36,15 @@ describe('checkKnownFields', () => {
   it('warns with Warn and ignores with Ignore, but never lets a wrong type through', () => {
     expect(checkKnownFields('PackageRevision', pr({ extra: 1 }), 'Warn')).toEqual(['unknown field "extra"']);
     expect(checkKnownFields('PackageRevision', pr({ extra: 1 }), 'Ignore')).toEqual([]);
-    expect(() => checkKnownFields('PackageRevision', pr({ metadata: 'x' }), 'Ignore')).toThrow(expect.objectContaining({ code: 400 }));
+    expect(() => checkKnownFields('PackageRevision', pr({ metadata: 'x' }), 'Ignore')).toThrow(
+      expect.objectContaining({ code: 400 }),
+    );
   });
 
   it('finds the kind from the path', () => {
-    expect(kindOfPath('/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}/approval')).toBe('PackageRevision');
+    expect(kindOfPath('/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}/approval')).toBe(
+      'PackageRevision',
+    );
     expect(kindOfPath('/apis/config.porch.kpt.dev/v1alpha1/namespaces/{namespace}/repositories')).toBe('Repository');
     expect(kindOfPath('/healthz')).toBeUndefined();
   });

@@ -7,7 +7,10 @@ describe('parseListParams', () => {
     expect(parseListParams({})).toEqual({ limit: 500 });
     expect(parseListParams({ limit: '0' }).limit).toBe(500);
     expect(parseListParams({ limit: '7', continue: 'tok', fieldSelector: 'a=b', labelSelector: 'x' })).toEqual({
-      limit: 7, continue: 'tok', fieldSelector: 'a=b', labelSelector: 'x',
+      limit: 7,
+      continue: 'tok',
+      fieldSelector: 'a=b',
+      labelSelector: 'x',
     });
     expect(parseListParams({ limit: '100000' }).limit).toBe(500);
   });
@@ -21,7 +24,11 @@ describe('parseListParams', () => {
 
 describe('tables', () => {
   it('recognises the Accept header kubectl sends', () => {
-    expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json')).toBe(true);
+    expect(
+      wantsTable(
+        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+      ),
+    ).toBe(true);
     expect(wantsTable('application/json')).toBe(false);
     expect(wantsTable(undefined)).toBe(false);
   });
@@ -38,9 +45,19 @@ describe('tables', () => {
 
   it('builds rows with partial object metadata', () => {
     const items = [{ metadata: { name: 'a', namespace: 'n' }, spec: { x: 1 } }];
-    const t = toTable([{ name: 'Name', type: 'string', cell: (i) => i.metadata.name }, { name: 'X', type: 'integer', cell: (i) => i.spec.x }], items, { continue: 'c' });
+    const t = toTable(
+      [
+        { name: 'Name', type: 'string', cell: (i) => i.metadata.name },
+        { name: 'X', type: 'integer', cell: (i) => i.spec.x },
+      ],
+      items,
+      { continue: 'c' },
+    );
     expect(t).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { continue: 'c' } });
     expect(t.columnDefinitions[0]).toMatchObject({ name: 'Name', format: 'name', priority: 0 });
-    expect(t.rows[0]).toEqual({ cells: ['a', 1], object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'a', namespace: 'n' } } });
+    expect(t.rows[0]).toEqual({
+      cells: ['a', 1],
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'a', namespace: 'n' } },
+    });
   });
 });

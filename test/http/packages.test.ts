@@ -46,18 +46,32 @@ describe('packages', () => {
   it('lists PorchPackages with the last path segment and the latest revision', async () => {
     const { body } = await call('GET', base());
     expect(body.kind).toBe('PorchPackageList');
-    expect(body.items.map((p: any) => [p.metadata.name, p.spec.packageName, p.spec.repository, p.status.latestRevision])).toEqual([
+    expect(
+      body.items.map((p: any) => [p.metadata.name, p.spec.packageName, p.spec.repository, p.status.latestRevision]),
+    ).toEqual([
       ['blue.app', 'app', 'blue', undefined],
       ['blue.net.vpc', 'vpc', 'blue', 2],
     ]);
-    expect(body.items[1]).toMatchObject({ apiVersion: 'porch.kpt.dev/v1alpha1', kind: 'PorchPackage', metadata: { namespace: 'ns1' } });
+    expect(body.items[1]).toMatchObject({
+      apiVersion: 'porch.kpt.dev/v1alpha1',
+      kind: 'PorchPackage',
+      metadata: { namespace: 'ns1' },
+    });
   });
 
   it('lists all namespaces and filters by field selectors', async () => {
     const names = (b: any) => b.items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`);
-    expect(names((await call('GET', `${api}/packages`)).body)).toEqual(['ns1/blue.app', 'ns1/blue.net.vpc', 'ns2/red.vpc']);
-    expect(names((await call('GET', `${api}/packages`, { query: { fieldSelector: 'spec.packageName=vpc' } })).body)).toEqual(['ns1/blue.net.vpc', 'ns2/red.vpc']);
-    expect(names((await call('GET', base(), { query: { fieldSelector: 'spec.repository=blue', limit: '1' } })).body)).toEqual(['ns1/blue.app']);
+    expect(names((await call('GET', `${api}/packages`)).body)).toEqual([
+      'ns1/blue.app',
+      'ns1/blue.net.vpc',
+      'ns2/red.vpc',
+    ]);
+    expect(
+      names((await call('GET', `${api}/packages`, { query: { fieldSelector: 'spec.packageName=vpc' } })).body),
+    ).toEqual(['ns1/blue.net.vpc', 'ns2/red.vpc']);
+    expect(
+      names((await call('GET', base(), { query: { fieldSelector: 'spec.repository=blue', limit: '1' } })).body),
+    ).toEqual(['ns1/blue.app']);
     const bad = await call('GET', base(), { query: { fieldSelector: 'spec.lifecycle=Draft' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/is not a known field selector/);
@@ -71,7 +85,13 @@ describe('packages', () => {
 
   it('prints a Table', async () => {
     const { body } = await call('GET', base(), { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
-    expect(body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Package', 'Repository', 'Latest Revision', 'Age']);
+    expect(body.columnDefinitions.map((c: any) => c.name)).toEqual([
+      'Name',
+      'Package',
+      'Repository',
+      'Latest Revision',
+      'Age',
+    ]);
     expect(body.rows[1].cells.slice(0, 4)).toEqual(['blue.net.vpc', 'vpc', 'blue', 2]);
   });
 
@@ -79,9 +99,15 @@ describe('packages', () => {
     const create = await call('POST', base(), { body: 'not: [valid', headers: { 'content-type': 'application/yaml' } });
     expect(create.status).toBe(405);
     expect(create.body).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
-    expect(create.body.message).toBe('create or clone a PackageRevision resource to create a package as direct package creation is not supported on resources of kind "packages.porch.kpt.dev"');
-    expect((await call('PUT', `${base()}/blue.app`, { body: { spec: { bogus: 1 } } })).body.message).toMatch(/^update a PackageRevision resource .* direct package update is not supported/);
-    expect((await call('DELETE', `${base()}/blue.app`)).body.message).toMatch(/^delete all PackageRevisions resources .* direct package deletion is not supported/);
+    expect(create.body.message).toBe(
+      'create or clone a PackageRevision resource to create a package as direct package creation is not supported on resources of kind "packages.porch.kpt.dev"',
+    );
+    expect((await call('PUT', `${base()}/blue.app`, { body: { spec: { bogus: 1 } } })).body.message).toMatch(
+      /^update a PackageRevision resource .* direct package update is not supported/,
+    );
+    expect((await call('DELETE', `${base()}/blue.app`)).body.message).toMatch(
+      /^delete all PackageRevisions resources .* direct package deletion is not supported/,
+    );
     expect((await tdb.db.query('select count(*)::int as n from packages')).rows[0].n).toBe(3);
   });
 });

@@ -11,29 +11,52 @@ describe('route table', () => {
     const p = '/apis/porch.kpt.dev/v1alpha1';
     const c = '/apis/config.porch.kpt.dev/v1alpha1';
     const expected = [
-      `GET ${c}/namespaces/{namespace}/repositories`, `POST ${c}/namespaces/{namespace}/repositories`,
-      `GET ${c}/namespaces/{namespace}/repositories/{name}`, `PUT ${c}/namespaces/{namespace}/repositories/{name}`,
-      `DELETE ${c}/namespaces/{namespace}/repositories/{name}`, `GET ${c}/repositories`,
-      `GET ${p}/namespaces/{namespace}/packagerevisions`, `POST ${p}/namespaces/{namespace}/packagerevisions`,
-      `GET ${p}/namespaces/{namespace}/packagerevisions/{name}`, `PUT ${p}/namespaces/{namespace}/packagerevisions/{name}`,
+      `GET ${c}/namespaces/{namespace}/repositories`,
+      `POST ${c}/namespaces/{namespace}/repositories`,
+      `GET ${c}/namespaces/{namespace}/repositories/{name}`,
+      `PUT ${c}/namespaces/{namespace}/repositories/{name}`,
+      `DELETE ${c}/namespaces/{namespace}/repositories/{name}`,
+      `GET ${c}/repositories`,
+      `GET ${p}/namespaces/{namespace}/packagerevisions`,
+      `POST ${p}/namespaces/{namespace}/packagerevisions`,
+      `GET ${p}/namespaces/{namespace}/packagerevisions/{name}`,
+      `PUT ${p}/namespaces/{namespace}/packagerevisions/{name}`,
       `DELETE ${p}/namespaces/{namespace}/packagerevisions/{name}`,
       `PUT ${p}/namespaces/{namespace}/packagerevisions/{name}/approval`,
       `GET ${p}/namespaces/{namespace}/packagerevisionresources`,
       `GET ${p}/namespaces/{namespace}/packagerevisionresources/{name}`,
       `PUT ${p}/namespaces/{namespace}/packagerevisionresources/{name}`,
-      `GET ${p}/namespaces/{namespace}/packages`, `GET ${p}/namespaces/{namespace}/packages/{name}`,
-      `POST ${p}/namespaces/{namespace}/packages`, `PUT ${p}/namespaces/{namespace}/packages/{name}`,
+      `GET ${p}/namespaces/{namespace}/packages`,
+      `GET ${p}/namespaces/{namespace}/packages/{name}`,
+      `POST ${p}/namespaces/{namespace}/packages`,
+      `PUT ${p}/namespaces/{namespace}/packages/{name}`,
       `DELETE ${p}/namespaces/{namespace}/packages/{name}`,
-      `GET ${p}/packagerevisions`, `GET ${p}/packagerevisionresources`, `GET ${p}/packages`,
-      'GET /api', 'GET /apis', `GET ${p}`, `GET ${c}`, 'GET /version', 'GET /openapi/v2', 'GET /openapi/v3',
-      `GET /openapi/v3${p}`, `GET /openapi/v3${c}`, 'GET /healthz',
+      `GET ${p}/packagerevisions`,
+      `GET ${p}/packagerevisionresources`,
+      `GET ${p}/packages`,
+      'GET /api',
+      'GET /apis',
+      `GET ${p}`,
+      `GET ${c}`,
+      'GET /version',
+      'GET /openapi/v2',
+      'GET /openapi/v3',
+      `GET /openapi/v3${p}`,
+      `GET /openapi/v3${c}`,
+      'GET /healthz',
     ];
     for (const key of expected) expect(findRoute(key), key).toBeDefined();
   });
 
   it('sends package revision DELETE and approval to the approval function', () => {
-    expect(routesOf('approval').map((r) => `${r.method} ${r.operation}`).sort()).toEqual(['DELETE delete', 'PATCH patch', 'PUT approve']);
-    expect(findRoute('GET /apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}/approval')?.operation).toBe('get');
+    expect(
+      routesOf('approval')
+        .map((r) => `${r.method} ${r.operation}`)
+        .sort(),
+    ).toEqual(['DELETE delete', 'PATCH patch', 'PUT approve']);
+    expect(
+      findRoute('GET /apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}/approval')?.operation,
+    ).toBe('get');
   });
 
   it('requires auth everywhere but /healthz', () => {
@@ -41,7 +64,13 @@ describe('route table', () => {
   });
 
   it("sends what no route matches to discovery through API Gateway's $default route, behind the authorizer", () => {
-    expect(findRoute('$default')).toEqual({ method: 'ANY', path: '$default', fn: 'discovery', operation: 'unmatched', auth: true });
+    expect(findRoute('$default')).toEqual({
+      method: 'ANY',
+      path: '$default',
+      fn: 'discovery',
+      operation: 'unmatched',
+      auth: true,
+    });
     expect(routeKey(findRoute('$default')!)).toBe('$default');
   });
 

@@ -44,14 +44,17 @@ afterAll(async () => {
 });
 
 describe('bundled handlers', () => {
-  it.each(ALL_FUNCTIONS)('%s: one ESM file with the createRequire banner, a source map, the AWS SDK and pg-native left out', (fn) => {
-    const dir = bundleDir(fn);
-    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-    const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-    expect(map.sources.some((s) => s.endsWith(`${fn}.ts`))).toBe(true);
-    expect(map.sources.filter((s) => /node_modules\/(@aws-sdk|pg-native)\//.test(s))).toEqual([]);
-  });
+  it.each(ALL_FUNCTIONS)(
+    '%s: one ESM file with the createRequire banner, a source map, the AWS SDK and pg-native left out',
+    (fn) => {
+      const dir = bundleDir(fn);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.some((s) => s.endsWith(`${fn}.ts`))).toBe(true);
+      expect(map.sources.filter((s) => /node_modules\/(@aws-sdk|pg-native)\//.test(s))).toEqual([]);
+    },
+  );
 
   it.each(ALL_FUNCTIONS)('%s: loads and exports a handler without touching the database', async (fn) => {
     const before = connections;
@@ -64,16 +67,24 @@ describe('bundled handlers', () => {
   it('ships the migration SQL files in the migrate bundle, byte for byte', () => {
     const shipped = join(bundleDir('migrate'), 'migrations');
     const source = join(PROJECT_ROOT, 'migrations');
-    const files = readdirSync(source).filter((f) => f.endsWith('.sql')).sort();
+    const files = readdirSync(source)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     expect(files.length).toBeGreaterThan(0);
-    expect(readdirSync(shipped).filter((f) => f.endsWith('.sql')).sort()).toEqual(files);
-    for (const f of files) expect(readFileSync(join(shipped, f), 'utf8'), f).toBe(readFileSync(join(source, f), 'utf8'));
+    expect(
+      readdirSync(shipped)
+        .filter((f) => f.endsWith('.sql'))
+        .sort(),
+    ).toEqual(files);
+    for (const f of files)
+      expect(readFileSync(join(shipped, f), 'utf8'), f).toBe(readFileSync(join(source, f), 'utf8'));
     expect(existsSync(join(bundleDir('approval'), 'migrations'))).toBe(false);
   });
 
   it('leaves the stateful stack unchanged when function code changes (real bundles vs placeholders)', () => {
     const placeholder = synthPorch();
-    const codeOf = (s: SynthesizedApp, fn: string) => (s.stateless.toJSON().Resources[s.functionId(fn)] as any).Properties.Code.S3Key;
+    const codeOf = (s: SynthesizedApp, fn: string) =>
+      (s.stateless.toJSON().Resources[s.functionId(fn)] as any).Properties.Code.S3Key;
     expect(codeOf(bundled, 'approval')).not.toEqual(codeOf(placeholder, 'approval'));
     expect(bundled.stateful.toJSON()).toEqual(placeholder.stateful.toJSON());
   });

@@ -25,29 +25,48 @@ describe('parseInfraConfig', () => {
 
   it('switches to JWT when an issuer is given, and reads -c strings as numbers, flags and lists', () => {
     const config = parse({
-      jwtIssuer: 'https://login.example.com/', jwtAudience: 'porch, kubectl', rdsProxy: 'true', deletionProtection: 'false',
-      minCapacity: '0', maxCapacity: '8', syncRateMinutes: '15', logRetentionDays: '90', database: 'instance',
+      jwtIssuer: 'https://login.example.com/',
+      jwtAudience: 'porch, kubectl',
+      rdsProxy: 'true',
+      deletionProtection: 'false',
+      minCapacity: '0',
+      maxCapacity: '8',
+      syncRateMinutes: '15',
+      logRetentionDays: '90',
+      database: 'instance',
     });
     expect(config).toMatchObject({
-      authMode: 'jwt', jwtIssuer: 'https://login.example.com/', jwtAudience: ['porch', 'kubectl'], rdsProxy: true,
-      deletionProtection: false, minCapacity: 0, maxCapacity: 8, syncRateMinutes: 15, logRetentionDays: 90, database: 'instance',
+      authMode: 'jwt',
+      jwtIssuer: 'https://login.example.com/',
+      jwtAudience: ['porch', 'kubectl'],
+      rdsProxy: true,
+      deletionProtection: false,
+      minCapacity: 0,
+      maxCapacity: 8,
+      syncRateMinutes: 15,
+      logRetentionDays: 90,
+      database: 'instance',
     });
   });
 
   it('accepts JSON values as cdk.json gives them', () => {
-    expect(parse({ rdsProxy: true, syncConcurrency: 20, jwtIssuer: 'https://a.example/', jwtAudience: ['x'] }))
-      .toMatchObject({ rdsProxy: true, syncConcurrency: 20, jwtAudience: ['x'] });
+    expect(
+      parse({ rdsProxy: true, syncConcurrency: 20, jwtIssuer: 'https://a.example/', jwtAudience: ['x'] }),
+    ).toMatchObject({ rdsProxy: true, syncConcurrency: 20, jwtAudience: ['x'] });
   });
 
   it('lists in CONFIG_KEYS exactly the keys it reads (the app warns about any other)', () => {
     const read = new Set<string>();
-    parseInfraConfig((key) => { read.add(key); return undefined; });
+    parseInfraConfig((key) => {
+      read.add(key);
+      return undefined;
+    });
     expect([...read].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
   it.each([
     [{ authMode: 'jwt' }, /jwtIssuer/],
-    [{ jwtIssuer: 'http://insecure.example/' , jwtAudience: 'a' }, /https/],
+    [{ jwtIssuer: 'http://insecure.example/', jwtAudience: 'a' }, /https/],
     [{ jwtIssuer: 'https://a.example/' }, /jwtAudience/],
     [{ authMode: 'oauth' }, /authMode must be one of jwt, iam/],
     [{ database: 'dynamo' }, /database must be one of aurora, instance/],

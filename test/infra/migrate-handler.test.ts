@@ -8,20 +8,25 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /** The deploy-time migration handler against a real, empty PostgreSQL database, as CloudFormation would call it. */
 let test: TestDatabase;
-let handler: (event: CloudFormationCustomResourceEvent) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
+let handler: (
+  event: CloudFormationCustomResourceEvent,
+) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
 const brokenDir = mkdtempSync(join(tmpdir(), 'porch-migrations-'));
 
-const event = (RequestType: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent => ({
-  RequestType,
-  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
-  ResponseURL: 'https://cloudformation.example/response',
-  StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/porch/1',
-  RequestId: 'request-1',
-  LogicalResourceId: 'Migrations',
-  ResourceType: 'Custom::PorchMigrations',
-  ResourceProperties: { ServiceToken: 'x', MigrationsDigest: 'abc' },
-  ...(RequestType === 'Create' ? {} : { PhysicalResourceId: 'porch-serverless-migrations', OldResourceProperties: { ServiceToken: 'x' } }),
-}) as CloudFormationCustomResourceEvent;
+const event = (RequestType: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent =>
+  ({
+    RequestType,
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+    ResponseURL: 'https://cloudformation.example/response',
+    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/porch/1',
+    RequestId: 'request-1',
+    LogicalResourceId: 'Migrations',
+    ResourceType: 'Custom::PorchMigrations',
+    ResourceProperties: { ServiceToken: 'x', MigrationsDigest: 'abc' },
+    ...(RequestType === 'Create'
+      ? {}
+      : { PhysicalResourceId: 'porch-serverless-migrations', OldResourceProperties: { ServiceToken: 'x' } }),
+  }) as CloudFormationCustomResourceEvent;
 
 beforeAll(async () => {
   test = await createTestDatabase({ migrate: false });
@@ -39,7 +44,8 @@ afterAll(async () => {
   rmSync(brokenDir, { recursive: true, force: true });
 });
 
-const applied = async () => (await test.db.query<{ name: string }>('select name from schema_migrations order by name')).rows.map((r) => r.name);
+const applied = async () =>
+  (await test.db.query<{ name: string }>('select name from schema_migrations order by name')).rows.map((r) => r.name);
 
 describe('functions/migrate.ts', () => {
   it('applies every migration on Create and keeps one physical id', async () => {
@@ -52,7 +58,10 @@ describe('functions/migrate.ts', () => {
 
   it('is a no-op on an Update with nothing pending', async () => {
     const before = await applied();
-    expect(await handler(event('Update'))).toEqual({ PhysicalResourceId: 'porch-serverless-migrations', Data: { Applied: '0' } });
+    expect(await handler(event('Update'))).toEqual({
+      PhysicalResourceId: 'porch-serverless-migrations',
+      Data: { Applied: '0' },
+    });
     expect(await applied()).toEqual(before);
   });
 

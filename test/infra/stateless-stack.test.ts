@@ -9,8 +9,13 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown 
 
 // Two apps for the whole file: every setting changed from its default, and all defaults (IAM auth).
 const configured = synthPorch({
-  ...JWT, syncRateMinutes: '15', syncConcurrency: '7', throttleRateLimit: '20', throttleBurstLimit: '40',
-  logRetentionDays: '90', gitSecretPrefix: 'team-a/git-creds/',
+  ...JWT,
+  syncRateMinutes: '15',
+  syncConcurrency: '7',
+  throttleRateLimit: '20',
+  throttleBurstLimit: '40',
+  logRetentionDays: '90',
+  gitSecretPrefix: 'team-a/git-creds/',
 });
 const defaults = synthPorch();
 const t = configured.stateless;
@@ -21,8 +26,9 @@ const of = (type: string) => Object.entries(resources).filter(([, r]) => r.Type 
 describe('HTTP API', () => {
   const routeResources = of('AWS::ApiGatewayV2::Route').map(([, r]) => r);
   const integrationOf = (fn: string) => {
-    const found = of('AWS::ApiGatewayV2::Integration')
-      .filter(([, r]) => JSON.stringify(r.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }));
+    const found = of('AWS::ApiGatewayV2::Integration').filter(
+      ([, r]) => JSON.stringify(r.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }),
+    );
     expect(found, `integrations of ${fn}`).toHaveLength(1);
     return found[0][0];
   };
@@ -34,27 +40,38 @@ describe('HTTP API', () => {
 
   it.each(routes.map((r) => [routeKey(r), r] as const))('%s goes to its function', (key, route) => {
     const resource = routeResources.find((r) => r.Properties.RouteKey === key)!;
-    expect(resource.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationOf(route.fn) }]] });
+    expect(resource.Properties.Target).toEqual({
+      'Fn::Join': ['', ['integrations/', { Ref: integrationOf(route.fn) }]],
+    });
   });
 
   it('uses one payload 2.0 proxy integration per function, each allowed to invoke only its function from this API', () => {
     expect(of('AWS::ApiGatewayV2::Integration')).toHaveLength(API_FUNCTIONS.length);
     for (const fn of API_FUNCTIONS) {
-      expect(resources[integrationOf(fn)].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      expect(resources[integrationOf(fn)].Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
       t.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
         Principal: 'apigateway.amazonaws.com',
         FunctionName: { 'Fn::GetAtt': [fnId(fn), 'Arn'] },
-        SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^HttpApi') }, '/*/*/*'])] }),
+        SourceArn: Match.objectLike({
+          'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^HttpApi') }, '/*/*/*'])],
+        }),
       });
     }
   });
 
   it('sends unmatched requests ($default) to the discovery function, behind the authorizer so nobody probes unauthenticated', () => {
     const catchAll = routeResources.find((r) => r.Properties.RouteKey === '$default')!;
-    expect(catchAll.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationOf('discovery') }]] });
+    expect(catchAll.Properties.Target).toEqual({
+      'Fn::Join': ['', ['integrations/', { Ref: integrationOf('discovery') }]],
+    });
     expect(catchAll.Properties.AuthorizationType).toBe('JWT');
-    const iamCatchAll = Object.values(defaults.stateless.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }));
+    const iamCatchAll = Object.values(
+      defaults.stateless.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }),
+    );
     expect(iamCatchAll.map((r: any) => r.Properties.AuthorizationType)).toEqual(['AWS_IAM']);
   });
 
@@ -67,29 +84,43 @@ describe('HTTP API', () => {
       JwtConfiguration: { Issuer: JWT.jwtIssuer, Audience: [JWT.jwtAudience] },
     });
     for (const r of routeResources) {
-      const expected = r.Properties.RouteKey === 'GET /healthz'
-        ? { AuthorizationType: 'NONE', AuthorizerId: undefined }
-        : { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } };
-      expect({ AuthorizationType: r.Properties.AuthorizationType, AuthorizerId: r.Properties.AuthorizerId }, r.Properties.RouteKey).toEqual(expected);
+      const expected =
+        r.Properties.RouteKey === 'GET /healthz'
+          ? { AuthorizationType: 'NONE', AuthorizerId: undefined }
+          : { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } };
+      expect(
+        { AuthorizationType: r.Properties.AuthorizationType, AuthorizerId: r.Properties.AuthorizerId },
+        r.Properties.RouteKey,
+      ).toEqual(expected);
     }
     expect(routes.filter((r) => !r.auth).map((r) => r.path)).toEqual(['/healthz']);
   });
 
   it('uses SigV4 (AWS_IAM) on every route but /healthz when no issuer is configured', () => {
     defaults.stateless.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
-    for (const r of Object.values(defaults.stateless.findResources('AWS::ApiGatewayV2::Route')) as Resources[string][]) {
-      expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe(r.Properties.RouteKey === 'GET /healthz' ? 'NONE' : 'AWS_IAM');
+    for (const r of Object.values(
+      defaults.stateless.findResources('AWS::ApiGatewayV2::Route'),
+    ) as Resources[string][]) {
+      expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe(
+        r.Properties.RouteKey === 'GET /healthz' ? 'NONE' : 'AWS_IAM',
+      );
     }
   });
 
   it('throttles the $default stage and writes JSON access logs', () => {
     const [[, stage]] = of('AWS::ApiGatewayV2::Stage');
     expect(stage.Properties).toMatchObject({
-      StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
-    expect(resources[stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]].Type).toBe('AWS::Logs::LogGroup');
+    expect(resources[stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]].Type).toBe(
+      'AWS::Logs::LogGroup',
+    );
     expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({
-      requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status',
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
     });
     t.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApi'), 'ApiEndpoint'] } });
   });
@@ -118,7 +149,8 @@ describe('Lambda defaults', () => {
     const groups = of('AWS::Logs::LogGroup');
     expect(groups.length).toBe(ALL_FUNCTIONS.length + 2);
     for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(90);
-    for (const fn of ALL_FUNCTIONS) expect(resources[resources[fnId(fn)].Properties.LoggingConfig.LogGroup.Ref].Type).toBe('AWS::Logs::LogGroup');
+    for (const fn of ALL_FUNCTIONS)
+      expect(resources[resources[fnId(fn)].Properties.LoggingConfig.LogGroup.Ref].Type).toBe('AWS::Logs::LogGroup');
     expect(of('Custom::LogRetention')).toEqual([]);
   });
 });
@@ -146,20 +178,29 @@ describe('scheduled sync', () => {
 
   it('lets only the scheduler, on behalf of this account, assume the schedule role', () => {
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
     });
   });
 
   it('invokes the per-repository sync asynchronously with bounded retries and an SQS failure destination', () => {
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: sync }, Qualifier: '$LATEST', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600,
+      FunctionName: { Ref: sync },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: fanout }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: queueArn } },
+      FunctionName: { Ref: fanout },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
   });
 
@@ -176,7 +217,11 @@ describe('scheduled sync', () => {
   it('keeps failed events 14 days in an encrypted queue that refuses plain HTTP', () => {
     t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     t.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 });
@@ -186,31 +231,40 @@ describe('migrations at deploy time', () => {
 
   it('is a Provider-framework custom resource whose handler is functions/migrate.ts, rerun when the SQL changes', () => {
     const frameworkId = migrations.Properties.ServiceToken['Fn::GetAtt'][0];
-    expect(resources[frameworkId].Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [fnId('migrate'), 'Arn'] });
+    expect(resources[frameworkId].Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [fnId('migrate'), 'Arn'],
+    });
     expect(migrations.Properties.MigrationsDigest).toBe(migrationsDigest());
     expect(resources[fnId('migrate')].Properties.Environment.Variables.MIGRATIONS_DIR).toBe('/var/task/migrations');
   });
 
   it('orders the API (api, routes, integrations, authorizer, stage) after the migrations', () => {
     const api = Object.entries(resources).filter(([, r]) => r.Type.startsWith('AWS::ApiGatewayV2::'));
-    expect(new Set(api.map(([, r]) => r.Type))).toEqual(new Set([
-      'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration',
-      'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::Stage',
-    ]));
+    expect(new Set(api.map(([, r]) => r.Type))).toEqual(
+      new Set([
+        'AWS::ApiGatewayV2::Api',
+        'AWS::ApiGatewayV2::Route',
+        'AWS::ApiGatewayV2::Integration',
+        'AWS::ApiGatewayV2::Authorizer',
+        'AWS::ApiGatewayV2::Stage',
+      ]),
+    );
     for (const [id, r] of api) expect(r.DependsOn ?? [], id).toContain(migrationsId);
   });
 
   it('orders every function that reads the schema after the migrations, and the migrate function before', () => {
-    for (const fn of ALL_FUNCTIONS.filter((f) => f !== 'migrate')) expect(resources[fnId(fn)].DependsOn ?? [], fn).toContain(migrationsId);
+    for (const fn of ALL_FUNCTIONS.filter((f) => f !== 'migrate'))
+      expect(resources[fnId(fn)].DependsOn ?? [], fn).toContain(migrationsId);
     expect(resources[fnId('migrate')].DependsOn ?? []).not.toContain(migrationsId);
   });
 });
 
 describe('least privilege', () => {
   const roleOf = (fn: string) => resources[fnId(fn)].Properties.Role['Fn::GetAtt'][0] as string;
-  const statementsOf = (fn: string): Statement[] => of('AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleOf(fn)))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  const statementsOf = (fn: string): Statement[] =>
+    of('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleOf(fn)))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
   const gitReaders = ['package-revisions', 'approval', 'sync-repository'];
 
   it('grants each function only what it uses', () => {
@@ -218,7 +272,14 @@ describe('least privilege', () => {
     const git = 'secretsmanager:GetSecretValue';
     const invoke = 'lambda:InvokeFunction';
     const dlq = 'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl';
-    const summary = Object.fromEntries(ALL_FUNCTIONS.map((fn) => [fn, statementsOf(fn).map((s) => [s.Action].flat().join(',')).sort()]));
+    const summary = Object.fromEntries(
+      ALL_FUNCTIONS.map((fn) => [
+        fn,
+        statementsOf(fn)
+          .map((s) => [s.Action].flat().join(','))
+          .sort(),
+      ]),
+    );
     expect(summary).toEqual({
       discovery: [db],
       repositories: [invoke, db].sort(),
@@ -237,13 +298,16 @@ describe('least privilege', () => {
       for (const s of statementsOf(fn)) {
         const action = [s.Action].flat().join(',');
         const resource = JSON.stringify(s.Resource);
-        if (action === 'lambda:InvokeFunction') expect(s.Resource, fn).toEqual({ 'Fn::GetAtt': [fnId('sync-repository'), 'Arn'] });
-        if (action.startsWith('sqs:')) expect(s.Resource, fn).toEqual({ 'Fn::GetAtt': [of('AWS::SQS::Queue')[0][0], 'Arn'] });
+        if (action === 'lambda:InvokeFunction')
+          expect(s.Resource, fn).toEqual({ 'Fn::GetAtt': [fnId('sync-repository'), 'Arn'] });
+        if (action.startsWith('sqs:'))
+          expect(s.Resource, fn).toEqual({ 'Fn::GetAtt': [of('AWS::SQS::Queue')[0][0], 'Arn'] });
         if (action === 'secretsmanager:GetSecretValue') expect(resource, fn).toContain(':secret:team-a/git-creds/*');
         if (action.includes('DescribeSecret')) expect(resource, fn).toMatch(/DatabaseCredentialsAttachment/);
       }
-      expect(resources[fnId(fn)].Properties.Environment.Variables.GIT_SECRET_PREFIX, fn)
-        .toBe(gitReaders.includes(fn) ? 'team-a/git-creds/' : undefined);
+      expect(resources[fnId(fn)].Properties.Environment.Variables.GIT_SECRET_PREFIX, fn).toBe(
+        gitReaders.includes(fn) ? 'team-a/git-creds/' : undefined,
+      );
       // Each git request gives up before the function does, so a slow host yields a 503, not a Lambda timeout.
       const gitTimeout = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_TIMEOUT_MS);
       if (gitReaders.includes(fn)) expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);

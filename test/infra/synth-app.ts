@@ -17,7 +17,10 @@ export interface SynthesizedApp {
   functionId(name: string): string;
 }
 
-const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
+  string,
+  unknown
+>;
 
 const cache = new Map<string, SynthesizedApp>();
 
@@ -25,7 +28,10 @@ const cache = new Map<string, SynthesizedApp>();
  * Synthesises the two stacks from context values as `cdk -c` would pass them. Without `bundling`, assets are not
  * built (fast); apps are cached per file, so tests in one file share them.
  */
-export function synthPorch(context: Record<string, unknown> = {}, options: { bundling?: boolean; outdir?: string } = {}): SynthesizedApp {
+export function synthPorch(
+  context: Record<string, unknown> = {},
+  options: { bundling?: boolean; outdir?: string } = {},
+): SynthesizedApp {
   const key = JSON.stringify([context, options]);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -61,7 +67,14 @@ export function synthPorch(context: Record<string, unknown> = {}, options: { bun
 }
 
 /** The handlers a deployment runs, one per file in functions/. */
-export const API_FUNCTIONS = ['discovery', 'repositories', 'packages', 'package-revisions', 'package-revision-resources', 'approval'];
+export const API_FUNCTIONS = [
+  'discovery',
+  'repositories',
+  'packages',
+  'package-revisions',
+  'package-revision-resources',
+  'approval',
+];
 export const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync-fanout', 'sync-repository', 'migrate'];
 
 /** A JWT configuration for tests. */

@@ -21,7 +21,13 @@ let dir: string;
 /** Runs kubectl asynchronously (the server under test shares this event loop). */
 async function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args]);
+    const { stdout, stderr } = await run('kubectl', [
+      '--kubeconfig',
+      join(dir, 'config'),
+      '--cache-dir',
+      join(dir, 'cache'),
+      ...args,
+    ]);
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -35,8 +41,20 @@ describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)',
     dir = await mkdtemp(join(tmpdir(), 'porch-kubectl-'));
     const tls = createSelfSignedCertificate();
     await writeFile(join(dir, 'ca.pem'), tls.cert);
-    const handlers = createLocalHandlers({ database: async () => tdb.db, log: () => undefined, requestSync: async () => undefined });
-    server = await startLocalServer({ port: 0, handlers, user: 'kube-user', maxBodyBytes: 1 << 20, log: () => undefined, apiToken: 'tok', tls });
+    const handlers = createLocalHandlers({
+      database: async () => tdb.db,
+      log: () => undefined,
+      requestSync: async () => undefined,
+    });
+    server = await startLocalServer({
+      port: 0,
+      handlers,
+      user: 'kube-user',
+      maxBodyBytes: 1 << 20,
+      log: () => undefined,
+      apiToken: 'tok',
+      tls,
+    });
     const config = {
       apiVersion: 'v1',
       kind: 'Config',
@@ -65,13 +83,23 @@ describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)',
   });
 
   it('creates, gets (table and yaml), replaces and deletes a repository', async () => {
-    expect((await kubectl('create', '-f', join(dir, 'repo.yaml'))).stdout).toMatch(/repository.config.porch.kpt.dev\/blueprints created/);
+    expect((await kubectl('create', '-f', join(dir, 'repo.yaml'))).stdout).toMatch(
+      /repository.config.porch.kpt.dev\/blueprints created/,
+    );
     const table = await kubectl('get', 'repositories');
-    expect(table.stdout).toMatch(/^NAME\s+TYPE\s+CONTENT\s+SYNC SCHEDULE\s+DEPLOYMENT\s+READY\s+ADDRESS\s+BRANCH\s+AGE$/m);
-    expect(table.stdout).toMatch(/^blueprints\s+git\s+Package\s+false\s+False\s+https:\/\/git\.example\.test\/blueprints\.git\s+main\s+\d+s$/m);
+    expect(table.stdout).toMatch(
+      /^NAME\s+TYPE\s+CONTENT\s+SYNC SCHEDULE\s+DEPLOYMENT\s+READY\s+ADDRESS\s+BRANCH\s+AGE$/m,
+    );
+    expect(table.stdout).toMatch(
+      /^blueprints\s+git\s+Package\s+false\s+False\s+https:\/\/git\.example\.test\/blueprints\.git\s+main\s+\d+s$/m,
+    );
     const yaml = await kubectl('get', 'repo', 'blueprints', '-o', 'yaml');
     const obj = YAML.parse(yaml.stdout);
-    expect(obj).toMatchObject({ kind: 'Repository', metadata: { name: 'blueprints', namespace: 'team' }, spec: { git: { branch: 'main' } } });
+    expect(obj).toMatchObject({
+      kind: 'Repository',
+      metadata: { name: 'blueprints', namespace: 'team' },
+      spec: { git: { branch: 'main' } },
+    });
 
     obj.spec.description = 'replaced';
     await writeFile(join(dir, 'replace.yaml'), YAML.stringify(obj));
@@ -93,7 +121,10 @@ describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)',
   });
 
   it('refuses an unknown field before anything is stored', async () => {
-    await writeFile(join(dir, 'bad.yaml'), 'apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\nmetadata: {name: bad}\nspec: {bogus: 1, git: {repo: "https://h/r.git"}}\n');
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      'apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\nmetadata: {name: bad}\nspec: {bogus: 1, git: {repo: "https://h/r.git"}}\n',
+    );
     const res = await kubectl('create', '-f', join(dir, 'bad.yaml'));
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/unknown field "spec\.bogus"/);

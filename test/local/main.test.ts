@@ -13,10 +13,19 @@ const children: ChildProcess[] = [];
 
 /** Starts `npm start`'s entry point with the embedded PostgreSQL and waits for its "listening" line. */
 function start(): Promise<{ child: ChildProcess; url: string; lines: any[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PORCH_DATA_DIR: dataDir, SYNC_INTERVAL_SECONDS: '3600', LOCAL_USER: 'dora' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    PORCH_DATA_DIR: dataDir,
+    SYNC_INTERVAL_SECONDS: '3600',
+    LOCAL_USER: 'dora',
+  };
   delete env.DATABASE_URL;
   delete env.API_TOKEN;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/local/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/local/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const lines: any[] = [];
   return new Promise((resolve, reject) => {
@@ -34,7 +43,9 @@ function start(): Promise<{ child: ChildProcess; url: string; lines: any[] }> {
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 const alive = (pid: number) => {
   try {
@@ -59,7 +70,9 @@ describe('npm start (lib/local/main.ts)', () => {
     expect(alive(postgresPid)).toBe(true);
     const body = JSON.stringify({ metadata: { name: 'kept' }, spec: { git: { repo: 'http://127.0.0.1:9/none.git' } } });
     const created = await send(`${first.url}/apis/config.porch.kpt.dev/v1alpha1/namespaces/default/repositories`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
     });
     expect(created.status).toBe(201);
     first.child.kill('SIGINT');

@@ -10,7 +10,13 @@ const match = matchRoute('PUT', path) as RouteMatch;
 describe('requestToEvent', () => {
   it('builds the v2 event API Gateway would send', () => {
     const event = requestToEvent(
-      { method: 'PUT', url: `${path}?a=1&a=2&b=x%20y`, headers: { 'Content-Type': 'application/yaml', 'x-multi': ['1', '2'] }, body: Buffer.from('k: v\n'), sourceIp: '127.0.0.1' },
+      {
+        method: 'PUT',
+        url: `${path}?a=1&a=2&b=x%20y`,
+        headers: { 'Content-Type': 'application/yaml', 'x-multi': ['1', '2'] },
+        body: Buffer.from('k: v\n'),
+        sourceIp: '127.0.0.1',
+      },
       match,
       'erin',
     );
@@ -24,16 +30,27 @@ describe('requestToEvent', () => {
       headers: { 'content-type': 'application/yaml', 'x-multi': '1,2' },
       body: 'k: v\n',
       isBase64Encoded: false,
-      requestContext: { http: { method: 'PUT', path, sourceIp: '127.0.0.1' }, authorizer: { lambda: { user: 'erin' } } },
+      requestContext: {
+        http: { method: 'PUT', path, sourceIp: '127.0.0.1' },
+        authorizer: { lambda: { user: 'erin' } },
+      },
     });
   });
 
   it('base64-encodes bodies that are not text', () => {
     const bytes = Buffer.from([0, 1, 2, 255]);
-    const event = requestToEvent({ method: 'PUT', url: path, headers: { 'content-type': 'application/octet-stream' }, body: bytes, sourceIp: '' }, match, 'x');
+    const event = requestToEvent(
+      { method: 'PUT', url: path, headers: { 'content-type': 'application/octet-stream' }, body: bytes, sourceIp: '' },
+      match,
+      'x',
+    );
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body!, 'base64')).toEqual(bytes);
-    const empty = requestToEvent({ method: 'PUT', url: path, headers: {}, body: Buffer.alloc(0), sourceIp: '' }, match, 'x');
+    const empty = requestToEvent(
+      { method: 'PUT', url: path, headers: {}, body: Buffer.alloc(0), sourceIp: '' },
+      match,
+      'x',
+    );
     expect(empty.body).toBeUndefined();
   });
 });

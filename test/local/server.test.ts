@@ -36,8 +36,13 @@ describe('local server over HTTP', () => {
   it('serves the API through the Lambda handlers on 127.0.0.1', async () => {
     expect(plain.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await send(`${plain.url}/healthz`)).json).toEqual({ status: 'ok' });
-    const yaml = 'apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\nmetadata: {name: local}\nspec: {git: {repo: "http://h/r.git"}}\n';
-    const created = await send(`${plain.url}${repos}`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: yaml });
+    const yaml =
+      'apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\nmetadata: {name: local}\nspec: {git: {repo: "http://h/r.git"}}\n';
+    const created = await send(`${plain.url}${repos}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: yaml,
+    });
     expect(created.status).toBe(201);
     expect(created.headers['content-type']).toBe('application/json');
     expect(syncs).toContain('ns1/local');
@@ -49,14 +54,28 @@ describe('local server over HTTP', () => {
 
   it('answers unknown paths 404, wrong verbs 405, oversized bodies 413 and bad JSON 400, as Status objects', async () => {
     const notFound = await send(`${plain.url}/apis/nope`);
-    expect(notFound).toMatchObject({ status: 404, json: { kind: 'Status', code: 404, message: 'the server could not find the requested resource' } });
+    expect(notFound).toMatchObject({
+      status: 404,
+      json: { kind: 'Status', code: 404, message: 'the server could not find the requested resource' },
+    });
     // The discovery function answered (its x-request-id), through the catch-all route as API Gateway's $default.
     expect(notFound.headers['x-request-id']).toBeTruthy();
     const wrongVerb = await send(`${plain.url}/healthz`, { method: 'DELETE' });
-    expect(wrongVerb).toMatchObject({ status: 405, json: { reason: 'MethodNotAllowed', message: 'DELETE is not supported on /healthz' } });
-    const big = await send(`${plain.url}${repos}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(5000) }) });
+    expect(wrongVerb).toMatchObject({
+      status: 405,
+      json: { reason: 'MethodNotAllowed', message: 'DELETE is not supported on /healthz' },
+    });
+    const big = await send(`${plain.url}${repos}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(5000) }),
+    });
     expect(big).toMatchObject({ status: 413, json: { reason: 'RequestEntityTooLarge' } });
-    const bad = await send(`${plain.url}${repos}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const bad = await send(`${plain.url}${repos}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(bad).toMatchObject({ status: 400, json: { reason: 'BadRequest' } });
     expect((await tdb.db.query('select count(*)::int as n from repositories')).rows[0].n).toBe(1);
   });
@@ -84,6 +103,8 @@ describe('local server with API_TOKEN over HTTPS', () => {
     // Unknown paths too, as the authorizer guards API Gateway's $default route: no probing without the token.
     expect((await send(`${secure.url}/nope`, { ca: tls.cert })).status).toBe(401);
     expect((await send(`${secure.url}/healthz`, { ca: tls.cert, method: 'DELETE' })).status).toBe(401);
-    expect((await send(`${secure.url}/nope`, { ca: tls.cert, headers: { authorization: 'Bearer s3cret' } })).status).toBe(404);
+    expect(
+      (await send(`${secure.url}/nope`, { ca: tls.cert, headers: { authorization: 'Bearer s3cret' } })).status,
+    ).toBe(404);
   });
 });

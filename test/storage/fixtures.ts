@@ -8,7 +8,12 @@ import type { Files, Lock, PackageRevisionRow, RepositoryRow } from '../../lib/s
 
 export const KPTFILE: Files = { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n' };
 
-export function addRepository(db: Database, namespace: string, name: string, extra: { branch?: string; directory?: string } = {}): Promise<RepositoryRow> {
+export function addRepository(
+  db: Database,
+  namespace: string,
+  name: string,
+  extra: { branch?: string; directory?: string } = {},
+): Promise<RepositoryRow> {
   return insertRepository(db, {
     namespace,
     name,
@@ -21,17 +26,44 @@ export function addRepository(db: Database, namespace: string, name: string, ext
 }
 
 export function tagLock(repo: string, path: string, revision: number): Lock {
-  return { type: 'git', git: { repo: `http://git.example/${repo}.git`, directory: path, ref: `${path}/v${revision}`, commit: 'c'.repeat(40) } };
+  return {
+    type: 'git',
+    git: {
+      repo: `http://git.example/${repo}.git`,
+      directory: path,
+      ref: `${path}/v${revision}`,
+      commit: 'c'.repeat(40),
+    },
+  };
 }
 
-export function addDraft(db: Database, r: Partial<NewPackageRevision> & { namespace: string; repository: string; packagePath: string; workspace: string }, files: Files = KPTFILE): Promise<PackageRevisionRow> {
+export function addDraft(
+  db: Database,
+  r: Partial<NewPackageRevision> & { namespace: string; repository: string; packagePath: string; workspace: string },
+  files: Files = KPTFILE,
+): Promise<PackageRevisionRow> {
   return createPackageRevision(db, { updatedBy: 'tester', ...r }, files);
 }
 
 /** Creates a draft, proposes it and publishes it as `revision`. */
-export async function addPublished(db: Database, ns: string, repo: string, path: string, ws: string, revision: number, files: Files = KPTFILE): Promise<PackageRevisionRow> {
+export async function addPublished(
+  db: Database,
+  ns: string,
+  repo: string,
+  path: string,
+  ws: string,
+  revision: number,
+  files: Files = KPTFILE,
+): Promise<PackageRevisionRow> {
   const draft = await addDraft(db, { namespace: ns, repository: repo, packagePath: path, workspace: ws }, files);
-  const proposed = await updatePackageRevision(db, ns, draft.name, draft.resourceVersion, { lifecycle: 'Proposed' }, 'tester');
+  const proposed = await updatePackageRevision(
+    db,
+    ns,
+    draft.name,
+    draft.resourceVersion,
+    { lifecycle: 'Proposed' },
+    'tester',
+  );
   const { revision: published } = await publishPackageRevision(db, {
     namespace: ns,
     name: draft.name,

@@ -17,21 +17,53 @@ describe('repository storage', () => {
 
   it('inserts a repository with a due sync state, and refuses a duplicate', async () => {
     const row = await addRepository(t.db, 'ns', 'repo');
-    expect(row).toMatchObject({ namespace: 'ns', name: 'repo', type: 'git', branch: 'main', directory: '', deployment: false, generation: 1, updatedBy: 'tester' });
+    expect(row).toMatchObject({
+      namespace: 'ns',
+      name: 'repo',
+      type: 'git',
+      branch: 'main',
+      directory: '',
+      deployment: false,
+      generation: 1,
+      updatedBy: 'tester',
+    });
     expect(row.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(await getRepository(t.db, 'ns', 'repo')).toEqual(row);
-    expect(await getSyncState(t.db, 'ns', 'repo')).toMatchObject({ state: 'Reconciling', refs: {}, observedGeneration: 0, skipped: [] });
-    await expect(addRepository(t.db, 'ns', 'repo')).rejects.toThrow('repositories.config.porch.kpt.dev "repo" already exists');
+    expect(await getSyncState(t.db, 'ns', 'repo')).toMatchObject({
+      state: 'Reconciling',
+      refs: {},
+      observedGeneration: 0,
+      skipped: [],
+    });
+    await expect(addRepository(t.db, 'ns', 'repo')).rejects.toThrow(
+      'repositories.config.porch.kpt.dev "repo" already exists',
+    );
     await expect(addRepository(t.db, 'ns', 'Bad_Name')).rejects.toThrow(InvalidError);
   });
 
   it('updates by compare-and-set, bumps generation on a spec change, refuses immutable changes', async () => {
     const row = await addRepository(t.db, 'ns', 'upd');
-    const meta = await updateRepository(t.db, 'ns', 'upd', row.resourceVersion, { meta: { labels: { a: 'b' } } }, 'alice');
+    const meta = await updateRepository(
+      t.db,
+      'ns',
+      'upd',
+      row.resourceVersion,
+      { meta: { labels: { a: 'b' } } },
+      'alice',
+    );
     expect(meta.generation).toBe(1);
-    const spec = await updateRepository(t.db, 'ns', 'upd', meta.resourceVersion, { spec: { ...row.spec, description: 'x' } }, 'alice');
+    const spec = await updateRepository(
+      t.db,
+      'ns',
+      'upd',
+      meta.resourceVersion,
+      { spec: { ...row.spec, description: 'x' } },
+      'alice',
+    );
     expect(spec).toMatchObject({ generation: 2, spec: { description: 'x' }, meta: { labels: { a: 'b' } } });
-    await expect(updateRepository(t.db, 'ns', 'upd', row.resourceVersion, { deployment: true }, 'bob')).rejects.toThrow(ConflictError);
+    await expect(updateRepository(t.db, 'ns', 'upd', row.resourceVersion, { deployment: true }, 'bob')).rejects.toThrow(
+      ConflictError,
+    );
     await expect(updateRepository(t.db, 'ns', 'nope', '1', {}, 'bob')).rejects.toThrow(NotFoundError);
     const immutable = updateRepository(t.db, 'ns', 'upd', spec.resourceVersion, { branch: 'other' }, 'bob');
     await expect(immutable).rejects.toThrow(InvalidError);
@@ -43,19 +75,41 @@ describe('repository storage', () => {
     await addRepository(t.db, 'other', 'repo');
     const page = await listRepositories(t.db, { namespace: 'ns', limit: 1 });
     expect(page.items.map((r) => r.name)).toEqual(['repo']);
-    expect((await listRepositories(t.db, { namespace: 'ns', continue: page.continue })).items.map((r) => r.name)).toEqual(['upd']);
+    expect(
+      (await listRepositories(t.db, { namespace: 'ns', continue: page.continue })).items.map((r) => r.name),
+    ).toEqual(['upd']);
     expect((await listRepositories(t.db, { labelSelector: 'a=b' })).items.map((r) => r.name)).toEqual(['upd']);
-    expect((await listRepositories(t.db, { fieldSelector: 'metadata.name=repo' })).items.map((r) => r.namespace)).toEqual(['ns', 'other']);
+    expect(
+      (await listRepositories(t.db, { fieldSelector: 'metadata.name=repo' })).items.map((r) => r.namespace),
+    ).toEqual(['ns', 'other']);
   });
 
   it('saves sync state partially and lists due repositories', async () => {
     const now = new Date();
     const later = new Date(now.getTime() + 3600_000);
     const saved = await saveSyncState(t.db, 'ns', 'repo', {
-      refs: { 'refs/heads/main': 'a'.repeat(40) }, version: 'v1', state: 'Ready', message: 'Repository Ready', lastFullSyncTime: now,
-      nextFullSyncTime: later, observedGeneration: 1, packageCount: 3, both: 2, externalOnly: 1, skipped: [{ ref: 'refs/tags/p/v0', reason: 'revision 0' }], durationMs: 12,
+      refs: { 'refs/heads/main': 'a'.repeat(40) },
+      version: 'v1',
+      state: 'Ready',
+      message: 'Repository Ready',
+      lastFullSyncTime: now,
+      nextFullSyncTime: later,
+      observedGeneration: 1,
+      packageCount: 3,
+      both: 2,
+      externalOnly: 1,
+      skipped: [{ ref: 'refs/tags/p/v0', reason: 'revision 0' }],
+      durationMs: 12,
     });
-    expect(saved).toMatchObject({ state: 'Ready', packageCount: 3, both: 2, cachedOnly: 0, externalOnly: 1, durationMs: 12, skipped: [{ ref: 'refs/tags/p/v0', reason: 'revision 0' }] });
+    expect(saved).toMatchObject({
+      state: 'Ready',
+      packageCount: 3,
+      both: 2,
+      cachedOnly: 0,
+      externalOnly: 1,
+      durationMs: 12,
+      skipped: [{ ref: 'refs/tags/p/v0', reason: 'revision 0' }],
+    });
     const patched = await saveSyncState(t.db, 'ns', 'repo', { state: 'Error', message: 'boom' });
     expect(patched).toMatchObject({ state: 'Error', message: 'boom', version: 'v1', packageCount: 3 });
     await expect(saveSyncState(t.db, 'ns', 'missing', { state: 'Ready' })).rejects.toThrow(NotFoundError);
@@ -68,7 +122,14 @@ describe('repository storage', () => {
     await saveSyncState(t.db, 'ns', 'upd', { state: 'Error', nextFullSyncTime: later, observedGeneration: 1 });
     expect((await listDueRepositories(t.db, now, 100)).map((d) => d.name)).not.toContain('upd');
     const upd = (await getRepository(t.db, 'ns', 'upd'))!;
-    await updateRepository(t.db, 'ns', 'upd', upd.resourceVersion, { spec: { ...upd.spec, sync: { runOnceAt: now.toISOString() } } }, 'alice');
+    await updateRepository(
+      t.db,
+      'ns',
+      'upd',
+      upd.resourceVersion,
+      { spec: { ...upd.spec, sync: { runOnceAt: now.toISOString() } } },
+      'alice',
+    );
     // `now` of the query a second ahead: the reset time is the database's clock, in microseconds.
     expect((await listDueRepositories(t.db, new Date(Date.now() + 1000), 100)).map((d) => d.name)).toContain('upd');
   });

@@ -3,12 +3,30 @@ import { InvalidError } from '../../lib/errors.js';
 import { getPackage } from '../../lib/storage/packages.js';
 import { getPackageRevision } from '../../lib/storage/package-revisions.js';
 import { getResources } from '../../lib/storage/resources.js';
-import { deleteRevisions, insertDiscoveredRevision, insertDiscoveredRevisions, listPublishedKeys, type DiscoveredRevisionInput } from '../../lib/storage/revision-sync.js';
+import {
+  deleteRevisions,
+  insertDiscoveredRevision,
+  insertDiscoveredRevisions,
+  listPublishedKeys,
+  type DiscoveredRevisionInput,
+} from '../../lib/storage/revision-sync.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDraft, addRepository, KPTFILE, tagLock } from './fixtures.js';
 
-const discovered = (packagePath: string, workspace: string, revision: number, extra: Partial<DiscoveredRevisionInput> = {}): DiscoveredRevisionInput => ({
-  packagePath, workspace, revision, lifecycle: 'Published', tasks: [], selfLock: tagLock('repo', packagePath, revision), files: KPTFILE, ...extra,
+const discovered = (
+  packagePath: string,
+  workspace: string,
+  revision: number,
+  extra: Partial<DiscoveredRevisionInput> = {},
+): DiscoveredRevisionInput => ({
+  packagePath,
+  workspace,
+  revision,
+  lifecycle: 'Published',
+  tasks: [],
+  selfLock: tagLock('repo', packagePath, revision),
+  files: KPTFILE,
+  ...extra,
 });
 
 describe('sync storage helpers', () => {
@@ -20,9 +38,18 @@ describe('sync storage helpers', () => {
   afterAll(() => t.drop());
 
   it('stores discovered revisions with files; latest follows the highest number', async () => {
-    const rows = await insertDiscoveredRevisions(t.db, 'ns', 'repo', [
-      discovered('a/b', 'v1', 1), discovered('a/b', 'v2', 2, { files: { ...KPTFILE, 'x.yaml': 'x' } }), discovered('a/b', 'main', -1), discovered('c', 'v1', 1, { lifecycle: 'DeletionProposed' }),
-    ], 'sync');
+    const rows = await insertDiscoveredRevisions(
+      t.db,
+      'ns',
+      'repo',
+      [
+        discovered('a/b', 'v1', 1),
+        discovered('a/b', 'v2', 2, { files: { ...KPTFILE, 'x.yaml': 'x' } }),
+        discovered('a/b', 'main', -1),
+        discovered('c', 'v1', 1, { lifecycle: 'DeletionProposed' }),
+      ],
+      'sync',
+    );
     expect(rows.map((r) => r.name)).toEqual(['repo.a.b.v1', 'repo.a.b.v2', 'repo.a.b.main', 'repo.c.v1']);
     expect(rows[0]!.publishTimestamp).toBeInstanceOf(Date);
     expect(rows[0]!.publishedBy).toBe('');
@@ -30,7 +57,15 @@ describe('sync storage helpers', () => {
     expect((await getPackageRevision(t.db, 'ns', 'repo.a.b.v1'))!.latest).toBe(false);
     expect((await getPackageRevision(t.db, 'ns', 'repo.a.b.main'))!.latest).toBe(false);
     expect(await getResources(t.db, 'ns', 'repo.a.b.v2')).toEqual({ ...KPTFILE, 'x.yaml': 'x' });
-    expect((await listPublishedKeys(t.db, 'ns', 'repo')).map((k) => [k.name, k.packagePath, k.workspace, k.revision, k.lifecycle])).toEqual([
+    expect(
+      (await listPublishedKeys(t.db, 'ns', 'repo')).map((k) => [
+        k.name,
+        k.packagePath,
+        k.workspace,
+        k.revision,
+        k.lifecycle,
+      ]),
+    ).toEqual([
       ['repo.a.b.main', 'a/b', 'main', -1, 'Published'],
       ['repo.a.b.v1', 'a/b', 'v1', 1, 'Published'],
       ['repo.a.b.v2', 'a/b', 'v2', 2, 'Published'],
@@ -39,20 +74,37 @@ describe('sync storage helpers', () => {
   });
 
   it('updates the row with the same name, and stays within the storage rules', async () => {
-    const moved = await insertDiscoveredRevision(t.db, 'ns', 'repo', discovered('a/b', 'main', -1, { files: { Kptfile: 'new' } }), 'sync');
+    const moved = await insertDiscoveredRevision(
+      t.db,
+      'ns',
+      'repo',
+      discovered('a/b', 'main', -1, { files: { Kptfile: 'new' } }),
+      'sync',
+    );
     expect(moved.selfLock).toEqual(tagLock('repo', 'a/b', -1));
     expect(await getResources(t.db, 'ns', 'repo.a.b.main')).toEqual({ Kptfile: 'new' });
     await addDraft(t.db, { namespace: 'ns', repository: 'repo', packagePath: 'd', workspace: 'v2' });
     // A Draft named like an un-annotated tag cannot become Published/2 (§8.3): the rule fires, nothing is written.
-    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', discovered('d', 'v2', 2), 'sync')).rejects.toThrow(InvalidError);
+    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', discovered('d', 'v2', 2), 'sync')).rejects.toThrow(
+      InvalidError,
+    );
     expect((await getPackageRevision(t.db, 'ns', 'repo.d.v2'))!.lifecycle).toBe('Draft');
-    const batch = insertDiscoveredRevisions(t.db, 'ns', 'repo', [discovered('e', 'v1', 1), discovered('d', 'v2', 2)], 'sync');
+    const batch = insertDiscoveredRevisions(
+      t.db,
+      'ns',
+      'repo',
+      [discovered('e', 'v1', 1), discovered('d', 'v2', 2)],
+      'sync',
+    );
     await expect(batch).rejects.toThrow('"repo.d.v2"');
     expect(await getPackageRevision(t.db, 'ns', 'repo.e.v1')).toBeUndefined();
   });
 
   it('deletes many revisions at once; packages go with their last revision', async () => {
-    expect((await deleteRevisions(t.db, 'ns', ['repo.a.b.v2', 'repo.c.v1', 'repo.none'])).sort()).toEqual(['repo.a.b.v2', 'repo.c.v1']);
+    expect((await deleteRevisions(t.db, 'ns', ['repo.a.b.v2', 'repo.c.v1', 'repo.none'])).sort()).toEqual([
+      'repo.a.b.v2',
+      'repo.c.v1',
+    ]);
     expect((await getPackageRevision(t.db, 'ns', 'repo.a.b.v1'))!.latest).toBe(true);
     expect(await getPackage(t.db, 'ns', 'repo.c')).toBeUndefined();
     expect(await getPackage(t.db, 'ns', 'repo.a.b')).toBeDefined();

@@ -46,7 +46,12 @@ export function kptfile(name: string, extra = ''): string {
 }
 
 /** The `kpt:` commit-message line Porch writes (§7.3), built independently of lib/kpt. */
-export function kptAnnotation(a: { package: string; workspaceName?: string; revision?: string; task?: unknown }): string {
+export function kptAnnotation(a: {
+  package: string;
+  workspaceName?: string;
+  revision?: string;
+  task?: unknown;
+}): string {
   const json: Record<string, unknown> = { package: a.package };
   if (a.workspaceName) json.workspaceName = a.workspaceName;
   if (a.revision) json.revision = a.revision;
@@ -79,8 +84,13 @@ export interface FixtureRepo {
    * Publishes a package the way Porch does (§7.4): a draft commit with the task annotation on top of the branch,
    * then a two-parent approval commit [previous head, draft] on the branch, tagged `<fullpath>/v<N>` (lightweight).
    */
-  publishLikePorch(a: { fullpath: string; workspace: string; revision: number; task: unknown; files?: Record<string, string> }):
-    Promise<{ draft: string; approval: string }>;
+  publishLikePorch(a: {
+    fullpath: string;
+    workspace: string;
+    revision: number;
+    task: unknown;
+    files?: Record<string, string>;
+  }): Promise<{ draft: string; approval: string }>;
   /** Mirrors every ref of the work tree into the bare repository (deleted refs vanish there too). */
   push(): Promise<void>;
 }
@@ -145,7 +155,11 @@ export async function createFixtureRepo(
       await repo.writePackage(a.fullpath, a.files ?? {});
       const note = kptAnnotation({ package: a.fullpath, workspaceName: a.workspace, revision: '0', task: a.task });
       const draft = await repo.commit(`Creating new empty revision\n\n\n${note}\n`);
-      const approvalNote = kptAnnotation({ package: a.fullpath, workspaceName: a.workspace, revision: String(a.revision) });
+      const approvalNote = kptAnnotation({
+        package: a.fullpath,
+        workspaceName: a.workspace,
+        revision: String(a.revision),
+      });
       const message = `Approving package revision ${a.fullpath}/${a.revision}\n\n${approvalNote}\n`;
       const tree = await git(workDir, 'rev-parse', `${draft}^{tree}`);
       const approval = await git(workDir, 'commit-tree', tree, '-p', head, '-p', draft, '-m', message);
@@ -175,4 +189,3 @@ export async function lsRemote(cwd: string, url: string): Promise<Record<string,
   }
   return refs;
 }
-

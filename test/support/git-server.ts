@@ -33,9 +33,11 @@ export interface GitServerOptions {
 export async function startGitServer(rootDir: string, port = 0, opts: GitServerOptions = {}): Promise<GitServer> {
   const root = resolve(rootDir);
   const sockets = new Set<Socket>();
-  const expected = opts.auth && ('bearerToken' in opts.auth
-    ? `Bearer ${opts.auth.bearerToken}`
-    : `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`);
+  const expected =
+    opts.auth &&
+    ('bearerToken' in opts.auth
+      ? `Bearer ${opts.auth.bearerToken}`
+      : `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`);
   const server = createServer((req, res) => {
     if (expected && req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });

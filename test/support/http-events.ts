@@ -61,7 +61,8 @@ export function httpEvent(method: string, path: string, options: EventOptions = 
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
       http: { method, path: pathOnly, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      authorizer: options.authorizer === undefined ? { jwt: { claims: { username: 'tester' }, scopes: [] } } : options.authorizer,
+      authorizer:
+        options.authorizer === undefined ? { jwt: { claims: { username: 'tester' }, scopes: [] } } : options.authorizer,
     } as APIGatewayProxyEventV2['requestContext'],
   };
 }

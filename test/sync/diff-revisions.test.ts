@@ -41,7 +41,10 @@ describe('diffRevisions', () => {
   });
 
   it('ignores lifecycle and content differences', () => {
-    const d = diffRevisions([{ ...rev('a', 1, 'v1'), lifecycle: 'DeletionProposed' }], [{ ...rev('a', 1, 'v1'), lifecycle: 'Published' }]);
+    const d = diffRevisions(
+      [{ ...rev('a', 1, 'v1'), lifecycle: 'DeletionProposed' }],
+      [{ ...rev('a', 1, 'v1'), lifecycle: 'Published' }],
+    );
     expect(d.both).toHaveLength(1);
     expect(d.cachedOnly).toEqual([]);
     expect(d.externalOnly).toEqual([]);

@@ -46,12 +46,19 @@ describe('sync entry points', () => {
 
   it('the sync-repository handler syncs the repository of its event; a duplicate event is harmless', async () => {
     const { handler } = await import('../../functions/sync-repository.js');
-    const [a, b] = await Promise.all([handler({ namespace: 'ns', name: 'one' }), handler({ namespace: 'ns', name: 'one' })]);
+    const [a, b] = await Promise.all([
+      handler({ namespace: 'ns', name: 'one' }),
+      handler({ namespace: 'ns', name: 'one' }),
+    ]);
     // usually one finds the lock taken; if the first finished before the second started, the second is a no-change sync
     for (const r of [a, b]) expect(r.ran ? r.state : 'busy').toMatch(/^(Ready|busy)$/);
     expect([a, b].some((r) => r.ran)).toBe(true);
     expect(await syncRow(t.db, 'one')).toMatchObject({ state: 'Ready', package_count: 2 });
-    expect(await handler({ namespace: 'ns', name: 'one' })).toMatchObject({ ran: true, state: 'Ready', unchanged: true });
+    expect(await handler({ namespace: 'ns', name: 'one' })).toMatchObject({
+      ran: true,
+      state: 'Ready',
+      unchanged: true,
+    });
     await expect(handler({ name: 'one' })).rejects.toThrow('sync event must be');
   });
 

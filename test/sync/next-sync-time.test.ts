@@ -45,7 +45,10 @@ describe('readSyncSpec / isRunOncePending', () => {
       schedule: '*/5 * * * *',
       runOnceAt: t('2026-01-01T00:00:00Z'),
     });
-    expect(readSyncSpec({ sync: { schedule: 5, runOnceAt: 'yesterday' } })).toEqual({ schedule: undefined, runOnceAt: undefined });
+    expect(readSyncSpec({ sync: { schedule: 5, runOnceAt: 'yesterday' } })).toEqual({
+      schedule: undefined,
+      runOnceAt: undefined,
+    });
     expect(readSyncSpec({})).toEqual({ schedule: undefined, runOnceAt: undefined });
   });
   it('pending when set and different from the observed one', () => {

@@ -30,12 +30,18 @@ afterAll(async () => {
   await h?.close();
 });
 
-const urlOf = (repo: string) => (repo === 'outage' ? `http://127.0.0.1:${flakyPort}/outage.git` : `${h.server.url}/${repo}.git`);
+const urlOf = (repo: string) =>
+  repo === 'outage' ? `http://127.0.0.1:${flakyPort}/outage.git` : `${h.server.url}/${repo}.git`;
 const bare = (repo: string, ...args: string[]) => git(h.repos[repo]!.bareDir, ...args);
 const remote = (repo: string) => ({ url: urlOf(repo), branch: 'main', directory: '', timeoutMs: 5_000 });
 const sync = (repo: string) => syncRepository(h.tdb.db, NS, repo, countingDeps().deps);
 const row = async (name: string) =>
-  (await h.tdb.db.query('select revision, lifecycle, latest from package_revisions where namespace = $1 and name = $2', [NS, name])).rows[0];
+  (
+    await h.tdb.db.query(
+      'select revision, lifecycle, latest from package_revisions where namespace = $1 and name = $2',
+      [NS, name],
+    )
+  ).rows[0];
 const expectConverged = async (repo: string) =>
   expect(await snapshot(h.tdb.db, repo, NS)).toEqual(
     await snapshotFromScratch(() => createTestDatabase(), { namespace: NS, name: repo, url: urlOf(repo) }),
@@ -50,7 +56,8 @@ async function proposed(repo: string, pkg: string, ws: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
-const approve = (obj: any) => h.call('PUT', `${PR}/${obj.metadata.name}/approval`, { body: withLifecycle(obj, 'Published') });
+const approve = (obj: any) =>
+  h.call('PUT', `${PR}/${obj.metadata.name}/approval`, { body: withLifecycle(obj, 'Published') });
 
 /** What the approval would push for a stored Proposed revision. */
 async function publishInput(obj: any) {
@@ -116,7 +123,10 @@ describe('half-done publishes converge', () => {
     const reject = await h.call('PUT', `${PR}/edited.app.ws1/approval`, { body: withLifecycle(obj, 'Draft') });
     expect(reject.status, JSON.stringify(reject.body)).toBe(200);
     const prr = (await h.call('GET', `${PRR}/edited.app.ws1`)).body;
-    const resources = { ...prr.spec.resources, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n' };
+    const resources = {
+      ...prr.spec.resources,
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n',
+    };
     const put = await h.call('PUT', `${PRR}/edited.app.ws1`, { body: { ...prr, spec: { ...prr.spec, resources } } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const draft = (await h.call('GET', `${PR}/edited.app.ws1`)).body;
@@ -175,16 +185,24 @@ describe('half-done publishes converge', () => {
         },
       },
     };
-    expect(await syncRepository(h.tdb.db, NS, 'racing', racing)).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0 });
+    expect(await syncRepository(h.tdb.db, NS, 'racing', racing)).toMatchObject({
+      ran: true,
+      state: 'Ready',
+      cachedOnly: 0,
+    });
     expect(await row('racing.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published' });
     await expectConverged('racing');
   });
 
-  it('a full publish made behind the service\'s back is imported as well', async () => {
-    await publishRevision(remote('dbfail'), { packagePath: 'other', workspace: 'w', revision: 1, files: { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: other\n' } });
+  it("a full publish made behind the service's back is imported as well", async () => {
+    await publishRevision(remote('dbfail'), {
+      packagePath: 'other',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: other\n' },
+    });
     await sync('dbfail');
     expect(await row('dbfail.other.w')).toMatchObject({ revision: 1, lifecycle: 'Published' });
     await expectConverged('dbfail');
   });
 });
-

@@ -116,7 +116,9 @@ describe('withRepositoryLock', () => {
   });
 
   it('frees the lock when fn throws, and leaves no lock on any pooled connection', async () => {
-    await expect(withRepositoryLock(t.db, 'ns', 'throws', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      withRepositoryLock(t.db, 'ns', 'throws', async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(await tryOnce('throws')).toBe(true);
     const { rows } = await t.db.query(`select count(*)::int as n from pg_locks where locktype = 'advisory'`);
     expect(rows[0].n).toBe(0);

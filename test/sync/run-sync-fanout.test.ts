@@ -29,8 +29,16 @@ beforeAll(async () => {
   await addRepository('not-due', {}, { next: minutes(30) });
   await addRepository('generation-changed', {}, { next: minutes(30), observedGeneration: 0 });
   // A runOnceAt set through the API bumps the generation; once synced, a future runOnceAt is the stored next time.
-  await addRepository('run-once-set', { sync: { runOnceAt: minutes(5).toISOString() } }, { next: minutes(30), observedGeneration: 0 });
-  await addRepository('run-once-seen', { sync: { runOnceAt: minutes(-5).toISOString() } }, { next: minutes(30), observedRunOnceAt: minutes(-5) });
+  await addRepository(
+    'run-once-set',
+    { sync: { runOnceAt: minutes(5).toISOString() } },
+    { next: minutes(30), observedGeneration: 0 },
+  );
+  await addRepository(
+    'run-once-seen',
+    { sync: { runOnceAt: minutes(-5).toISOString() } },
+    { next: minutes(30), observedRunOnceAt: minutes(-5) },
+  );
 });
 afterAll(async () => t?.drop());
 
@@ -54,7 +62,10 @@ describe('runSyncFanout', () => {
       expect(c.input.FunctionName).toBe('porch-sync-repository');
       expect(c.input.InvocationType).toBe('Event');
     }
-    const payloads = sent.map((c) => JSON.parse(Buffer.from(c.input.Payload as Uint8Array).toString())).map((p) => p.name).sort();
+    const payloads = sent
+      .map((c) => JSON.parse(Buffer.from(c.input.Payload as Uint8Array).toString()))
+      .map((p) => p.name)
+      .sort();
     expect(payloads).toEqual(['due', 'generation-changed', 'never-synced', 'run-once-set']);
     expect(JSON.parse(Buffer.from(sent[0]!.input.Payload as Uint8Array).toString())).toHaveProperty('namespace', 'ns');
   });

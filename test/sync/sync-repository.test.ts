@@ -38,7 +38,12 @@ beforeAll(async () => {
   await repo.tag('pkgs/nested/c/v1', { message: 'annotated' });
   await repo.tag('pkgs/b/v0');
   await repo.setBranch('drafts/pkgs/b/wip');
-  await repo.publishLikePorch({ fullpath: 'pkgs/a', workspace: 'first', revision: 1, task: { type: 'init', init: {} } });
+  await repo.publishLikePorch({
+    fullpath: 'pkgs/a',
+    workspace: 'first',
+    revision: 1,
+    task: { type: 'init', init: {} },
+  });
   await repo.publishLikePorch({
     fullpath: 'pkgs/a',
     workspace: 'second',
@@ -73,7 +78,9 @@ describe('syncRepository', () => {
     const { deps, calls } = countingDeps();
     const result = await syncRepository(t.db, 'ns', 'catalog', deps);
     expect(result).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 0, both: 0, unchanged: false });
-    const names = (await snapshot(t.db, 'catalog')).revisions.map((r) => `${r.name} ${r.revision} ${r.lifecycle}${r.latest ? ' latest' : ''}`);
+    const names = (await snapshot(t.db, 'catalog')).revisions.map(
+      (r) => `${r.name} ${r.revision} ${r.lifecycle}${r.latest ? ' latest' : ''}`,
+    );
     expect(names).toEqual([
       'catalog.a.first 1 Published',
       'catalog.a.main -1 Published',
@@ -90,7 +97,9 @@ describe('syncRepository', () => {
     expect(state.commit_hash).toBe(await repo.bare('rev-parse', 'main'));
     expect(state.last_full_sync_time).toBeInstanceOf(Date);
     expect(state.next_full_sync_time.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
-    const files = await t.db.query(`select path from resources where package_revision = 'catalog.nested.c.v1' order by path`);
+    const files = await t.db.query(
+      `select path from resources where package_revision = 'catalog.nested.c.v1' order by path`,
+    );
     expect(files.rows.map((r) => r.path)).toEqual(['Kptfile', 'deep/x.yaml']);
     const tasks = await t.db.query(`select tasks from package_revisions where name = 'catalog.a.second'`);
     expect(tasks.rows[0].tasks[0].type).toBe('edit');
@@ -120,7 +129,12 @@ describe('syncRepository', () => {
     const { deps, calls } = countingDeps();
     const result = await syncRepository(t.db, 'ns', 'catalog', deps);
     expect(result).toMatchObject({ ran: true, state: 'Ready', cachedOnly: 2, unchanged: false });
-    expect(calls.discover[0]).toEqual(['refs/heads/main', 'refs/tags/pkgs/a/v1', 'refs/tags/pkgs/b/v1', 'refs/tags/pkgs/b/v2']);
+    expect(calls.discover[0]).toEqual([
+      'refs/heads/main',
+      'refs/tags/pkgs/a/v1',
+      'refs/tags/pkgs/b/v1',
+      'refs/tags/pkgs/b/v2',
+    ]);
     expect(calls.discover.flat()).not.toContain('refs/tags/pkgs/nested/c/v1');
     expect(calls.discover.flat()).not.toContain('refs/tags/pkgs/a/v2');
     const b1 = await t.db.query(`select path from resources where package_revision = 'catalog.b.v1' order by path`);
@@ -147,11 +161,17 @@ describe('syncRepository', () => {
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
     const { deps } = countingDeps();
-    const slow = { ...deps, git: { ...deps.git, listRemoteRefs: async (remote: Parameters<typeof deps.git.listRemoteRefs>[0]) => {
-      entered();
-      await gate; // hold the lock until the other nine have tried
-      return deps.git.listRemoteRefs(remote);
-    } } };
+    const slow = {
+      ...deps,
+      git: {
+        ...deps.git,
+        listRemoteRefs: async (remote: Parameters<typeof deps.git.listRemoteRefs>[0]) => {
+          entered();
+          await gate; // hold the lock until the other nine have tried
+          return deps.git.listRemoteRefs(remote);
+        },
+      },
+    };
     const first = syncRepository(t.db, 'ns', 'catalog', slow);
     await inside;
     const started = Date.now();
@@ -179,9 +199,15 @@ describe('syncRepository', () => {
     await t.db.query(`delete from package_revisions where name = 'catalog.b.v3'`);
     // refs unchanged, but a pending skip makes the sync look again (reading only that ref)
     const { deps, calls } = countingDeps();
-    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, state: 'Ready', unchanged: false });
+    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({
+      ran: true,
+      state: 'Ready',
+      unchanged: false,
+    });
     expect(calls.discover).toEqual([['refs/tags/pkgs/b/v3']]);
-    expect((await syncRow(t.db, 'catalog')).skipped.map((s: { ref: string }) => s.ref)).toEqual(['refs/tags/pkgs/b/v0']);
+    expect((await syncRow(t.db, 'catalog')).skipped.map((s: { ref: string }) => s.ref)).toEqual([
+      'refs/tags/pkgs/b/v0',
+    ]);
     expect(await snapshot(t.db, 'catalog')).toEqual(await fromScratch());
   });
 
@@ -192,7 +218,11 @@ describe('syncRepository', () => {
     ]);
     const refs = Object.keys(JSON.parse(JSON.stringify((await syncRow(t.db, 'catalog')).refs)));
     const { deps, calls } = countingDeps();
-    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, state: 'Ready', refsRead: refs.length });
+    expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({
+      ran: true,
+      state: 'Ready',
+      refsRead: refs.length,
+    });
     expect((await syncRow(t.db, 'catalog')).observed_run_once_at).toEqual(new Date(at));
     expect(await syncRepository(t.db, 'ns', 'catalog', deps)).toMatchObject({ ran: true, unchanged: true });
     expect(calls.discover).toHaveLength(1);
@@ -214,11 +244,25 @@ describe('syncRepository', () => {
     await createFixtureRepo(root, 'empty1', { empty: true });
     await createFixtureRepo(root, 'empty2', { empty: true });
     await registerRepository(t.db, { name: 'empty1', url: `${server.url}/empty1.git` });
-    await registerRepository(t.db, { name: 'empty2', url: `${server.url}/empty2.git`, spec: { git: { repo: `${server.url}/empty2.git`, branch: 'main', createBranch: true } } });
-    expect(await syncRepository(t.db, 'ns', 'empty1', countingDeps().deps)).toMatchObject({ ran: true, state: 'Error', message: 'branch "main" doesn\'t exist' });
-    expect(await syncRepository(t.db, 'ns', 'empty2', countingDeps().deps)).toMatchObject({ ran: true, state: 'Ready', packageCount: 0 });
+    await registerRepository(t.db, {
+      name: 'empty2',
+      url: `${server.url}/empty2.git`,
+      spec: { git: { repo: `${server.url}/empty2.git`, branch: 'main', createBranch: true } },
+    });
+    expect(await syncRepository(t.db, 'ns', 'empty1', countingDeps().deps)).toMatchObject({
+      ran: true,
+      state: 'Error',
+      message: 'branch "main" doesn\'t exist',
+    });
+    expect(await syncRepository(t.db, 'ns', 'empty2', countingDeps().deps)).toMatchObject({
+      ran: true,
+      state: 'Ready',
+      packageCount: 0,
+    });
     const bare = join(root, 'empty2.git');
-    expect(await git(bare, 'log', '-1', '--format=%s|%an <%ae>', 'main')).toBe('Initial commit: Creating main branch|Package Orchestration Service <porch@kpt.dev>');
+    expect(await git(bare, 'log', '-1', '--format=%s|%an <%ae>', 'main')).toBe(
+      'Initial commit: Creating main branch|Package Orchestration Service <porch@kpt.dev>',
+    );
     expect(await git(bare, 'show', 'main:README.md')).toBe('Created by porch');
   });
 
@@ -226,7 +270,11 @@ describe('syncRepository', () => {
     await t.db.query(`insert into repositories (namespace, name, type, repo_url, branch, directory, spec)
       values ('ns', 'images', 'oci', 'oci://registry/x', 'main', '', '{}')`);
     const { deps, calls } = countingDeps();
-    expect(await syncRepository(t.db, 'ns', 'images', deps)).toMatchObject({ ran: true, state: 'Error', message: 'repositories of type "oci" are not synced' });
+    expect(await syncRepository(t.db, 'ns', 'images', deps)).toMatchObject({
+      ran: true,
+      state: 'Error',
+      message: 'repositories of type "oci" are not synced',
+    });
     expect(calls.listRemoteRefs).toBe(0);
   });
 

@@ -17,7 +17,10 @@ describe('names', () => {
   });
 
   it.each([
-    ['blueprints.net.vpc.add-tls', { repository: 'blueprints', path: 'net/vpc', packageName: 'vpc', workspace: 'add-tls' }],
+    [
+      'blueprints.net.vpc.add-tls',
+      { repository: 'blueprints', path: 'net/vpc', packageName: 'vpc', workspace: 'add-tls' },
+    ],
     ['repo.pkg.v2.0.0', { repository: 'repo', path: 'pkg', packageName: 'pkg', workspace: 'v2.0.0' }],
     ['repo.a.b.v3', { repository: 'repo', path: 'a/b', packageName: 'b', workspace: 'v3' }],
     ['repo.v1.ws', { repository: 'repo', path: 'v1', packageName: 'v1', workspace: 'ws' }],
@@ -31,7 +34,12 @@ describe('names', () => {
 
   it('round-trips composed names', () => {
     const name = packageRevisionName('r', 'x/y/z', 'v1.2.3');
-    expect(parsePackageRevisionName(name)).toEqual({ repository: 'r', path: 'x/y/z', packageName: 'z', workspace: 'v1.2.3' });
+    expect(parsePackageRevisionName(name)).toEqual({
+      repository: 'r',
+      path: 'x/y/z',
+      packageName: 'z',
+      workspace: 'v1.2.3',
+    });
   });
 });
 
@@ -45,12 +53,16 @@ describe('uids', () => {
   });
 
   it('matches the RFC 4122 test vector for the DNS namespace', () => {
-    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 
   it('gives packages a different uid than revisions of the same name, and differs per namespace', () => {
     expect(packageUid('ns', 'repo.pkg')).not.toBe(packageRevisionUid('ns', 'repo.pkg'));
     expect(packageUid('a', 'repo.pkg')).not.toBe(packageUid('b', 'repo.pkg'));
-    expect(packageUid('ns', 'repo.pkg')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(packageUid('ns', 'repo.pkg')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -10,7 +10,9 @@ const pr = (text: string) => parseFieldSelector(text, 'packagerevisions');
 describe('field selectors', () => {
   it('parses every field of §9.1', () => {
     expect(
-      pr('metadata.name=r.p.ws,metadata.namespace==ns,spec.repository=r,spec.packageName=a/b,spec.workspaceName=ws,spec.lifecycle=Draft,spec.lifecycle=Proposed,spec.packageMetadata.labels[app]=x').terms,
+      pr(
+        'metadata.name=r.p.ws,metadata.namespace==ns,spec.repository=r,spec.packageName=a/b,spec.workspaceName=ws,spec.lifecycle=Draft,spec.lifecycle=Proposed,spec.packageMetadata.labels[app]=x',
+      ).terms,
     ).toEqual([
       { field: 'metadata.name', value: 'r.p.ws' },
       { field: 'metadata.namespace', value: 'ns' },
@@ -31,7 +33,7 @@ describe('field selectors', () => {
   });
 
   it('keeps escaped commas and SQL as plain values', () => {
-    expect(pr("spec.repository=a\\,b").terms).toEqual([{ field: 'spec.repository', value: 'a,b' }]);
+    expect(pr('spec.repository=a\\,b').terms).toEqual([{ field: 'spec.repository', value: 'a,b' }]);
     expect(pr("spec.repository=x' or 1=1 --").terms).toEqual([{ field: 'spec.repository', value: "x' or 1=1 --" }]);
   });
 
@@ -57,7 +59,9 @@ describe('field selectors', () => {
 
   it('knows which fields each kind has', () => {
     expect(parseFieldSelector('spec.packageName=x,spec.repository=r', 'packages').terms).toHaveLength(2);
-    expect(() => parseFieldSelector('spec.lifecycle=Draft', 'packages')).toThrow('"spec.lifecycle" is not a known field selector');
+    expect(() => parseFieldSelector('spec.lifecycle=Draft', 'packages')).toThrow(
+      '"spec.lifecycle" is not a known field selector',
+    );
     expect(() => parseFieldSelector('spec.repository=r', 'repositories')).toThrow('is not a known field selector');
     expect(parseFieldSelector('', 'packages').terms).toEqual([]);
   });
@@ -65,7 +69,9 @@ describe('field selectors', () => {
 
 describe('label selectors', () => {
   it('parses every operator', () => {
-    expect(parseLabelSelector('a=1, b==2,c!=3,d in (x, y),e notin (z),f,!g,h>4,i<5,kpt.dev/latest-revision').requirements).toEqual([
+    expect(
+      parseLabelSelector('a=1, b==2,c!=3,d in (x, y),e notin (z),f,!g,h>4,i<5,kpt.dev/latest-revision').requirements,
+    ).toEqual([
       { key: 'a', operator: '=', values: ['1'] },
       { key: 'b', operator: '=', values: ['2'] },
       { key: 'c', operator: '!=', values: ['3'] },
@@ -111,7 +117,12 @@ describe('pagination tokens', () => {
   it('round-trips keys and refuses tokens it did not make', () => {
     const token = encodeContinue({ namespace: 'ns', name: 'repo.pkg.ws' });
     expect(decodeContinue(token)).toEqual({ namespace: 'ns', name: 'repo.pkg.ws' });
-    for (const bad of ['', '!!!', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('not json').toString('base64url')]) {
+    for (const bad of [
+      '',
+      '!!!',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('not json').toString('base64url'),
+    ]) {
       expect(() => decodeContinue(bad)).toThrow(BadRequestError);
     }
   });

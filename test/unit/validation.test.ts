@@ -38,7 +38,9 @@ describe('DNS subdomains', () => {
   it('refuses bad characters and overlong names', () => {
     expect(isDnsSubdomain('a..b')).toBe(false);
     expect(dnsSubdomainErrors('A.b')[0]).toMatch(/^a lowercase RFC 1123 subdomain must consist of/);
-    expect(validatePackageRevisionName(`${'a'.repeat(200)}.${'b'.repeat(53)}`)).toEqual(['must be no more than 253 characters']);
+    expect(validatePackageRevisionName(`${'a'.repeat(200)}.${'b'.repeat(53)}`)).toEqual([
+      'must be no more than 253 characters',
+    ]);
   });
 });
 

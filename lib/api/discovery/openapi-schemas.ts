@@ -36,10 +36,12 @@ const objectMeta = obj({
   namespace: str,
   ownerReferences: {
     type: 'array',
-    items: obj(
-      { apiVersion: str, blockOwnerDeletion: bool, controller: bool, kind: str, name: str, uid: str },
-      ['apiVersion', 'kind', 'name', 'uid'],
-    ),
+    items: obj({ apiVersion: str, blockOwnerDeletion: bool, controller: bool, kind: str, name: str, uid: str }, [
+      'apiVersion',
+      'kind',
+      'name',
+      'uid',
+    ]),
   },
   resourceVersion: str,
   selfLink: str,
@@ -64,10 +66,9 @@ const repositorySpec = obj({
   type: { type: 'string', enum: ['git', 'oci'] },
   content: str,
   sync: obj({ runOnceAt: time, schedule: str }),
-  git: obj(
-    { repo: str, branch: str, createBranch: bool, directory: str, secretRef, author: str, email: str },
-    ['repo'],
-  ),
+  git: obj({ repo: str, branch: str, createBranch: bool, directory: str, secretRef, author: str, email: str }, [
+    'repo',
+  ]),
   oci: obj({ registry: str, secretRef }, ['registry']),
 });
 
@@ -121,7 +122,15 @@ function kind(group: string, name: string, prefix: string, spec: Schema, status:
 
 function list(group: string, name: string, prefix: string, item: string): Schema {
   return {
-    ...obj({ apiVersion: str, kind: str, metadata: ref(LIST_META, prefix), items: { type: 'array', items: ref(item, prefix) } }, ['items']),
+    ...obj(
+      {
+        apiVersion: str,
+        kind: str,
+        metadata: ref(LIST_META, prefix),
+        items: { type: 'array', items: ref(item, prefix) },
+      },
+      ['items'],
+    ),
     'x-kubernetes-group-version-kind': [{ group, kind: `${name}List`, version: 'v1alpha1' }],
   };
 }

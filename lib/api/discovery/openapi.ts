@@ -23,7 +23,9 @@ function pathsOf(group: string, v3: boolean): Doc {
     const schema = kindSchemas.find((k) => k.kind === res.kind)!;
     const gvk = { group, version: VERSION, kind: res.kind };
     const body = (id: string) =>
-      v3 ? { content: { 'application/json': { schema: { $ref: `${prefix}${id}` } } } } : { schema: { $ref: `${prefix}${id}` } };
+      v3
+        ? { content: { 'application/json': { schema: { $ref: `${prefix}${id}` } } } }
+        : { schema: { $ref: `${prefix}${id}` } };
     const op = (action: string, id: string, extra: Doc = {}) => ({
       operationId: `${action}${res.kind}`,
       'x-kubernetes-action': action,
@@ -48,7 +50,8 @@ function pathsOf(group: string, v3: boolean): Doc {
     if (res.verbs.includes('patch')) item.patch = op('patch', schema.id, v3 ? { parameters: [FIELD_VALIDATION] } : {});
     paths[base] = collection;
     paths[`${base}/{name}`] = item;
-    if (res.verbs.includes('list')) paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };
+    if (res.verbs.includes('list'))
+      paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };
   }
   return paths;
 }

@@ -31,7 +31,13 @@ export const servedResources: ServedResource[] = [
     listKind: 'PackageRevisionList',
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   },
-  { group: PORCH_GROUP, name: 'packagerevisions/approval', singularName: '', kind: 'PackageRevision', verbs: ['get', 'patch', 'update'] },
+  {
+    group: PORCH_GROUP,
+    name: 'packagerevisions/approval',
+    singularName: '',
+    kind: 'PackageRevision',
+    verbs: ['get', 'patch', 'update'],
+  },
   {
     group: PORCH_GROUP,
     name: 'packagerevisionresources',

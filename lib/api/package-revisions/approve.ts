@@ -22,10 +22,12 @@ export function checkApproval(row: PackageRevisionRow, requested: unknown): Life
     case 'Draft':
       return fail('cannot approve package with Draft lifecycle value; only Proposed packages can be approved');
     case 'Published':
-      if (requested !== 'DeletionProposed') fail("package with Published lifecycle value can only be updated to 'ProposeDeletion'");
+      if (requested !== 'DeletionProposed')
+        fail("package with Published lifecycle value can only be updated to 'ProposeDeletion'");
       break;
     case 'DeletionProposed':
-      if (requested !== 'Published') fail("package with DeletionProposed lifecycle value can only be updated to 'Published'");
+      if (requested !== 'Published')
+        fail("package with DeletionProposed lifecycle value can only be updated to 'Published'");
       break;
     case 'Proposed':
       if (requested === 'DeletionProposed') {
@@ -63,8 +65,14 @@ export async function approveRevision(
       const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle }, user);
       return toPackageRevision(updated, deployment);
     }
-    await waitLock(client, packageKey(namespace, first.package), () =>
-      new ConflictError(revisionRef(name), `another request is already in progress on package revision "${namespace}/${name}"`),
+    await waitLock(
+      client,
+      packageKey(namespace, first.package),
+      () =>
+        new ConflictError(
+          revisionRef(name),
+          `another request is already in progress on package revision "${namespace}/${name}"`,
+        ),
     );
     // Re-read under the package lock: another approval of this package may have published meanwhile.
     const row = await requireRevision(client, namespace, name);

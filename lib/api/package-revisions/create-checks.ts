@@ -7,7 +7,14 @@ import { ConflictError } from '../../errors.js';
  */
 export async function checkNewRevision(
   q: Queryable,
-  input: { namespace: string; repository: string; packagePath: string; workspace: string; name: string; taskType: string },
+  input: {
+    namespace: string;
+    repository: string;
+    packagePath: string;
+    workspace: string;
+    name: string;
+    taskType: string;
+  },
 ): Promise<void> {
   const { namespace, repository, packagePath, workspace, name, taskType } = input;
   const taken = await q.query('select 1 from package_revisions where namespace = $1 and name = $2', [namespace, name]);
@@ -18,10 +25,11 @@ export async function checkNewRevision(
     );
   }
   if (taskType !== 'init' && taskType !== 'clone') return;
-  const existing = await q.query(
-    'select 1 from packages where namespace = $1 and repository = $2 and path = $3',
-    [namespace, repository, packagePath],
-  );
+  const existing = await q.query('select 1 from packages where namespace = $1 and repository = $2 and path = $3', [
+    namespace,
+    repository,
+    packagePath,
+  ]);
   if (existing.rowCount) {
     throw new ConflictError(
       undefined,
@@ -30,7 +38,10 @@ export async function checkNewRevision(
         : `package "${packagePath}" already exists in repository "${repository}"`,
     );
   }
-  const ancestors = packagePath.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+  const ancestors = packagePath
+    .split('/')
+    .slice(0, -1)
+    .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
   const nested = await q.query<{ path: string }>(
     `select path from packages
       where namespace = $1 and repository = $2 and (path = any($3) or starts_with(path, $4))

@@ -36,7 +36,9 @@ export function parseCreateRequest(body: unknown): CreateRequest {
   const workspace = typeof spec.workspaceName === 'string' ? spec.workspaceName : '';
   const causes: StatusCause[] = [];
   if (meta.labels && LATEST_LABEL in meta.labels) {
-    causes.push(forbiddenField(`metadata.labels[${LATEST_LABEL}]`, 'label is managed by porch and cannot be set by users'));
+    causes.push(
+      forbiddenField(`metadata.labels[${LATEST_LABEL}]`, 'label is managed by porch and cannot be set by users'),
+    );
   }
   causes.push(...labelCauses(meta.labels));
   if (!packagePath) causes.push(requiredField('spec.packageName'));

@@ -45,20 +45,33 @@ export async function createRevision(
       throw new ConflictError(revisionRef('(new creation)'), busy);
     }
     if (req.tasks.length > 1) {
-      throw invalidRevision(name, invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'));
+      throw invalidRevision(
+        name,
+        invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'),
+      );
     }
-    const task: Task = req.tasks.length ? req.tasks[0]! : { type: 'init', init: { description: `${packagePath} description` } };
+    const task: Task = req.tasks.length
+      ? req.tasks[0]!
+      : { type: 'init', init: { description: `${packagePath} description` } };
     const nameErrors = validatePackageRevisionName(name);
     if (nameErrors.length) {
       throw invalidRevision(
         name,
-        invalidValue('metadata.name', name, `failed to create packagerevision: package revision kubernetes resource name invalid: ${nameErrors.join(', ')}`),
+        invalidValue(
+          'metadata.name',
+          name,
+          `failed to create packagerevision: package revision kubernetes resource name invalid: ${nameErrors.join(', ')}`,
+        ),
       );
     }
     if (workspace === repository.branch) {
       throw invalidRevision(
         name,
-        invalidValue('spec.workspaceName', workspace, `workspace name may not be the branch name "${repository.branch}" of repository "${repoName}": it names the package's placeholder revision`),
+        invalidValue(
+          'spec.workspaceName',
+          workspace,
+          `workspace name may not be the branch name "${repository.branch}" of repository "${repoName}": it names the package's placeholder revision`,
+        ),
       );
     }
     checkTask(name, task);
@@ -67,7 +80,14 @@ export async function createRevision(
     if (task.type === 'init' || task.type === 'clone') {
       await waitLock(client, repositoryKey(ns, repoName), () => new ConflictError(revisionRef('(new creation)'), busy));
     }
-    await checkNewRevision(client, { namespace: ns, repository: repoName, packagePath, workspace, name, taskType: task.type });
+    await checkNewRevision(client, {
+      namespace: ns,
+      repository: repoName,
+      packagePath,
+      workspace,
+      name,
+      taskType: task.type,
+    });
     const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
     requireCreatedKptfile(name, task, produced);
     const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);

@@ -38,7 +38,10 @@ export async function deleteRevision(db: Database, namespace: string, name: stri
   }
   const [downstream] = await findUpstreamReferences(db, namespace, name);
   if (downstream) {
-    throw new ForbiddenError(revisionRef(name), `cannot delete package revision, it is referenced as upstream by: ${downstream}`);
+    throw new ForbiddenError(
+      revisionRef(name),
+      `cannot delete package revision, it is referenced as upstream by: ${downstream}`,
+    );
   }
   return db.transaction(async (client): Promise<PackageRevisionObject> => {
     await lockRevision(client, namespace, name);

@@ -14,7 +14,8 @@ import { getRepository, getResources } from './store.js';
 export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
   const git = asRecord(repo.spec.git);
   const secretRef = asRecord(git.secretRef);
-  const auth = typeof secretRef.name === 'string' ? await resolveGitAuth({ name: secretRef.name }, repo.namespace) : undefined;
+  const auth =
+    typeof secretRef.name === 'string' ? await resolveGitAuth({ name: secretRef.name }, repo.namespace) : undefined;
   return {
     url: repo.repoUrl,
     branch: repo.branch,
@@ -73,7 +74,12 @@ export async function publishToGit(q: Queryable, row: PackageRevisionRow, first:
   }
   const selfLock: Lock = {
     type: 'git',
-    git: { repo: repo.repoUrl, directory: row.packagePath, ref: `${fullPathOf(repo, row.packagePath)}/v${revision}`, commit: result.commit },
+    git: {
+      repo: repo.repoUrl,
+      directory: row.packagePath,
+      ref: `${fullPathOf(repo, row.packagePath)}/v${revision}`,
+      commit: result.commit,
+    },
   };
   return { revision, selfLock, commit: result.commit };
 }

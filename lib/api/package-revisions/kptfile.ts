@@ -5,7 +5,14 @@
 import { invalidValue, type StatusCause } from '../../errors.js';
 import { deriveKptfileFields, readKptfile } from '../../kpt/kptfile-read.js';
 import { invalidResources, invalidRevision } from './refs.js';
-import { setConditions, setName, setPackageMetadata, setReadinessGates, setUpstream, upstreamFromLock } from '../../kpt/kptfile-edit.js';
+import {
+  setConditions,
+  setName,
+  setPackageMetadata,
+  setReadinessGates,
+  setUpstream,
+  upstreamFromLock,
+} from '../../kpt/kptfile-edit.js';
 import type { Condition, Files, InitTaskSpec, Lock, PackageMetadata, ReadinessGate, Task } from '../../kpt/types.js';
 import { deploymentContext, initPackage } from './kpt-init.js';
 
@@ -81,7 +88,9 @@ export function readConditions(value: unknown, causes: StatusCause[]): Condition
     Array.isArray(value) &&
     value.every((c) => c && typeof c === 'object' && typeof c.type === 'string' && STATUSES.includes(c.status));
   if (!ok) {
-    causes.push(invalidValue('status.conditions', value, 'must be a list of {type, status: True|False|Unknown, reason, message}'));
+    causes.push(
+      invalidValue('status.conditions', value, 'must be a list of {type, status: True|False|Unknown, reason, message}'),
+    );
     return undefined;
   }
   return (value as Condition[]).map((c) => ({
@@ -103,7 +112,11 @@ export function requireCreatedKptfile(name: string, task: Task, files: Files): v
   throw invalidRevision(
     name,
     subpackage
-      ? invalidValue('spec.tasks[0].init.subpackage', subpackage, `${why} (init.subpackage initialises only that subdirectory, leaving no Kptfile at the package root)`)
+      ? invalidValue(
+          'spec.tasks[0].init.subpackage',
+          subpackage,
+          `${why} (init.subpackage initialises only that subdirectory, leaving no Kptfile at the package root)`,
+        )
       : invalidValue('spec.tasks[0].type', task.type, why),
   );
 }
@@ -112,7 +125,10 @@ export function requireCreatedKptfile(name: string, task: Task, files: Files): v
 export function requireKptfile(name: string, files: Files): void {
   const text = files['Kptfile'];
   if (text === undefined) {
-    throw invalidResources(name, invalidValue('spec.resources[Kptfile]', 'Kptfile', 'a Kptfile is required at the package root'));
+    throw invalidResources(
+      name,
+      invalidValue('spec.resources[Kptfile]', 'Kptfile', 'a Kptfile is required at the package root'),
+    );
   }
   readKptfile(text);
 }

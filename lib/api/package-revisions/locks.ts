@@ -8,7 +8,9 @@ import type { Queryable } from '../../db/queryable.js';
 
 /** Takes the lock without waiting; false when another transaction holds it. */
 export async function tryLock(q: Queryable, key: string): Promise<boolean> {
-  const { rows } = await q.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as ok', [key]);
+  const { rows } = await q.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as ok', [
+    key,
+  ]);
   return rows[0]!.ok;
 }
 

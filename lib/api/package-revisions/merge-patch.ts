@@ -6,7 +6,13 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete base[key];
     // defineProperty: a key named `__proto__` (a file name, say) stays a key instead of replacing the prototype.
-    else Object.defineProperty(base, key, { value: mergePatch(base[key], value), enumerable: true, writable: true, configurable: true });
+    else
+      Object.defineProperty(base, key, {
+        value: mergePatch(base[key], value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return base;
 }

@@ -26,7 +26,10 @@ export const packageRevisionOperations: Operations = {
   async list(req) {
     const params = parseListParams(req.query);
     const page = await listRevisions(req.db, { ...params, namespace: ns(req) });
-    return { status: 200, body: listOrTable(req.headers, req.query, revisionColumns, toPackageRevisionList(page.items, page.continue)) };
+    return {
+      status: 200,
+      body: listOrTable(req.headers, req.query, revisionColumns, toPackageRevisionList(page.items, page.continue)),
+    };
   },
   async get(req) {
     const item = await getRevision(req.db, ns(req)!, req.params.name!);
@@ -47,12 +50,18 @@ export const packageRevisionOperations: Operations = {
 export const approvalOperations: Operations = {
   async approve(req) {
     const startedAt = new Date();
-    return { status: 200, body: await approveRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user, startedAt) };
+    return {
+      status: 200,
+      body: await approveRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user, startedAt),
+    };
   },
   async patch(req) {
     const startedAt = new Date();
     const body = await patched(req);
-    return { status: 200, body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt) };
+    return {
+      status: 200,
+      body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
+    };
   },
   async delete(req) {
     return { status: 200, body: await deleteRevision(req.db, ns(req)!, req.params.name!, req.caller.user) };

@@ -13,7 +13,9 @@ export function asRecord(value: unknown): Record<string, unknown> {
 export function asStringMap(value: unknown): Record<string, string> | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const entries = Object.entries(value);
-  return entries.every(([, v]) => typeof v === 'string') ? Object.fromEntries(entries) as Record<string, string> : undefined;
+  return entries.every(([, v]) => typeof v === 'string')
+    ? (Object.fromEntries(entries) as Record<string, string>)
+    : undefined;
 }
 
 /** The client-settable metadata of a request object (labels, annotations, finalizers, ownerReferences). */

@@ -48,7 +48,11 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
         fail(field, source.name, `source revision must be from same package ${repo.name}/${target.packagePath}`);
       }
       if (await isPlaceholder(q, source)) {
-        fail(field, source.name, `source revision may not be the placeholder package revision ${repo.name}/${source.name}`);
+        fail(
+          field,
+          source.name,
+          `source revision may not be the placeholder package revision ${repo.name}/${source.name}`,
+        );
       }
       if (source.lifecycle !== 'Published' && source.lifecycle !== 'DeletionProposed') {
         fail(field, source.name, 'source revision must be published');
@@ -61,7 +65,11 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
         const field = 'spec.tasks[0].clone.upstreamRef.upstreamRef.name';
         const source = await findSource(q, target, field, up.upstreamRef.name);
         if (await isPlaceholder(q, source)) {
-          fail(field, source.name, `upstream revision may not be the placeholder package revision ${source.repository}/${source.name}`);
+          fail(
+            field,
+            source.name,
+            `upstream revision may not be the placeholder package revision ${source.repository}/${source.name}`,
+          );
         }
         const files = await getResources(q, target.namespace, source.name);
         const lock = source.selfLock as Lock | null;
@@ -73,9 +81,18 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
     }
     default:
       // checkTask has already refused unknown types; upgrade is the only one left.
-      return runUpgrade(q, { namespace: target.namespace, name: target.name, package: packageName(target.repository.name, target.packagePath) }, task, {
-        find: (field, name) => findSource(q, target, field, name),
-        isPlaceholder: (row) => isPlaceholder(q, row),
-      });
+      return runUpgrade(
+        q,
+        {
+          namespace: target.namespace,
+          name: target.name,
+          package: packageName(target.repository.name, target.packagePath),
+        },
+        task,
+        {
+          find: (field, name) => findSource(q, target, field, name),
+          isPlaceholder: (row) => isPlaceholder(q, row),
+        },
+      );
   }
 }

@@ -34,10 +34,18 @@ export async function runUpgrade(
     }
   }
   if (await deps.isPlaceholder(newUp)) {
-    fail('newUpstreamRef.name', newUp.name, `target upstream revision may not be the placeholder package revision ${newUp.repository}/${newUp.name}`);
+    fail(
+      'newUpstreamRef.name',
+      newUp.name,
+      `target upstream revision may not be the placeholder package revision ${newUp.repository}/${newUp.name}`,
+    );
   }
   if (await deps.isPlaceholder(local)) {
-    fail('localPackageRevisionRef.name', local.name, `source revision may not be the placeholder package revision ${local.repository}/${local.name}`);
+    fail(
+      'localPackageRevisionRef.name',
+      local.name,
+      `source revision may not be the placeholder package revision ${local.repository}/${local.name}`,
+    );
   }
   const [oldFiles, newFiles, localFiles] = await Promise.all(
     [oldUp, newUp, local].map((r) => getResources(q, target.namespace, r.name)),
@@ -52,10 +60,18 @@ export async function runUpgrade(
     strategy,
   });
   if ('conflict' in result) {
-    fail('strategy', strategy, `files changed both locally and upstream: ${result.conflict.join(', ')}; this service merges whole files, so choose copy-merge or force-delete-replace, or resolve them in the local package first`);
+    fail(
+      'strategy',
+      strategy,
+      `files changed both locally and upstream: ${result.conflict.join(', ')}; this service merges whole files, so choose copy-merge or force-delete-replace, or resolve them in the local package first`,
+    );
   }
   if ('modified' in result) {
-    fail('strategy', strategy, `cannot fast-forward: the local package changed ${result.modified.join(', ')} since its upstream`);
+    fail(
+      'strategy',
+      strategy,
+      `cannot fast-forward: the local package changed ${result.modified.join(', ')} since its upstream`,
+    );
   }
   return (result as { files: Files }).files;
 }

@@ -5,9 +5,7 @@
 import type { Queryable } from '../../db/queryable.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 
-export {
-  getRepository,
-} from '../../storage/repositories.js';
+export { getRepository } from '../../storage/repositories.js';
 export {
   getPackageRevision,
   createPackageRevision,

@@ -38,11 +38,14 @@ function checkShape(value: unknown, shape: Shape, path: string): void {
   if (value === null || value === undefined) return; // null decodes to the zero value
   const want = typeof shape === 'string' ? (shape === 'string' ? 'string' : 'array') : 'object';
   if (typeOf(value) !== want) {
-    throw new BadRequestError(`strict decoding error: wrong type of field ${path}: expected ${want}, got ${value === null ? 'null' : typeOf(value)}`);
+    throw new BadRequestError(
+      `strict decoding error: wrong type of field ${path}: expected ${want}, got ${value === null ? 'null' : typeOf(value)}`,
+    );
   }
   if (shape === 'string[]') (value as unknown[]).forEach((item, i) => checkShape(item, 'string', `${path}[${i}]`));
   else if (typeof shape === 'object') {
-    for (const [key, sub] of Object.entries(shape)) checkShape((value as Record<string, unknown>)[key], sub, `${path}.${key}`);
+    for (const [key, sub] of Object.entries(shape))
+      checkShape((value as Record<string, unknown>)[key], sub, `${path}.${key}`);
   }
 }
 
@@ -51,7 +54,8 @@ export function checkTask(name: string, task: Task): void {
   const fail = (why: string, field = 'spec.tasks[0]') => {
     throw invalidRevision(name, invalidValue(field, task.type ?? '', why));
   };
-  if (task === null) throw new BadRequestError('strict decoding error: wrong type of field spec.tasks[0]: expected object, got null');
+  if (task === null)
+    throw new BadRequestError('strict decoding error: wrong type of field spec.tasks[0]: expected object, got null');
   checkShape(task, TASK_SHAPE, 'spec.tasks[0]');
   const type = String(task?.type ?? '');
   if (!(type in BODY_MISSING)) fail(`task of type "${type}" not supported`, 'spec.tasks[0].type');
@@ -60,17 +64,25 @@ export function checkTask(name: string, task: Task): void {
   if (type === 'clone') {
     const up = asRecord(task.clone!.upstreamRef);
     const byName = up.upstreamRef !== undefined && up.upstreamRef !== null;
-    if (byName && !asRecord(up.upstreamRef).name) fail('upstreamRef.name is required', 'spec.tasks[0].clone.upstreamRef');
+    if (byName && !asRecord(up.upstreamRef).name)
+      fail('upstreamRef.name is required', 'spec.tasks[0].clone.upstreamRef');
     if (!byName && up.oci && !up.git) fail('clone from OCI is not implemented', 'spec.tasks[0].clone.upstreamRef.oci');
     if (!byName && !up.git) {
-      fail('invalid clone source (neither of git, oci, nor upstream were specified)', 'spec.tasks[0].clone.upstreamRef');
+      fail(
+        'invalid clone source (neither of git, oci, nor upstream were specified)',
+        'spec.tasks[0].clone.upstreamRef',
+      );
     }
     if (!byName) {
       const git = asRecord(up.git);
-      if (typeof git.repo !== 'string' || !git.repo) fail('clone.upstreamRef.git.repo is required', 'spec.tasks[0].clone.upstreamRef.git.repo');
+      if (typeof git.repo !== 'string' || !git.repo)
+        fail('clone.upstreamRef.git.repo is required', 'spec.tasks[0].clone.upstreamRef.git.repo');
       // Only smart HTTP is spoken (as for Repositories); another scheme would fail later as a retryable 503.
       if (!/^https?:\/\/[^/\s]+/.test(String(git.repo))) {
-        fail('clone.upstreamRef.git.repo must be an http:// or https:// URL of a git repository', 'spec.tasks[0].clone.upstreamRef.git.repo');
+        fail(
+          'clone.upstreamRef.git.repo must be an http:// or https:// URL of a git repository',
+          'spec.tasks[0].clone.upstreamRef.git.repo',
+        );
       }
     }
   }
@@ -84,8 +96,16 @@ export function checkTask(name: string, task: Task): void {
   }
   if (type === 'upgrade') {
     const u = asRecord(task.upgrade);
-    if (u.strategy !== undefined && u.strategy !== null && u.strategy !== '' && !STRATEGIES.includes(String(u.strategy))) {
-      fail(`unsupported upgrade strategy ${JSON.stringify(u.strategy)}; use one of ${STRATEGIES.join(', ')}`, 'spec.tasks[0].upgrade.strategy');
+    if (
+      u.strategy !== undefined &&
+      u.strategy !== null &&
+      u.strategy !== '' &&
+      !STRATEGIES.includes(String(u.strategy))
+    ) {
+      fail(
+        `unsupported upgrade strategy ${JSON.stringify(u.strategy)}; use one of ${STRATEGIES.join(', ')}`,
+        'spec.tasks[0].upgrade.strategy',
+      );
     }
     for (const key of ['oldUpstreamRef', 'newUpstreamRef', 'localPackageRevisionRef']) {
       if (!asRecord(u[key]).name) fail(`${key}.name is required`, `spec.tasks[0].upgrade.${key}`);

@@ -12,8 +12,7 @@ export type PackageRevisionObject = {
 /** Kubernetes timestamps are RFC 3339 with whole seconds. */
 export const formatTime = (t: Date | string): string => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 
-const isPublished = (row: PackageRevisionRow) =>
-  row.lifecycle === 'Published' || row.lifecycle === 'DeletionProposed';
+const isPublished = (row: PackageRevisionRow) => row.lifecycle === 'Published' || row.lifecycle === 'DeletionProposed';
 
 /** Object metadata shared by the PackageRevision and its resources object. */
 export function revisionMetadata(row: PackageRevisionRow): PackageRevisionObject['metadata'] {

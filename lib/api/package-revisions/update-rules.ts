@@ -8,7 +8,9 @@ const isPublished = (l: Lifecycle) => l === 'Published' || l === 'DeletionPropos
 
 /** The lifecycle a PUT asks for, checked against §4.2 (422 with Porch's texts). */
 export function checkUpdateLifecycle(row: PackageRevisionRow, requested: unknown): Lifecycle {
-  const next = (requested === undefined || requested === null || requested === '' ? row.lifecycle : requested) as Lifecycle;
+  const next = (
+    requested === undefined || requested === null || requested === '' ? row.lifecycle : requested
+  ) as Lifecycle;
   if (!LIFECYCLES.includes(next)) {
     throw invalidRevision(
       row.name,
@@ -16,7 +18,10 @@ export function checkUpdateLifecycle(row: PackageRevisionRow, requested: unknown
     );
   }
   if (!isPublished(row.lifecycle) && isPublished(next)) {
-    throw invalidRevision(row.name, invalidValue('spec.lifecycle', row.lifecycle, 'value can be only updated to Draft,Proposed'));
+    throw invalidRevision(
+      row.name,
+      invalidValue('spec.lifecycle', row.lifecycle, 'value can be only updated to Draft,Proposed'),
+    );
   }
   if (isPublished(row.lifecycle) && !isPublished(next)) {
     throw invalidRevision(
@@ -46,7 +51,15 @@ const canonical = (v: unknown): string =>
       : value,
   );
 
-const COMPARED = ['packageName', 'repository', 'workspaceName', 'revision', 'tasks', 'readinessGates', 'packageMetadata'];
+const COMPARED = [
+  'packageName',
+  'repository',
+  'workspaceName',
+  'revision',
+  'tasks',
+  'readinessGates',
+  'packageMetadata',
+];
 
 /**
  * A published revision's spec may change only in its lifecycle. Fields the client left out are taken as unchanged,
@@ -56,12 +69,22 @@ export function checkPublishedSpec(current: PackageRevisionObject, spec: Record<
   const causes: StatusCause[] = [];
   for (const key of COMPARED) {
     if (!(key in spec)) continue;
-    const empty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && !v.length) || (typeof v === 'object' && !Object.keys(v as object).length);
+    const empty = (v: unknown) =>
+      v === undefined ||
+      v === null ||
+      (Array.isArray(v) && !v.length) ||
+      (typeof v === 'object' && !Object.keys(v as object).length);
     const a = current.spec[key];
     const b = spec[key];
     if (empty(a) && empty(b)) continue;
     if (canonical(a) !== canonical(b)) {
-      causes.push(invalidValue('spec', `${key}: ${canonical(b)}`, 'spec can only update package with lifecycle value one of Draft,Proposed'));
+      causes.push(
+        invalidValue(
+          'spec',
+          `${key}: ${canonical(b)}`,
+          'spec can only update package with lifecycle value one of Draft,Proposed',
+        ),
+      );
       break;
     }
   }

@@ -38,7 +38,10 @@ export function checkBodyName(body: unknown, name: string, namespace?: string): 
 /** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
 export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
   if (!(await tryLock(q, revisionKey(namespace, name)))) {
-    throw new ConflictError(revisionRef(name), `another request is already in progress on package revision "${namespace}/${name}"`);
+    throw new ConflictError(
+      revisionRef(name),
+      `another request is already in progress on package revision "${namespace}/${name}"`,
+    );
   }
 }
 
@@ -83,11 +86,25 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     }
     if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {
       checkPublishedSpec(toPackageRevision(row, deployment), spec);
-      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle, meta: newMeta }, user);
+      const updated = await updatePackageRevision(
+        client,
+        namespace,
+        name,
+        resourceVersion,
+        { lifecycle, meta: newMeta },
+        user,
+      );
       return toPackageRevision(updated, deployment);
     }
     if (row.lifecycle !== 'Draft') {
-      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle, meta: newMeta }, user);
+      const updated = await updatePackageRevision(
+        client,
+        namespace,
+        name,
+        resourceVersion,
+        { lifecycle, meta: newMeta },
+        user,
+      );
       return toPackageRevision(updated, deployment);
     }
     const causes: StatusCause[] = [];

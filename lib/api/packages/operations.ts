@@ -35,5 +35,7 @@ export const packageOperations: Operations = {
   get,
   create: notSupported('create or clone a PackageRevision resource to create a package as direct package creation'),
   update: notSupported('update a PackageRevision resource to update a package as direct package update'),
-  delete: notSupported('delete all PackageRevisions resources of a package to delete a package as direct package deletion'),
+  delete: notSupported(
+    'delete all PackageRevisions resources of a package to delete a package as direct package deletion',
+  ),
 };

@@ -33,7 +33,8 @@ export function toPackageObject(row: PackageRow): PorchPackageObject {
     kind: 'PorchPackage',
     metadata,
     spec: { packageName: row.packageName, repository: row.repository },
-    status: row.latestRevision !== null && row.latestRevision !== undefined ? { latestRevision: row.latestRevision } : {},
+    status:
+      row.latestRevision !== null && row.latestRevision !== undefined ? { latestRevision: row.latestRevision } : {},
   };
 }
 

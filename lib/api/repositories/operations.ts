@@ -16,7 +16,12 @@ import { getSyncState, getSyncStates } from '../../storage/repository-sync.js';
 import { refs, type RepositoryRow, type RepositorySyncRow } from '../../storage/types.js';
 import type { Queryable } from '../../db/queryable.js';
 import { repositoryColumns, toRepositoryObject } from './repository-object.js';
-import { MIGRATION_ANNOTATION, REPOSITORY_API_VERSION, REPOSITORY_GROUP, readRepositoryRequest } from './repository-request.js';
+import {
+  MIGRATION_ANNOTATION,
+  REPOSITORY_API_VERSION,
+  REPOSITORY_GROUP,
+  readRepositoryRequest,
+} from './repository-request.js';
 
 export interface RepositoryDeps {
   /** Starts a sync of one repository without waiting for it (async Lambda invoke in AWS, in-process locally). */
@@ -28,7 +33,15 @@ async function trySync(deps: RepositoryDeps, namespace: string, name: string) {
   try {
     await deps.requestSync(namespace, name);
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'sync request failed; the fan-out will pick it up', namespace, repository: name, error: (err as Error).message }));
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'sync request failed; the fan-out will pick it up',
+        namespace,
+        repository: name,
+        error: (err as Error).message,
+      }),
+    );
   }
 }
 
@@ -81,7 +94,11 @@ async function get(req: ApiRequest): Promise<ApiResult> {
 function create(deps: RepositoryDeps) {
   return async (req: ApiRequest): Promise<ApiResult> => {
     const input = readRepositoryRequest(requireObjectBody(req.body), req.params.namespace);
-    const row = await insertRepository(req.db, { namespace: req.params.namespace, ...input, updatedBy: req.caller.user });
+    const row = await insertRepository(req.db, {
+      namespace: req.params.namespace,
+      ...input,
+      updatedBy: req.caller.user,
+    });
     await trySync(deps, row.namespace, row.name);
     return { status: 201, body: await withStatus(req.db, row) };
   };
@@ -110,11 +127,18 @@ function update(deps: RepositoryDeps) {
     refuseMigrated(current);
     const causes = immutableChanges(current, input);
     if (causes.length > 0) throw new InvalidError('Repository', REPOSITORY_GROUP, name, causes);
-    const row = await updateRepository(req.db, namespace, name, input.resourceVersion, {
-      deployment: input.deployment,
-      meta: input.meta,
-      spec: input.spec,
-    }, req.caller.user);
+    const row = await updateRepository(
+      req.db,
+      namespace,
+      name,
+      input.resourceVersion,
+      {
+        deployment: input.deployment,
+        meta: input.meta,
+        spec: input.spec,
+      },
+      req.caller.user,
+    );
     if (row.generation !== current.generation) await trySync(deps, namespace, name);
     return { status: 200, body: await withStatus(req.db, row) };
   };

@@ -14,7 +14,12 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().repla
 
 function readyCondition(row: RepositoryRow, sync: RepositorySyncRow | undefined) {
   const state = sync?.state ?? 'Reconciling';
-  const fallback = state === 'Ready' ? 'Repository Ready' : state === 'Reconciling' ? 'Repository sync pending' : 'Repository sync failed';
+  const fallback =
+    state === 'Ready'
+      ? 'Repository Ready'
+      : state === 'Reconciling'
+        ? 'Repository sync pending'
+        : 'Repository sync failed';
   return {
     type: 'Ready',
     status: state === 'Ready' ? 'True' : 'False',
@@ -61,7 +66,13 @@ export function toRepositoryObject(row: RepositoryRow, sync: RepositorySyncRow |
   for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
     if (row.meta[key] !== undefined) metadata[key] = row.meta[key];
   }
-  return { apiVersion: REPOSITORY_API_VERSION, kind: 'Repository', metadata, spec: row.spec, status: repositoryStatus(row, sync) };
+  return {
+    apiVersion: REPOSITORY_API_VERSION,
+    kind: 'Repository',
+    metadata,
+    spec: row.spec,
+    status: repositoryStatus(row, sync),
+  };
 }
 
 /** The columns of Porch's Repository CRD printer (API.md "Lists"). */
@@ -71,7 +82,11 @@ export const repositoryColumns: TableColumn<RepositoryObject>[] = [
   { name: 'Content', type: 'string', cell: (r) => r.spec.content },
   { name: 'Sync schedule', type: 'string', cell: (r) => r.spec.sync?.schedule ?? '' },
   { name: 'Deployment', type: 'boolean', cell: (r) => r.spec.deployment === true },
-  { name: 'Ready', type: 'string', cell: (r) => r.status.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status ?? '' },
+  {
+    name: 'Ready',
+    type: 'string',
+    cell: (r) => r.status.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status ?? '',
+  },
   { name: 'Address', type: 'string', cell: (r) => r.spec.git?.repo ?? r.spec.oci?.registry ?? '' },
   { name: 'Branch', type: 'string', cell: (r) => r.spec.git?.branch ?? '' },
   { name: 'Age', type: 'date', cell: (r) => ageOf(r) },

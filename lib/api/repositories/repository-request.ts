@@ -1,5 +1,12 @@
 import { CronExpressionParser } from 'cron-parser';
-import { BadRequestError, GoneError, InvalidError, invalidValue, requiredField, type StatusCause } from '../../errors.js';
+import {
+  BadRequestError,
+  GoneError,
+  InvalidError,
+  invalidValue,
+  requiredField,
+  type StatusCause,
+} from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
 
@@ -42,8 +49,15 @@ function checkGit(git: Obj, causes: StatusCause[]) {
     causes.push(invalidValue('spec.git.branch', git.branch, 'must be at least 1 character long'));
   }
   const dir = typeof git.directory === 'string' ? normaliseDirectory(git.directory) : '';
-  if (dir.split('/').some((seg) => seg === '..' || seg === '.') || dir.includes('//') || dir.includes('\\') || dir.includes('\0')) {
-    causes.push(invalidValue('spec.git.directory', git.directory, "must be a relative path without '.', '..' or empty segments"));
+  if (
+    dir.split('/').some((seg) => seg === '..' || seg === '.') ||
+    dir.includes('//') ||
+    dir.includes('\\') ||
+    dir.includes('\0')
+  ) {
+    causes.push(
+      invalidValue('spec.git.directory', git.directory, "must be a relative path without '.', '..' or empty segments"),
+    );
   }
   const secret = asObj(git.secretRef).name;
   if (secret !== undefined && secret !== '' && (typeof secret !== 'string' || dnsSubdomainErrors(secret).length > 0)) {
@@ -56,12 +70,16 @@ function checkSync(sync: Obj, causes: StatusCause[]) {
     try {
       CronExpressionParser.parse(sync.schedule, { tz: 'UTC' });
     } catch (err) {
-      causes.push(invalidValue('spec.sync.schedule', sync.schedule, `not a valid cron expression: ${(err as Error).message}`));
+      causes.push(
+        invalidValue('spec.sync.schedule', sync.schedule, `not a valid cron expression: ${(err as Error).message}`),
+      );
     }
   }
   if (sync.runOnceAt !== undefined && sync.runOnceAt !== null) {
     if (typeof sync.runOnceAt !== 'string' || Number.isNaN(Date.parse(sync.runOnceAt))) {
-      causes.push(invalidValue('spec.sync.runOnceAt', sync.runOnceAt, 'must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z'));
+      causes.push(
+        invalidValue('spec.sync.runOnceAt', sync.runOnceAt, 'must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z'),
+      );
     }
   }
 }
@@ -70,8 +88,10 @@ function storedMeta(metadata: Obj): StoredMeta {
   const meta: StoredMeta = {};
   if (isObj(metadata.labels)) meta.labels = metadata.labels as Record<string, string>;
   if (isObj(metadata.annotations)) meta.annotations = metadata.annotations as Record<string, string>;
-  if (Array.isArray(metadata.finalizers) && metadata.finalizers.length > 0) meta.finalizers = metadata.finalizers as string[];
-  if (Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.length > 0) meta.ownerReferences = metadata.ownerReferences;
+  if (Array.isArray(metadata.finalizers) && metadata.finalizers.length > 0)
+    meta.finalizers = metadata.finalizers as string[];
+  if (Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.length > 0)
+    meta.ownerReferences = metadata.ownerReferences;
   return meta;
 }
 
@@ -102,15 +122,24 @@ export function readRepositoryRequest(body: Obj, namespace: string, urlName?: st
   }
   const causes: StatusCause[] = [];
   if (name === '' && urlName === undefined) causes.push(requiredField('metadata.name', 'name is required'));
-  else if (name !== '' && dnsLabelErrors(name).length > 0) causes.push(invalidValue('metadata.name', name, dnsLabelErrors(name).join(', ')));
+  else if (name !== '' && dnsLabelErrors(name).length > 0)
+    causes.push(invalidValue('metadata.name', name, dnsLabelErrors(name).join(', ')));
   for (const [key, value] of Object.entries(asObj(metadata.labels))) {
-    for (const [shown, why] of labelErrors(key, String(value))) causes.push(invalidValue('metadata.labels', shown, why));
+    for (const [shown, why] of labelErrors(key, String(value)))
+      causes.push(invalidValue('metadata.labels', shown, why));
   }
   const spec = asObj(body.spec);
   const type = spec.type ?? 'git';
-  if (type !== 'git') causes.push(invalidValue('spec.type', type, 'supported values: "git" (this service syncs git repositories only)'));
+  if (type !== 'git')
+    causes.push(invalidValue('spec.type', type, 'supported values: "git" (this service syncs git repositories only)'));
   if (spec.content !== undefined && spec.content !== '' && spec.content !== 'Package') {
-    causes.push(invalidValue('spec.content', spec.content, "The 'content' field is deprecated, its only valid value is 'Package'"));
+    causes.push(
+      invalidValue(
+        'spec.content',
+        spec.content,
+        "The 'content' field is deprecated, its only valid value is 'Package'",
+      ),
+    );
   }
   if (!isObj(spec.git)) causes.push(requiredField('spec.git', 'git repository details are required when type is git'));
   const git = asObj(spec.git);
@@ -129,6 +158,9 @@ export function readRepositoryRequest(body: Obj, namespace: string, urlName?: st
     branch,
     directory: normaliseDirectory(typeof git.directory === 'string' ? git.directory : ''),
     deployment: spec.deployment === true,
-    resourceVersion: typeof metadata.resourceVersion === 'string' && metadata.resourceVersion !== '' ? metadata.resourceVersion : undefined,
+    resourceVersion:
+      typeof metadata.resourceVersion === 'string' && metadata.resourceVersion !== ''
+        ? metadata.resourceVersion
+        : undefined,
   };
 }

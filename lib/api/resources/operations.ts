@@ -15,20 +15,29 @@ export const resourcesOperations: Operations = {
   async list(req) {
     const params = parseListParams(req.query);
     const page = await listRevisionResources(req.db, { ...params, namespace: ns(req) });
-    return { status: 200, body: listOrTable(req.headers, req.query, resourcesColumns, toResourcesList(page.items, page.continue)) };
+    return {
+      status: 200,
+      body: listOrTable(req.headers, req.query, resourcesColumns, toResourcesList(page.items, page.continue)),
+    };
   },
   async get(req) {
     const item = await getRevisionResources(req.db, ns(req)!, req.params.name!);
     return { status: 200, body: objectOrTable(req.headers, req.query, resourcesColumns, item) };
   },
   async update(req) {
-    return { status: 200, body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, req.body, req.caller.user) };
+    return {
+      status: 200,
+      body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, req.body, req.caller.user),
+    };
   },
   async patch(req) {
     const current = await getRevisionResources(req.db, ns(req)!, req.params.name!);
     // A merge patch of spec.resources adds/replaces/removes (null) single files.
     const body = mergePatch(current, req.body);
     checkKnownFields('PackageRevisionResources', body, req.query.fieldValidation);
-    return { status: 200, body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, body, req.caller.user) };
+    return {
+      status: 200,
+      body: await updateRevisionResources(req.db, ns(req)!, req.params.name!, body, req.caller.user),
+    };
   },
 };

@@ -20,15 +20,26 @@ export function readResources(name: string, value: unknown): Files {
   for (const [path, content] of Object.entries(value)) {
     const problem = checkResourcePath(path);
     if (problem) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, problem));
-    else if (typeof content !== 'string') causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, typeof content, 'content must be a string'));
-    else if (content.includes('\0')) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, 'content must not contain NUL bytes'));
+    else if (typeof content !== 'string')
+      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, typeof content, 'content must be a string'));
+    else if (content.includes('\0'))
+      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, 'content must not contain NUL bytes'));
   }
   // git cannot hold `a` as a file and as the directory of `a/b`: such a tree is corrupt (duplicate entries).
   for (const path of Object.keys(value)) {
-    const dirs = path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const dirs = path
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
     const clash = dirs.find((dir) => Object.hasOwn(value, dir));
     if (clash !== undefined) {
-      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, `its directory ${JSON.stringify(clash)} is also a file`));
+      causes.push(
+        invalidValue(
+          `spec.resources[${JSON.stringify(path)}]`,
+          path,
+          `its directory ${JSON.stringify(clash)} is also a file`,
+        ),
+      );
     }
   }
   if (causes.length) throw invalidResources(name, ...causes);
@@ -53,7 +64,10 @@ export async function updateRevisionResources(
   const sent = readResources(name, asRecord(obj.spec).resources);
   return db.transaction(async (client) => {
     if (!(await tryLock(client, revisionKey(namespace, name)))) {
-      throw new ConflictError(ref, `another request is already in progress on package revision resources "${namespace}/${name}"`);
+      throw new ConflictError(
+        ref,
+        `another request is already in progress on package revision resources "${namespace}/${name}"`,
+      );
     }
     const row = await getPackageRevision(client, namespace, name);
     if (!row) throw new NotFoundError(ref);
@@ -62,7 +76,11 @@ export async function updateRevisionResources(
     if (row.lifecycle !== 'Draft') {
       throw invalidResources(
         name,
-        invalidValue('spec.lifecycle', row.lifecycle, `cannot update a package revision with lifecycle value "${row.lifecycle}"; package must be Draft`),
+        invalidValue(
+          'spec.lifecycle',
+          row.lifecycle,
+          `cannot update a package revision with lifecycle value "${row.lifecycle}"; package must be Draft`,
+        ),
       );
     }
     const files = carryOverComments(await getResources(client, namespace, name), sent);

@@ -7,13 +7,27 @@ import type { SyncDeps } from '../../../lib/sync/sync-repository.js';
 /** Registers a git repository row (as the repositories API would) without any sync state. */
 export async function registerRepository(
   q: Queryable,
-  a: { namespace?: string; name: string; url: string; branch?: string; directory?: string; spec?: Record<string, unknown> },
+  a: {
+    namespace?: string;
+    name: string;
+    url: string;
+    branch?: string;
+    directory?: string;
+    spec?: Record<string, unknown>;
+  },
 ): Promise<void> {
   const branch = a.branch ?? 'main';
   const directory = a.directory ?? '';
   await q.query(
     `insert into repositories (namespace, name, repo_url, branch, directory, spec) values ($1, $2, $3, $4, $5, $6)`,
-    [a.namespace ?? 'ns', a.name, a.url, branch, directory, JSON.stringify({ type: 'git', git: { repo: a.url, branch, directory }, ...a.spec })],
+    [
+      a.namespace ?? 'ns',
+      a.name,
+      a.url,
+      branch,
+      directory,
+      JSON.stringify({ type: 'git', git: { repo: a.url, branch, directory }, ...a.spec }),
+    ],
   );
 }
 
@@ -58,19 +72,23 @@ export async function snapshot(db: Database, repository: string, namespace = 'ns
       where r.namespace = $1 and p.repository = $2 order by 1, 2`,
     [namespace, repository],
   );
-  const packages = await db.query(`select name, path from packages where namespace = $1 and repository = $2 order by name`, [
-    namespace,
-    repository,
-  ]);
+  const packages = await db.query(
+    `select name, path from packages where namespace = $1 and repository = $2 order by name`,
+    [namespace, repository],
+  );
   // A placeholder's lock names the branch head at which sync last saw its package change; a sync from scratch
   // names the current head. Both are commits holding the same package, so the commit is not compared.
-  for (const r of revisions.rows) if (r.revision === -1 && r.workspace === branch && r.self_lock?.git) delete r.self_lock.git.commit;
+  for (const r of revisions.rows)
+    if (r.revision === -1 && r.workspace === branch && r.self_lock?.git) delete r.self_lock.git.commit;
   return { revisions: revisions.rows, resources: resources.rows, packages: packages.rows };
 }
 
 /** repository_sync of one repository. */
 export async function syncRow(q: Queryable, repository: string, namespace = 'ns') {
-  const { rows } = await q.query('select * from repository_sync where namespace = $1 and repository = $2', [namespace, repository]);
+  const { rows } = await q.query('select * from repository_sync where namespace = $1 and repository = $2', [
+    namespace,
+    repository,
+  ]);
   return rows[0];
 }
 

@@ -15,7 +15,9 @@ describe('carryOverComments edge cases', () => {
   });
 
   it('handles resources added to, removed from and reordered in a multi-document file', () => {
-    const previous = { 'all.yaml': `${cm('one', 'data: # one data\n  a: "1"\n')}---\n# two head\n${cm('two', 'data: {}\n')}` };
+    const previous = {
+      'all.yaml': `${cm('one', 'data: # one data\n  a: "1"\n')}---\n# two head\n${cm('two', 'data: {}\n')}`,
+    };
     const next = {
       'all.yaml': `${cm('three', 'data:\n  c: "3"\n')}---\n${cm('one', 'data:\n  a: "1"\n')}`,
     };
@@ -34,10 +36,16 @@ describe('carryOverComments edge cases', () => {
 
   it('copies list comments by value for scalars and by name for mappings', () => {
     const previous = {
-      'p.yaml': cm('p', 'data:\n  items:\n  - a # the a\n  - b # the b\n  ports:\n  - name: http # web\n    port: 80\n'),
+      'p.yaml': cm(
+        'p',
+        'data:\n  items:\n  - a # the a\n  - b # the b\n  ports:\n  - name: http # web\n    port: 80\n',
+      ),
     };
     const next = {
-      'p.yaml': cm('p', 'data:\n  items:\n  - b\n  - c\n  ports:\n  - name: metrics\n    port: 9090\n  - name: http\n    port: 8080\n'),
+      'p.yaml': cm(
+        'p',
+        'data:\n  items:\n  - b\n  - c\n  ports:\n  - name: metrics\n    port: 9090\n  - name: http\n    port: 8080\n',
+      ),
     };
     const out = carryOverComments(previous, next)['p.yaml'];
     expect(out).toContain('  - b # the b\n  - c\n');
@@ -65,7 +73,12 @@ describe('carryOverComments edge cases', () => {
 
   it('copes with empty files, empty documents and comment-only files', () => {
     const previous = { 'a.yaml': cm('a', 'data: {} # c\n') };
-    const next = { 'empty.yaml': '', 'only.yaml': '# nothing here\n', 'docs.yaml': '---\n---\n', 'a.yaml': cm('a', 'data: {}\n') };
+    const next = {
+      'empty.yaml': '',
+      'only.yaml': '# nothing here\n',
+      'docs.yaml': '---\n---\n',
+      'a.yaml': cm('a', 'data: {}\n'),
+    };
     const out = carryOverComments(previous, next);
     expect(out['empty.yaml']).toBe('');
     expect(out['only.yaml']).toBe('# nothing here\n');

@@ -28,7 +28,9 @@ describe('formatAnnotation', () => {
 
   it('orders task fields as Porch does, whatever order the client sent', () => {
     const clone = {
-      clone: { upstreamRef: { upstreamRef: { name: 'b.p.v1' }, git: { directory: 'd', ref: 'r', repo: 'u' }, type: 'git' } },
+      clone: {
+        upstreamRef: { upstreamRef: { name: 'b.p.v1' }, git: { directory: 'd', ref: 'r', repo: 'u' }, type: 'git' },
+      },
       type: 'clone',
     } as unknown as Task;
     expect(formatAnnotation({ task: clone })).toBe(
@@ -36,7 +38,12 @@ describe('formatAnnotation', () => {
         '"upstreamRef":{"name":"b.p.v1"}}}}}',
     );
     const upgrade = {
-      upgrade: { strategy: 'copy-merge', localPackageRevisionRef: { name: 'l' }, newUpstreamRef: { name: 'n' }, oldUpstreamRef: { name: 'o' } },
+      upgrade: {
+        strategy: 'copy-merge',
+        localPackageRevisionRef: { name: 'l' },
+        newUpstreamRef: { name: 'n' },
+        oldUpstreamRef: { name: 'o' },
+      },
       type: 'upgrade',
     } as unknown as Task;
     expect(formatAnnotation({ task: upgrade })).toBe(
@@ -59,7 +66,8 @@ describe('formatAnnotation', () => {
 
 describe('parseAnnotations', () => {
   it('returns every kpt: line, trimming whitespace, in order', () => {
-    const message = 'Subject\n\nbody kpt: not at start\n  kpt:{"package":"a","revision":"1"}\r\nkpt:{"package":"b","task":{"type":"edit","edit":{"sourceRef":{"name":"x"}}}}\n';
+    const message =
+      'Subject\n\nbody kpt: not at start\n  kpt:{"package":"a","revision":"1"}\r\nkpt:{"package":"b","task":{"type":"edit","edit":{"sourceRef":{"name":"x"}}}}\n';
     expect(parseAnnotations(message)).toEqual([
       { package: 'a', revision: '1' },
       { package: 'b', task: { type: 'edit', edit: { sourceRef: { name: 'x' } } } },
@@ -93,7 +101,8 @@ describe('parseAnnotations', () => {
 
 describe('readers', () => {
   it('finds the workspace of a tag revision', () => {
-    const message = 'kpt:{"package":"other","workspaceName":"no"}\nkpt:{"package":"p","revision":"2"}\nkpt:{"package":"p","workspaceName":"ws2"}\n';
+    const message =
+      'kpt:{"package":"other","workspaceName":"no"}\nkpt:{"package":"p","revision":"2"}\nkpt:{"package":"p","workspaceName":"ws2"}\n';
     expect(workspaceFromMessage(message, 'p')).toBe('ws2');
     expect(workspaceFromMessage(message, 'q')).toBeUndefined();
   });
@@ -107,7 +116,11 @@ describe('readers', () => {
       draftCommitMessage({ packagePath: 'p', workspaceName: 'ws', task: { type: 'render' } }),
     ];
     expect(tasksFromHistory(history, 'p', 'ws')).toEqual([edit]);
-    const withInit = [...history, draftCommitMessage({ packagePath: 'p', workspaceName: 'ws', task: init }), 'never read'];
+    const withInit = [
+      ...history,
+      draftCommitMessage({ packagePath: 'p', workspaceName: 'ws', task: init }),
+      'never read',
+    ];
     expect(tasksFromHistory(withInit, 'p', 'ws')).toEqual([init]);
     expect(tasksFromHistory(history, 'p', 'none')).toEqual([]);
   });
@@ -125,7 +138,8 @@ describe('readers', () => {
   });
 
   it('matches legacy annotations by revision when workspaceName is empty', () => {
-    const legacy = 'Creating\n\nkpt:{"package":"p","revision":"v1","task":{"type":"clone","clone":{"upstreamRef":{}}}}\n';
+    const legacy =
+      'Creating\n\nkpt:{"package":"p","revision":"v1","task":{"type":"clone","clone":{"upstreamRef":{}}}}\n';
     expect(tasksFromHistory([legacy], 'p', 'v1')).toEqual([{ type: 'clone', clone: { upstreamRef: {} } }]);
   });
 });

@@ -68,7 +68,10 @@ const commentsOf = (text: string) =>
     .map((l) => /#.*$/.exec(l)?.[0])
     .filter((c): c is string => c !== undefined);
 
-const lock: Lock = { type: 'git', git: { repo: 'https://example.com/r.git', directory: 'a', ref: 'a/v2', commit: '0002' } };
+const lock: Lock = {
+  type: 'git',
+  git: { repo: 'https://example.com/r.git', directory: 'a', ref: 'a/v2', commit: '0002' },
+};
 
 describe('a Kptfile with comments everywhere', () => {
   it('reads', () => {
@@ -81,9 +84,21 @@ describe('a Kptfile with comments everywhere', () => {
   it.each([
     ['setName', (t: string) => setName(t, 'other'), []],
     ['setPackageMetadata merge', (t: string) => setPackageMetadata(t, { labels: { env: 'prod' } }, 'merge'), []],
-    ['setPackageMetadata replace', (t: string) => setPackageMetadata(t, { labels: { team: 'x', env: 'prod' } }, 'replace'), []],
+    [
+      'setPackageMetadata replace',
+      (t: string) => setPackageMetadata(t, { labels: { team: 'x', env: 'prod' } }, 'replace'),
+      [],
+    ],
     ['setReadinessGates', (t: string) => setReadinessGates(t, [{ conditionType: 'A' }, { conditionType: 'C' }]), []],
-    ['setConditions', (t: string) => setConditions(t, [{ type: 'A', status: 'False' }, { type: 'B', status: 'True' }]), []],
+    [
+      'setConditions',
+      (t: string) =>
+        setConditions(t, [
+          { type: 'A', status: 'False' },
+          { type: 'B', status: 'True' },
+        ]),
+      [],
+    ],
     ['setUpstream', (t: string) => setUpstream(t, upstreamFromLock(lock), lock), []],
   ] as [string, (t: string) => string, string[]][])('%s keeps every comment in its place', (_, edit) => {
     const out = edit(everywhere);
@@ -132,7 +147,11 @@ describe('line endings and encoding', () => {
   });
 
   it('keeps non-ASCII text and quotes what needs quoting', () => {
-    const out = setPackageMetadata('metadata:\n  name: x\n', { labels: { 'app/name': 'ünï', empty: '', n: '007', t: 'yes' } }, 'merge');
+    const out = setPackageMetadata(
+      'metadata:\n  name: x\n',
+      { labels: { 'app/name': 'ünï', empty: '', n: '007', t: 'yes' } },
+      'merge',
+    );
     expect(readKptfile(out).packageMetadata.labels).toEqual({ 'app/name': 'ünï', empty: '', n: '007', t: 'yes' });
     expect(parse(out).metadata.labels).toEqual({ 'app/name': 'ünï', empty: '', n: '007', t: 'yes' });
   });
@@ -179,12 +198,18 @@ describe('empty and unusual shapes', () => {
   });
 
   it('edits flow-style metadata into valid YAML', () => {
-    const out = setPackageMetadata('apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: x}\n', { labels: { a: 'b' } }, 'replace');
+    const out = setPackageMetadata(
+      'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: x}\n',
+      { labels: { a: 'b' } },
+      'replace',
+    );
     expect(readKptfile(out)).toMatchObject({ name: 'x', packageMetadata: { labels: { a: 'b' } } });
   });
 
   it('edits a JSON Kptfile into valid YAML', () => {
-    const out = setReadinessGates('{"apiVersion":"kpt.dev/v1","kind":"Kptfile","metadata":{"name":"x"}}', [{ conditionType: 'R' }]);
+    const out = setReadinessGates('{"apiVersion":"kpt.dev/v1","kind":"Kptfile","metadata":{"name":"x"}}', [
+      { conditionType: 'R' },
+    ]);
     expect(readKptfile(out)).toMatchObject({ name: 'x', readinessGates: [{ conditionType: 'R' }] });
   });
 
@@ -224,7 +249,12 @@ describe('Kptfile aliases', () => {
 
   it('refuses an alias bomb instead of expanding it (memory grows exponentially with its depth)', () => {
     const levels = ['a: &a [x,x,x,x,x,x,x,x,x]'];
-    for (let i = 1; i < 6; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 6; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     expect(() => parseKptfile(`${head}${levels.join('\n')}\n`)).toThrow(/alias/i);
   });
 

@@ -55,8 +55,18 @@ describe('setPackageMetadata', () => {
     expect(readKptfile(out).packageMetadata.labels).toEqual({ team: 'infra', env: 'prod' });
     expect(out).toContain('team: infra # owning team');
     expect(out).not.toContain('old: gone');
-    for (const comment of ['# Kptfile of the vpc package', '# version', '# meta', '# labels the team chose', '# short',
-      '# the first gate', '# keep me', '# rendered by kpt', '# renders', '# trailing comment']) {
+    for (const comment of [
+      '# Kptfile of the vpc package',
+      '# version',
+      '# meta',
+      '# labels the team chose',
+      '# short',
+      '# the first gate',
+      '# keep me',
+      '# rendered by kpt',
+      '# renders',
+      '# trailing comment',
+    ]) {
       expect(out).toContain(comment);
     }
     expect(out).toContain('  keywords:\n  - net\n');
@@ -99,7 +109,11 @@ describe('setPackageMetadata', () => {
 
 describe('setReadinessGates', () => {
   it('keeps wanted gates in place with comments, drops others, appends new ones in order', () => {
-    const out = setReadinessGates(commented, [{ conditionType: 'New' }, { conditionType: 'Ready' }, { conditionType: 'New' }]);
+    const out = setReadinessGates(commented, [
+      { conditionType: 'New' },
+      { conditionType: 'Ready' },
+      { conditionType: 'New' },
+    ]);
     expect(readKptfile(out).readinessGates).toEqual([{ conditionType: 'Ready' }, { conditionType: 'New' }]);
     expect(out).toContain('# the first gate\n  - conditionType: Ready\n  - conditionType: New\n');
   });
@@ -148,7 +162,9 @@ describe('setConditions', () => {
 
   it('writes condition keys in kpt order when creating status', () => {
     const out = setConditions('metadata:\n  name: x\n', [{ type: 'A', status: 'True', reason: 'R', message: 'M' }]);
-    expect(out).toBe('metadata:\n  name: x\nstatus:\n  conditions:\n  - type: A\n    status: "True"\n    reason: R\n    message: M\n');
+    expect(out).toBe(
+      'metadata:\n  name: x\nstatus:\n  conditions:\n  - type: A\n    status: "True"\n    reason: R\n    message: M\n',
+    );
   });
 });
 

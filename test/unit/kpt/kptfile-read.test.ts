@@ -83,7 +83,8 @@ describe('readKptfile', () => {
   });
 
   it('treats empty labels, gates and conditions as none', () => {
-    const text = 'metadata:\n  name: x\n  labels: {}\n  annotations:\ninfo:\n  readinessGates: []\nstatus:\n  conditions:\n';
+    const text =
+      'metadata:\n  name: x\n  labels: {}\n  annotations:\ninfo:\n  readinessGates: []\nstatus:\n  conditions:\n';
     const fields = readKptfile(text);
     expect(fields.packageMetadata).toEqual({});
     expect(fields.readinessGates).toEqual([]);
@@ -135,7 +136,10 @@ describe('deriveKptfileFields', () => {
   });
 
   it('returns empty fields and the problem for a missing or malformed Kptfile', () => {
-    expect(deriveKptfileFields({ 'README.md': 'x' })).toMatchObject({ problem: 'package has no Kptfile', conditions: [] });
+    expect(deriveKptfileFields({ 'README.md': 'x' })).toMatchObject({
+      problem: 'package has no Kptfile',
+      conditions: [],
+    });
     const bad = deriveKptfileFields({ Kptfile: 'status:\n  conditions: 3\n' });
     expect(bad.problem).toContain('status.conditions must be a list');
     expect(bad.upstreamLock).toBeNull();

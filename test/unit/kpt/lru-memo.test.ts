@@ -21,11 +21,15 @@ describe('lruMemo', () => {
 
   it('does not cache errors or very long keys', () => {
     let n = 0;
-    const memo = lruMemo((k: string) => {
-      n++;
-      if (k === 'bad') throw new Error('bad');
-      return n;
-    }, 4, 3);
+    const memo = lruMemo(
+      (k: string) => {
+        n++;
+        if (k === 'bad') throw new Error('bad');
+        return n;
+      },
+      4,
+      3,
+    );
     expect(() => memo('bad')).toThrow('bad');
     expect(() => memo('bad')).toThrow('bad');
     memo('long');

@@ -5,9 +5,32 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 // validateResourcePath must refuse what the resources_path_safe CHECK refuses and accept what it accepts, so a bad
 // path gets a clear 422 before it reaches the database. The CHECK is read from the migrated schema itself.
 const paths = [
-  '', '/a', 'a/', 'a//b', 'a\\b', '.', '..', './a', 'a/.', 'a/./b', '../a', 'a/..', 'a/../b',
-  'Kptfile', 'a/b.yaml', '.gitignore', '...', 'a/..b', 'b../c', 'a/.hidden', 'ünï/файл', 'sp ace',
-  'x'.repeat(4096), 'x'.repeat(4097), 'é'.repeat(4096), 'é'.repeat(4097),
+  '',
+  '/a',
+  'a/',
+  'a//b',
+  'a\\b',
+  '.',
+  '..',
+  './a',
+  'a/.',
+  'a/./b',
+  '../a',
+  'a/..',
+  'a/../b',
+  'Kptfile',
+  'a/b.yaml',
+  '.gitignore',
+  '...',
+  'a/..b',
+  'b../c',
+  'a/.hidden',
+  'ünï/файл',
+  'sp ace',
+  'x'.repeat(4096),
+  'x'.repeat(4097),
+  'é'.repeat(4096),
+  'é'.repeat(4097),
 ];
 
 let t: TestDatabase;

@@ -82,7 +82,12 @@ describe('generateInitPackage', () => {
 
 const lock: Lock = {
   type: 'git',
-  git: { repo: 'https://git.example/blueprints.git', directory: 'net/vpc', ref: 'catalog/net/vpc/v2', commit: 'c0ffee' },
+  git: {
+    repo: 'https://git.example/blueprints.git',
+    directory: 'net/vpc',
+    ref: 'catalog/net/vpc/v2',
+    commit: 'c0ffee',
+  },
 };
 
 const upstreamFiles = {
@@ -112,13 +117,19 @@ describe('cloneFiles', () => {
   });
 
   it('writes the deployment package context with the package name and path', () => {
-    const files = cloneFiles(upstreamFiles, { packageName: 'vpc', upstreamLock: lock, deployment: { packagePath: 'edge/vpc' } });
+    const files = cloneFiles(upstreamFiles, {
+      packageName: 'vpc',
+      upstreamLock: lock,
+      deployment: { packagePath: 'edge/vpc' },
+    });
     expect(parse(files['package-context.yaml']).data).toEqual({ name: 'vpc', 'package-path': 'edge/vpc' });
   });
 
   it('refuses a package without a Kptfile', () => {
     expect(() => cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toThrow(KptfileError);
-    expect(() => cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toThrow('missing Kptfile');
+    expect(() => cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toThrow(
+      'missing Kptfile',
+    );
   });
 });
 

@@ -1,6 +1,12 @@
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { detectStyle, expandAliases, parseSingleDocument, scalarText, stringifyDocuments } from '../../../lib/kpt/yaml-text.js';
+import {
+  detectStyle,
+  expandAliases,
+  parseSingleDocument,
+  scalarText,
+  stringifyDocuments,
+} from '../../../lib/kpt/yaml-text.js';
 
 describe('detectStyle', () => {
   it.each([
@@ -33,7 +39,15 @@ describe('scalarText', () => {
   it('reads scalars as Go would put them in a string field', () => {
     const doc = parseDocument('a: 1.50\nb: 0x1F\nc: ~\nd: true\ne: "q"\nf:\ng: [1]\n');
     const at = (k: string) => scalarText(doc.get(k, true));
-    expect([at('a'), at('b'), at('c'), at('d'), at('e'), at('f'), at('g')]).toEqual(['1.50', '0x1F', '', 'true', 'q', '', undefined]);
+    expect([at('a'), at('b'), at('c'), at('d'), at('e'), at('f'), at('g')]).toEqual([
+      '1.50',
+      '0x1F',
+      '',
+      'true',
+      'q',
+      '',
+      undefined,
+    ]);
   });
 });
 
