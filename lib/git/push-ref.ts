@@ -1,6 +1,6 @@
 /** Pushing ref updates with the outcomes a writer reacts to. */
 import type { LocalRepo } from './local-repo.js';
-import { receivePack, type RefUpdate } from './receive-pack.js';
+import { type PushReport, receivePack, type RefUpdate } from './receive-pack.js';
 
 /** The server refused an update: the tag already exists, or the ref moved / the server hiccuped (retry). */
 export class PushRejectedError extends Error {
@@ -15,7 +15,7 @@ export class PushRejectedError extends Error {
 
 /** Pushes the updates; throws PushRejectedError naming the first refused ref. */
 export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<void> {
-  let report;
+  let report: PushReport;
   try {
     report = await receivePack(repo, updates);
   } catch (err) {

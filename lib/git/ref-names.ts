@@ -61,15 +61,14 @@ export function deletionProposedRef(full: string, revision: number, workspace: s
 
 /** Whether every `/`-separated component of `name` is one git accepts in a ref name (git check-ref-format). */
 export function isValidRefName(name: string): boolean {
-  return name
-    .split('/')
-    .every(
-      (c) =>
-        c !== '' &&
-        !/[\x00-\x20\x7f~^:?*[\\]/.test(c) &&
-        !c.includes('@{') &&
-        !c.startsWith('.') &&
-        !c.endsWith('.lock') &&
-        !c.endsWith('.'),
-    );
+  return name.split('/').every(
+    (c) =>
+      c !== '' &&
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
+      !/[\x00-\x20\x7f~^:?*[\\]/.test(c) &&
+      !c.includes('@{') &&
+      !c.startsWith('.') &&
+      !c.endsWith('.lock') &&
+      !c.endsWith('.'),
+  );
 }

@@ -121,7 +121,7 @@ interface CompiledRoute {
   names: string[];
 }
 
-const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 
 const compiled: CompiledRoute[] = routes
   .filter((route) => route !== defaultRoute)
@@ -131,7 +131,7 @@ const compiled: CompiledRoute[] = routes
       .split(/(\{[a-z]+\})/i)
       .map((part) => {
         const param = /^\{([a-z]+)\}$/i.exec(part);
-        if (!param) return escape(part);
+        if (!param) return escapeRegExp(part);
         names.push(param[1]);
         return '([^/]+)';
       })
@@ -167,7 +167,7 @@ export function matchRoute(method: string, path: string): RouteMatch | { route: 
       continue;
     }
     const params: Record<string, string> = {};
-    names.forEach((name, i) => (params[name] = decodeParam(m[i + 1]!)));
+    for (const [i, name] of names.entries()) params[name] = decodeParam(m[i + 1]!);
     return { route, params };
   }
   return { route: undefined, allowed };

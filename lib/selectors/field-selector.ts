@@ -56,12 +56,12 @@ function splitTerms(text: string): string[] {
   return parts;
 }
 
-const unescape = (s: string) => s.replace(/\\(.)/gs, '$1');
+const unescapeSelector = (s: string) => s.replace(/\\(.)/gs, '$1');
 
 function splitOperator(selector: string, term: string): { field: string; op: string; value: string } {
   for (const op of ['!=', '==', '=']) {
     const at = term.indexOf(op);
-    if (at >= 0) return { field: term.slice(0, at).trim(), op, value: unescape(term.slice(at + op.length)) };
+    if (at >= 0) return { field: term.slice(0, at).trim(), op, value: unescapeSelector(term.slice(at + op.length)) };
   }
   throw new BadRequestError(`invalid selector: '${selector}'; can't understand '${term}'`);
 }

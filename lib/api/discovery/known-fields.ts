@@ -29,7 +29,7 @@ function walk(value: unknown, schema: Schema, path: string, out: Findings) {
   }
   if (value === null || schema['x-kubernetes-preserve-unknown-fields']) return;
   if (schema.type === 'array' && schema.items) {
-    (value as unknown[]).forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, out));
+    for (const [i, item] of (value as unknown[]).entries()) walk(item, schema.items, `${path}[${i}]`, out);
     return;
   }
   if (schema.type !== 'object') return;

@@ -8,7 +8,8 @@ import { invalidRevision, revisionRef } from './refs.js';
 import { ConflictError, invalidValue } from '../../errors.js';
 import { getRepository, nextRevisionNumber, publishPackageRevision, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
-import { checkBodyName, checkFresh, lockRevision, requireResourceVersion } from './update.js';
+import { lockRevision } from './locks.js';
+import { checkBodyName, checkFresh, requireResourceVersion } from './update.js';
 
 /** The approval rules of §4.4; answers the requested lifecycle or throws 422 with Porch's texts. */
 export function checkApproval(row: PackageRevisionRow, requested: unknown): Lifecycle {

@@ -7,7 +7,7 @@ import { checkWritable, requireRevision } from './read.js';
 import { revisionRef } from './refs.js';
 import { deletePackageRevision, findUpstreamReferences, updatePackageRevision } from './store.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
-import { lockRevision } from './update.js';
+import { lockRevision } from './locks.js';
 
 /**
  * Removes a revision now: a published (DeletionProposed, or Published after a finalizer wait) one from git first (tag or branch content, §7.5), then the row with

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../db/queryable.js';
+import { ConflictError } from '../../errors.js';
+import { revisionRef } from './refs.js';
 
 /**
  * Advisory locks keyed by text. Transaction-scoped, so they free themselves at commit, rollback or a dead
@@ -38,3 +40,13 @@ export const revisionKey = (ns: string, name: string) => `pr:${ns}/${name}`;
 export const packageKey = (ns: string, pkg: string) => `pr-publish:${ns}/${pkg}`;
 /** init/clone creates in one repository take turns, so the nesting check sees packages being created. */
 export const repositoryKey = (ns: string, repo: string) => `pr-repo:${ns}/${repo}`;
+
+/** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
+export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
+  if (!(await tryLock(q, revisionKey(namespace, name)))) {
+    throw new ConflictError(
+      revisionRef(name),
+      `another request is already in progress on package revision "${namespace}/${name}"`,
+    );
+  }
+}

@@ -42,8 +42,9 @@ function checkShape(value: unknown, shape: Shape, path: string): void {
       `strict decoding error: wrong type of field ${path}: expected ${want}, got ${value === null ? 'null' : typeOf(value)}`,
     );
   }
-  if (shape === 'string[]') (value as unknown[]).forEach((item, i) => checkShape(item, 'string', `${path}[${i}]`));
-  else if (typeof shape === 'object') {
+  if (shape === 'string[]') {
+    for (const [i, item] of (value as unknown[]).entries()) checkShape(item, 'string', `${path}[${i}]`);
+  } else if (typeof shape === 'object') {
     for (const [key, sub] of Object.entries(shape))
       checkShape((value as Record<string, unknown>)[key], sub, `${path}.${key}`);
   }

@@ -4,7 +4,7 @@ import type { PackageRevisionRow } from '../../storage/types.js';
 import { readReadinessGates, readPackageMetadata } from './create-request.js';
 import { deleteRevisionRow } from './delete.js';
 import { applyDraftUpdate, deriveFromKptfile, readConditions } from './kptfile.js';
-import { revisionKey, tryLock } from './locks.js';
+import { lockRevision } from './locks.js';
 import { checkWritable, requireRevision } from './read.js';
 import { asRecord, labelCauses, readMeta, type RequestMeta } from './request-fields.js';
 import { invalidRevision, LATEST_LABEL, revisionRef } from './refs.js';
@@ -33,16 +33,6 @@ export function checkBodyName(body: unknown, name: string, namespace?: string): 
     throw new BadRequestError(`the name of the object (${String(sent)}) does not match the name on the URL (${name})`);
   }
   checkBodyNamespace(body, namespace);
-}
-
-/** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
-export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
-  if (!(await tryLock(q, revisionKey(namespace, name)))) {
-    throw new ConflictError(
-      revisionRef(name),
-      `another request is already in progress on package revision "${namespace}/${name}"`,
-    );
-  }
 }
 
 /** Rejects a stale resourceVersion with Kubernetes' text. */
