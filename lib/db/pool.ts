@@ -3,6 +3,7 @@ import type { PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { config, type Config } from '../config.js';
 import type { Queryable } from './queryable.js';
 import { readDatabaseSecret } from './secret.js';
+import { logger } from '../log.js';
 
 /** SQLSTATEs and errors that mean the connection died before the statement could run or commit. */
 const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
@@ -97,9 +98,7 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
 export async function openDatabase(settings: PoolConfig): Promise<Database> {
   const pool = new pg.Pool(settings);
   // An idle client killed by the server emits 'error' on the pool; without a listener the process would crash.
-  pool.on('error', (err) =>
-    console.warn(JSON.stringify({ level: 'warn', msg: 'idle database client lost', error: err.message })),
-  );
+  pool.on('error', (err) => logger.warn('idle database client lost', { error: err.message }));
   const db = new Database(pool);
   try {
     await db.query('select 1');
