@@ -1,5 +1,5 @@
 /**
- * Domain errors. Each carries the HTTP code and Kubernetes `Status` reason that API.md assigns to its condition;
+ * Domain errors. Each carries the HTTP code and Kubernetes `Status` reason that docs/api.md assigns to its condition;
  * one middleware turns them into responses, so code that throws never thinks about HTTP.
  */
 export type StatusReason =

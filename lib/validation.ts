@@ -1,5 +1,5 @@
 /**
- * Kubernetes name rules (RFC 1123) as Porch applies them (porch-behaviour.md §3.2). Each validator returns the
+ * Kubernetes name rules (RFC 1123) as Porch applies them (docs/porch-behaviour.md §3.2). Each validator returns the
  * list of problems in Kubernetes' own wording (empty when the value is valid), so callers can put them into a 422
  * cause (`spec.workspaceName: Invalid value: "x": <messages joined by ", ">`).
  */

@@ -1,4 +1,4 @@
-/** Branch bootstrap (porch-behaviour.md §7.6). */
+/** Branch bootstrap (docs/porch-behaviour.md §7.6). */
 import { UnavailableError } from '../errors.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';

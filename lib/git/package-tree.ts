@@ -1,4 +1,6 @@
-/** Reading packages out of fetched trees (porch-behaviour.md §7.1): a directory with a `Kptfile` blob is a package. */
+/**
+ * Reading packages out of fetched trees (docs/porch-behaviour.md §7.1): a directory with a `Kptfile` blob is a package.
+ */
 import { isFileMode, isTreeMode, type TreeEntry } from './objects.js';
 import type { ObjectStore } from './object-store.js';
 import type { Files } from './types.js';

@@ -14,7 +14,7 @@ export interface PublishResult {
 }
 
 /**
- * Publishes a revision to git as Porch does (porch-behaviour.md §7.4): tag first, then the branch. A failure after
+ * Publishes a revision to git as Porch does (docs/porch-behaviour.md §7.4): tag first, then the branch. A failure after
  * the tag push leaves a published tag that the next sync imports and a retry (or pushPublishBranch) completes.
  */
 export async function publishRevision(remote: RemoteSpec, input: PublishInput): Promise<PublishResult> {

@@ -37,7 +37,10 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
   }
 }
 
-/** Pause before retry `attempt` (1-based): 200 ms × attempt, 1 s × attempt after a hook rejection (§7.4). */
+/**
+ * Pause before retry `attempt` (1-based): 200 ms × attempt, 1 s × attempt after a hook rejection
+ * (docs/porch-behaviour.md §7.4).
+ */
 export function backoffMs(attempt: number, message: string): number {
   return (message.includes('hook declined') ? 1000 : 200) * attempt;
 }

@@ -1,4 +1,7 @@
-/** Reading a package directory at a ref of any git URL: the source of a `clone` task from git (porch-behaviour.md §6). */
+/**
+ * Reading a package directory at a ref of any git URL: the source of a `clone` task from git (docs/porch-behaviour.md
+ * §6).
+ */
 import type { GitLock } from '../kpt/types.js';
 import { GitContentError, remoteCall } from './errors.js';
 import { listRemoteRefs } from './list-remote-refs.js';

@@ -1,4 +1,4 @@
-/** Pure rules for reading Porch's ref names (porch-behaviour.md §7.2); no I/O. */
+/** Pure rules for reading Porch's ref names (docs/porch-behaviour.md §7.2); no I/O. */
 
 /** Ref namespaces: branches, tags, and Porch's deletion-proposal branches (below refs/heads/). */
 export const HEADS = 'refs/heads/';

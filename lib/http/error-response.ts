@@ -1,7 +1,7 @@
 import { ApiError, type StatusDetails, type StatusReason } from '../errors.js';
 import { isConnectionLost } from '../db/pool.js';
 
-/** The Kubernetes `Status` object every error response carries (API.md "Errors"). */
+/** The Kubernetes `Status` object every error response carries (docs/api.md "Errors"). */
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
@@ -43,7 +43,7 @@ function isUnstorableText(err: unknown): boolean {
 }
 
 /**
- * Maps any thrown value to the Status API.md gives it. Domain errors keep their code and message (their texts are
+ * Maps any thrown value to the Status docs/api.md gives it. Domain errors keep their code and message (their texts are
  * written for users); everything else becomes a generic 500 or 503 whose body names no internals, only the
  * request id to look up in the log.
  */

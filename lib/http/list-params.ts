@@ -2,7 +2,7 @@ import { BadRequestError, MethodNotAllowedError } from '../errors.js';
 
 export const MAX_LIMIT = 500;
 
-/** Kubernetes list options as this service serves them (API.md "Lists"). */
+/** Kubernetes list options as this service serves them (docs/api.md "Lists"). */
 export interface ListParams {
   /** Page size, 1..500; 500 when absent or 0. */
   limit: number;

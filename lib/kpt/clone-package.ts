@@ -13,8 +13,8 @@ export interface CloneOptions {
 }
 
 /**
- * Files of a clone (§6): the upstream's files with the Kptfile renamed and pointed at the upstream
- * (`upstream` = lock without commit, `upstreamLock` = lock), plus the deployment package context when asked.
+ * Files of a clone (docs/porch-behaviour.md §6): the upstream's files with the Kptfile renamed and pointed at the
+ * upstream (`upstream` = lock without commit, `upstreamLock` = lock), plus the deployment package context when asked.
  */
 export function cloneFiles(upstreamFiles: Files, opts: CloneOptions): Files {
   const files = pointAtUpstream(upstreamFiles, opts.upstreamLock, opts.packageName);

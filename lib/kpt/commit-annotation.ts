@@ -1,6 +1,6 @@
 import type { Task } from './types.js';
 
-/** The `kpt:` line Porch writes into commit messages (§7.3). */
+/** The `kpt:` line Porch writes into commit messages (docs/porch-behaviour.md §7.3). */
 export interface CommitAnnotation {
   /** Full package path (repository directory included). */
   package?: string;
@@ -111,7 +111,10 @@ function toAnnotation(value: unknown): CommitAnnotation | undefined {
   return annotation;
 }
 
-/** Workspace of a tag revision (§7.2): the first annotation for `packagePath` with a non-empty workspaceName. */
+/**
+ * Workspace of a tag revision (docs/porch-behaviour.md §7.2): the first annotation for `packagePath` with a non-empty
+ * workspaceName.
+ */
 export function workspaceFromMessage(message: string, packagePath: string): string | undefined {
   return parseAnnotations(message).find((a) => a.package === packagePath && a.workspaceName)?.workspaceName;
 }
@@ -119,9 +122,9 @@ export function workspaceFromMessage(message: string, packagePath: string): stri
 const FIRST_TASK_TYPES = new Set(['init', 'clone', 'edit', 'upgrade']);
 
 /**
- * Task list of a revision recovered from history (§7.3). `messages` are commit messages newest first (it may be
- * a lazy iterable: the walk stops at the revision's init or clone). Legacy annotations without workspaceName
- * match on `revision` equal to the workspace. At most one task results.
+ * Task list of a revision recovered from history (docs/porch-behaviour.md §7.3). `messages` are commit messages newest
+ * first (it may be a lazy iterable: the walk stops at the revision's init or clone). Legacy annotations without
+ * workspaceName match on `revision` equal to the workspace. At most one task results.
  */
 export function tasksFromHistory(messages: Iterable<string>, packagePath: string, workspaceName: string): Task[] {
   let tasks: Task[] = [];

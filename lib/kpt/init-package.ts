@@ -2,13 +2,13 @@ import { Document } from 'yaml';
 import { PACKAGE_CONTEXT_FILE, packageContextYaml } from './package-context.js';
 import type { Files, InitTaskSpec, Task } from './types.js';
 
-/** The task Porch records when a create request carries no task (§4.5 step 4). */
+/** The task Porch records when a create request carries no task (docs/porch-behaviour.md §4.5 step 4). */
 export function defaultInitTask(packageName: string): Task {
   return { type: 'init', init: { description: `${packageName} description` } };
 }
 
 /**
- * Files of a new package, laid out as `kpt pkg init` writes them (§6): Kptfile, README.md and
+ * Files of a new package, laid out as `kpt pkg init` writes them (docs/porch-behaviour.md §6): Kptfile, README.md and
  * package-context.yaml, inside `init.subpackage` when one is given. `packageName` is `spec.packageName`.
  */
 export function generateInitPackage(packageName: string, init: InitTaskSpec = {}): Files {

@@ -18,8 +18,9 @@ export function editKptfile(text: string, edit: (doc: Document, root: YAMLMap) =
 }
 
 /**
- * Writes `spec.packageMetadata` into Kptfile `metadata.labels`/`annotations`. `replace` (PR update, §4.3) makes each
- * map given equal to it; `merge` (create, §4.5 step 10) upserts its keys. A map left out is not touched.
+ * Writes `spec.packageMetadata` into Kptfile `metadata.labels`/`annotations`. `replace` (PR update,
+ * docs/porch-behaviour.md §4.3) makes each map given equal to it; `merge` (create, docs/porch-behaviour.md §4.5 step
+ * 10) upserts its keys. A map left out is not touched.
  */
 export function setPackageMetadata(text: string, meta: PackageMetadata, mode: 'replace' | 'merge'): string {
   return editKptfile(text, (doc, root) => {
@@ -60,8 +61,9 @@ export function setReadinessGates(text: string, gates: ReadinessGate[]): string 
 }
 
 /**
- * Makes Kptfile `status.conditions` exactly the given list (PR update, §4.3): existing conditions of a wanted
- * type are updated in place (comments kept), others are dropped, new ones appended; the last entry of a type wins.
+ * Makes Kptfile `status.conditions` exactly the given list (PR update, docs/porch-behaviour.md §4.3): existing
+ * conditions of a wanted type are updated in place (comments kept), others are dropped, new ones appended; the last
+ * entry of a type wins.
  */
 export function setConditions(text: string, conditions: Condition[]): string {
   conditions.forEach((c, i) => {
@@ -104,9 +106,9 @@ function writeCondition(item: YAMLMap, condition: Condition): void {
 }
 
 /**
- * Points the Kptfile at its upstream (clone/upgrade, §4.6, §6): sets `upstream` and `upstreamLock` as kpt's
- * UpdateUpstream does, including its normalisation (`.git` appended to the repo URL, leading `/` of the directory
- * removed) and dropping fields the new values do not carry (e.g. an old `updateStrategy`).
+ * Points the Kptfile at its upstream (clone/upgrade, docs/porch-behaviour.md §4.6, §6): sets `upstream` and
+ * `upstreamLock` as kpt's UpdateUpstream does, including its normalisation (`.git` appended to the repo URL, leading
+ * `/` of the directory removed) and dropping fields the new values do not carry (e.g. an old `updateStrategy`).
  */
 export function setUpstream(text: string, upstream: KptfileUpstream, lock: Lock): string {
   return editKptfile(text, (doc, root) => {

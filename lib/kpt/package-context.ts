@@ -23,7 +23,10 @@ export function packageContextYaml(name: string, packagePath?: string): string {
   return doc.toString({ lineWidth: 0, indentSeq: false });
 }
 
-/** Adds the deployment package context to cloned files (Porch: clone into a `deployment: true` repository, §6). */
+/**
+ * Adds the deployment package context to cloned files (Porch: clone into a `deployment: true` repository,
+ * docs/porch-behaviour.md §6).
+ */
 export function addDeploymentContext(
   files: Record<string, string>,
   name: string,

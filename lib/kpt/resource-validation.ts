@@ -82,7 +82,10 @@ export function validateResources(
   }
 }
 
-/** Whether git file content can be imported as a resource (§1.3: text only; binary or NUL content is dropped). */
+/**
+ * Whether git file content can be imported as a resource (docs/porch-behaviour.md §1.3: text only; binary or NUL
+ * content is dropped).
+ */
 export function isTextContent(bytes: Uint8Array): boolean {
   if (bytes.includes(0)) return false;
   try {

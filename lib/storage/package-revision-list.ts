@@ -1,7 +1,7 @@
 /**
- * Lists of package revisions (and of their resources) with Porch's field and label selectors (§9) as bound
- * parameters and keyset pagination. Namespace-scoped lists read `namespace = $1 and … and name > $k order by name`,
- * which the (namespace, <column>, name) indexes of 0001 serve without a sort.
+ * Lists of package revisions (and of their resources) with Porch's field and label selectors (docs/porch-behaviour.md
+ * §9) as bound parameters and keyset pagination. Namespace-scoped lists read `namespace = $1 and … and name > $k order
+ * by name`, which the (namespace, <column>, name) indexes of 0001 serve without a sort.
  */
 import type { Queryable } from '../db/queryable.js';
 import type { SelectorKind } from '../selectors/field-selector.js';

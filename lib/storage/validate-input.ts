@@ -11,7 +11,7 @@ import {
   validateWorkspaceName,
 } from '../validation.js';
 
-// Unversioned tag revisions (revision -1) keep a dotted version as their workspace (§3.2).
+// Unversioned tag revisions (revision -1) keep a dotted version as their workspace (docs/porch-behaviour.md §3.2).
 const VERSION_WORKSPACE = /^v[0-9]+(\.[0-9]+)*$/;
 
 function check(field: string, value: string, errs: string[], causes: StatusCause[]) {

@@ -1,6 +1,6 @@
 /**
- * The identity of a package revision as sync compares it (porch-behaviour.md §8.2): two revisions with the same key
- * are "the same" and never reconciled further, whatever their lifecycle, content or metadata.
+ * The identity of a package revision as sync compares it (docs/porch-behaviour.md §8.2): two revisions with the same
+ * key are "the same" and never reconciled further, whatever their lifecycle, content or metadata.
  */
 export interface RevisionIdentity {
   namespace: string;

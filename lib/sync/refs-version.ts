@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** The repository version (porch-behaviour.md §8.2): a digest over every ref name and target, order-independent. */
+/**
+ * The repository version (docs/porch-behaviour.md §8.2): a digest over every ref name and target, order-independent.
+ */
 export function refsVersion(refs: Record<string, string>): string {
   const hash = createHash('sha256');
   for (const name of Object.keys(refs).sort()) hash.update(`${name}\0${refs[name]}\n`);

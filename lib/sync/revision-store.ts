@@ -11,7 +11,10 @@ export const SYNC_USER = 'porch-sync';
 
 export interface DiscoveredWrite {
   revision: DiscoveredRevision;
-  /** Set when refreshing a stored revision's content: its lifecycle is the database's (API changes persist, §8.3). */
+  /**
+   * Set when refreshing a stored revision's content: its lifecycle is the database's (API changes persist,
+   * docs/porch-behaviour.md §8.3).
+   */
   keepLifecycle?: 'Published' | 'DeletionProposed';
 }
 
@@ -42,8 +45,9 @@ export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): Discove
 /**
  * Stores discovered revisions with all their files, `batch` per transaction: new ones by a set-based bulk insert,
  * refreshes (and any batch the bulk insert cannot take) through storage's upsert. Each is inserted or written over
- * the row of the same name (a Proposed row whose publish lost its database write becomes Published N, §8.2); when the
- * storage rules refuse one, its batch is redone one by one so only that one fails. Answers the refused ones.
+ * the row of the same name (a Proposed row whose publish lost its database write becomes Published N,
+ * docs/porch-behaviour.md §8.2); when the storage rules refuse one, its batch is redone one by one so only that one
+ * fails. Answers the refused ones.
  */
 export async function writeDiscoveredRevisions(
   db: Database,

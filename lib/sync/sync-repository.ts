@@ -33,7 +33,7 @@ export interface SyncGit {
    * sync turned Published because their tag exists: a publish that died after its tag push.
    */
   completePublish?(remote: RemoteSpec, revision: { packagePath: string; revision: number }): Promise<unknown>;
-  /** Creates the missing branch of a Repository with `spec.git.createBranch` (§7.6). */
+  /** Creates the missing branch of a Repository with `spec.git.createBranch` (docs/porch-behaviour.md §7.6). */
   ensureBranch?(remote: RemoteSpec, createBranch: boolean): Promise<unknown>;
 }
 

@@ -96,7 +96,7 @@ describe('POST packagerevisions: init', () => {
 });
 
 describe('POST packagerevisions: init into a deployment repository', () => {
-  it('writes init’s own package-context.yaml (data.name: example); only clone adds the deployment context (§6)', async () => {
+  it('writes init’s own package-context.yaml (data.name: example); only clone adds the deployment context (docs/porch-behaviour.md §6)', async () => {
     const res = await h.call('POST', PR, { body: newRevision('deploy', 'fresh', 'ws1') });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const prr = await h.call('GET', `${PRR}/deploy.fresh.ws1`);
@@ -206,7 +206,7 @@ describe('POST packagerevisions: clone from a Git URL', () => {
   });
 });
 
-describe('POST packagerevisions: refusals of §11.2 (API.md codes, Porch texts), nothing stored', () => {
+describe('POST packagerevisions: refusals of docs/porch-behaviour.md §11.2 (docs/api.md codes, Porch texts), nothing stored', () => {
   const cases: [string, unknown, number, string][] = [
     ['no repository', { spec: { packageName: 'p', workspaceName: 'w' } }, 400, 'spec.repositoryName is required'],
     ['unknown repository', newRevision('nope', 'p', 'w'), 404, 'repositories.config.porch.kpt.dev "nope" not found'],

@@ -1,7 +1,8 @@
 /**
- * §10 step 3: a revision named as upstream by the clone or upgrade task of any non-placeholder revision cannot be
- * deleted. A placeholder is revision -1 AND workspace = the repository's branch (§6); a revision imported from an
- * unversioned tag is also revision -1 but is a real downstream and must block.
+ * docs/porch-behaviour.md §10 step 3: a revision named as upstream by the clone or upgrade task of any non-placeholder
+ * revision cannot be deleted. A placeholder is revision -1 AND workspace = the repository's branch
+ * (docs/porch-behaviour.md §6); a revision imported from an unversioned tag is also revision -1 but is a real
+ * downstream and must block.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../lib/kpt/types.js';
@@ -30,7 +31,9 @@ const upgradeTo = (name: string): Task[] => [
   } as Task,
 ];
 
-/** A revision -1 row as sync imports it from git (tag `<path>/<workspace>` or, for the branch name, the placeholder). */
+/**
+ * A revision -1 row as sync imports it from git (tag `<path>/<workspace>` or, for the branch name, the placeholder).
+ */
 const importUnversioned = (packagePath: string, workspace: string, tasks: Task[]) =>
   insertDiscoveredRevision(
     h.tdb.db,
@@ -48,7 +51,7 @@ const importUnversioned = (packagePath: string, workspace: string, tasks: Task[]
     'sync',
   );
 
-describe('DELETE refused while referenced as upstream (§10 step 3)', () => {
+describe('DELETE refused while referenced as upstream (docs/porch-behaviour.md §10 step 3)', () => {
   it('counts a revision imported from an unversioned tag (revision -1, workspace not the branch)', async () => {
     await createDraft('base');
     await importUnversioned('site', 'snapshot', cloneOf('blueprints.base.ws1'));

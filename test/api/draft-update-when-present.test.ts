@@ -1,7 +1,8 @@
 /**
- * §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations`, `spec.readinessGates` and `status.conditions`
- * replace the Kptfile's only "when present". A field left out — or sent as null, which Kubernetes' JSON decoding
- * reads as absent (Porch tests `!= nil`) — leaves the Kptfile's value alone; an empty map or list clears it.
+ * docs/porch-behaviour.md §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations`, `spec.readinessGates` and
+ * `status.conditions` replace the Kptfile's only "when present". A field left out — or sent as null, which Kubernetes'
+ * JSON decoding reads as absent (Porch tests `!= nil`) — leaves the Kptfile's value alone; an empty map or list clears
+ * it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, newRevision, PR, PRR, type Harness } from './harness.js';
@@ -41,7 +42,7 @@ async function draftWithEverything(pkg: string) {
   return { name, obj: withCondition.body };
 }
 
-describe('PUT of a Draft with one of the packageMetadata maps (§4.3 "when present")', () => {
+describe('PUT of a Draft with one of the packageMetadata maps (docs/porch-behaviour.md §4.3 "when present")', () => {
   it('keeps the Kptfile labels when only annotations are sent', async () => {
     const { name, obj } = await draftWithEverything('annotations-only');
     const res = await h.call('PUT', `${PR}/${name}`, {
@@ -78,7 +79,7 @@ describe('PUT of a Draft with one of the packageMetadata maps (§4.3 "when prese
   });
 });
 
-describe('PUT of a Draft without conditions or readiness gates (§4.3 "when present")', () => {
+describe('PUT of a Draft without conditions or readiness gates (docs/porch-behaviour.md §4.3 "when present")', () => {
   it('keeps conditions when status.conditions is left out, and when it is null', async () => {
     const { name, obj } = await draftWithEverything('conditions-kept');
     const { status: _status, ...noStatus } = obj;

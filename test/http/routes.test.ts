@@ -7,7 +7,7 @@ describe('route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('serves every path and verb of API.md', () => {
+  it('serves every path and verb of docs/api.md', () => {
     const p = '/apis/porch.kpt.dev/v1alpha1';
     const c = '/apis/config.porch.kpt.dev/v1alpha1';
     const expected = [

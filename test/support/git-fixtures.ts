@@ -45,7 +45,7 @@ export function kptfile(name: string, extra = ''): string {
   ].join('\n');
 }
 
-/** The `kpt:` commit-message line Porch writes (§7.3), built independently of lib/kpt. */
+/** The `kpt:` commit-message line Porch writes (docs/porch-behaviour.md §7.3), built independently of lib/kpt. */
 export function kptAnnotation(a: {
   package: string;
   workspaceName?: string;
@@ -81,8 +81,9 @@ export interface FixtureRepo {
   setBranch(name: string, target?: string): Promise<void>;
   deleteRef(ref: string): Promise<void>;
   /**
-   * Publishes a package the way Porch does (§7.4): a draft commit with the task annotation on top of the branch,
-   * then a two-parent approval commit [previous head, draft] on the branch, tagged `<fullpath>/v<N>` (lightweight).
+   * Publishes a package the way Porch does (docs/porch-behaviour.md §7.4): a draft commit with the task annotation on
+   * top of the branch, then a two-parent approval commit [previous head, draft] on the branch, tagged `<fullpath>/v<N>`
+   * (lightweight).
    */
   publishLikePorch(a: {
     fullpath: string;
@@ -95,7 +96,10 @@ export interface FixtureRepo {
   push(): Promise<void>;
 }
 
-/** Creates `<root>/<name>.git` (bare, push enabled) and a work tree `<root>/.work/<name>`, with an initial commit unless empty. */
+/**
+ * Creates `<root>/<name>.git` (bare, push enabled) and a work tree `<root>/.work/<name>`, with an initial commit unless
+ * empty.
+ */
 export async function createFixtureRepo(
   root: string,
   name: string,

@@ -9,7 +9,7 @@ export interface ServedResource {
   kind: string;
   listKind?: string;
   shortNames?: string[];
-  /** Only the verbs this service serves (API.md "Paths"); kubectl decides from these what it may try. */
+  /** Only the verbs this service serves (docs/api.md "Paths"); kubectl decides from these what it may try. */
   verbs: string[];
 }
 

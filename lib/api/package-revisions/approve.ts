@@ -11,7 +11,9 @@ import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision } from './locks.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from './update.js';
 
-/** The approval rules of §4.4; answers the requested lifecycle or throws 422 with Porch's texts. */
+/**
+ * The approval rules of docs/porch-behaviour.md §4.4; answers the requested lifecycle or throws 422 with Porch's texts.
+ */
 export function checkApproval(row: PackageRevisionRow, requested: unknown): Lifecycle {
   const fail = (why: string): never => {
     throw invalidRevision(row.name, invalidValue('spec.lifecycle', requested ?? '', why));
@@ -39,9 +41,9 @@ export function checkApproval(row: PackageRevisionRow, requested: unknown): Life
 }
 
 /**
- * PUT packagerevisions/{name}/approval (§4.4). Publishing takes the package's publish lock (waiting, so that
- * concurrent approvals of one package take turns and get distinct numbers), pushes to git, and only then turns the
- * row into (N, Published) in the same transaction; a git failure leaves it Proposed.
+ * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). Publishing takes the package's publish lock
+ * (waiting, so that concurrent approvals of one package take turns and get distinct numbers), pushes to git, and only
+ * then turns the row into (N, Published) in the same transaction; a git failure leaves it Proposed.
  */
 export async function approveRevision(
   db: Database,

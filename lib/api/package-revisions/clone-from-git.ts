@@ -4,7 +4,10 @@ import { readDirectoryAtRef, resolveGitAuth } from './git-api.js';
 import { rebaseClone } from './kptfile.js';
 import type { TaskTarget } from './run-task.js';
 
-/** clone from a Git URL (§6): files of `directory` at `ref`, which must hold a Kptfile; upstream points there. */
+/**
+ * clone from a Git URL (docs/porch-behaviour.md §6): files of `directory` at `ref`, which must hold a Kptfile; upstream
+ * points there.
+ */
 export async function cloneFromGit(
   target: TaskTarget,
   git: { repo: string; ref: string; directory: string; secretRef?: { name: string } },

@@ -2,8 +2,8 @@ import type { Queryable } from '../../db/queryable.js';
 import { ConflictError } from '../../errors.js';
 
 /**
- * The uniqueness and nesting rules of §4.5 steps 6–8, on full package paths (API.md), run inside the create
- * transaction after its locks are taken.
+ * The uniqueness and nesting rules of docs/porch-behaviour.md §4.5 steps 6–8, on full package paths (docs/api.md), run
+ * inside the create transaction after its locks are taken.
  */
 export async function checkNewRevision(
   q: Queryable,

@@ -14,15 +14,15 @@ import { checkTask } from './task-check.js';
 import { checkBodyNamespace } from './update.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
-/** Where a revision that exists only in the database "lives" (§4.6). */
+/** Where a revision that exists only in the database "lives" (docs/porch-behaviour.md §4.6). */
 export const draftLock = (repoUrl: string, packagePath: string, workspace: string): Lock => ({
   type: 'git',
   git: { repo: repoUrl, directory: packagePath, ref: `drafts/${packagePath}/${workspace}`, commit: 'not-pushed' },
 });
 
 /**
- * POST packagerevisions (§4.5): validates in Porch's order, runs the task, writes the Kptfile fields of the spec and
- * stores row and files in one transaction guarded by a per-(ns, repo, package, ws) try-lock.
+ * POST packagerevisions (docs/porch-behaviour.md §4.5): validates in Porch's order, runs the task, writes the Kptfile
+ * fields of the spec and stores row and files in one transaction guarded by a per-(ns, repo, package, ws) try-lock.
  */
 export async function createRevision(
   db: Database,

@@ -10,8 +10,9 @@ import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision } from './locks.js';
 
 /**
- * Removes a revision now: a published (DeletionProposed, or Published after a finalizer wait) one from git first (tag or branch content, §7.5), then the row with
- * its files; the latest flag and the package row follow by trigger. Answers the object as it was.
+ * Removes a revision now: a published (DeletionProposed, or Published after a finalizer wait) one from git first (tag
+ * or branch content, docs/porch-behaviour.md §7.5), then the row with its files; the latest flag and the package row
+ * follow by trigger. Answers the object as it was.
  */
 export async function deleteRevisionRow(
   client: PoolClient,
@@ -27,7 +28,7 @@ export async function deleteRevisionRow(
   return before;
 }
 
-/** DELETE packagerevisions/{name} (§10). */
+/** DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). */
 export async function deleteRevision(db: Database, namespace: string, name: string, user: string) {
   const found = await requireRevision(db, namespace, name);
   if (found.lifecycle === 'Published') {

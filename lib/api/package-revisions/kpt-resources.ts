@@ -1,4 +1,6 @@
-/** Resource-file rules over lib/kpt: safe paths (§6.1 via API.md) and YAML comment carry-over. */
+/**
+ * Resource-file rules over lib/kpt: safe paths (docs/porch-behaviour.md §6.1, docs/api.md) and YAML comment carry-over.
+ */
 import { carryOverComments as carry } from '../../kpt/comment-carry-over.js';
 import { resourcePathProblem } from '../../kpt/resource-validation.js';
 import type { Files } from '../../kpt/types.js';
@@ -8,7 +10,10 @@ export function checkResourcePath(path: string): string | undefined {
   return resourcePathProblem(path);
 }
 
-/** The new file set, with comments of unchanged YAML objects carried over from the old one (§6.1). */
+/**
+ * The new file set, with comments of unchanged YAML objects carried over from the old one (docs/porch-behaviour.md
+ * §6.1).
+ */
 export function carryOverComments(old: Files, sent: Files): Files {
   return carry(old, sent);
 }

@@ -24,14 +24,15 @@ export interface DerivedFields {
 }
 
 /**
- * Files of a new package made by the `init` task (§6). Also in a deployment repository: Porch adds the deployment
- * package context for clone only, so init keeps its own package-context.yaml (`data.name: example`).
+ * Files of a new package made by the `init` task (docs/porch-behaviour.md §6). Also in a deployment repository: Porch
+ * adds the deployment package context for clone only, so init keeps its own package-context.yaml (`data.name:
+ * example`).
  */
 export function initFiles(pkgName: string, init: InitTaskSpec): Files {
   return initPackage(pkgName, init);
 }
 
-/** A deployment repository's clone gets a package-context.yaml naming the package (§6). */
+/** A deployment repository's clone gets a package-context.yaml naming the package (docs/porch-behaviour.md §6). */
 export function withDeploymentContext(files: Files, pkgName: string, packagePath?: string): Files {
   return { ...files, 'package-context.yaml': deploymentContext(pkgName, packagePath) };
 }
@@ -45,7 +46,10 @@ export function rebaseClone(files: Files, pkgName: string, lock: Lock | null): F
   return { ...files, Kptfile: text };
 }
 
-/** §4.5 step 10: request labels/annotations merged into the Kptfile; readiness gates replace its list. */
+/**
+ * docs/porch-behaviour.md §4.5 step 10: request labels/annotations merged into the Kptfile; readiness gates replace its
+ * list.
+ */
 export function applyCreateSpec(files: Files, meta?: PackageMetadata, gates?: ReadinessGate[]): Files {
   let text = files['Kptfile'];
   if (text === undefined) return files;
@@ -54,7 +58,10 @@ export function applyCreateSpec(files: Files, meta?: PackageMetadata, gates?: Re
   return text === files['Kptfile'] ? files : { ...files, Kptfile: text };
 }
 
-/** §4.3 on a Draft: given fields replace the Kptfile's. Answers `files` itself when nothing changed. */
+/**
+ * docs/porch-behaviour.md §4.3 on a Draft: given fields replace the Kptfile's. Answers `files` itself when nothing
+ * changed.
+ */
 export function applyDraftUpdate(
   files: Files,
   change: { packageMetadata?: PackageMetadata; readinessGates?: ReadinessGate[]; conditions?: Condition[] },
@@ -102,8 +109,9 @@ export function readConditions(value: unknown, causes: StatusCause[]): Condition
 }
 
 /**
- * §4.5 step 10 writes the request's spec into the package's root Kptfile; like Porch, a task that leaves none fails
- * there. Only `init.subpackage` can (init writes into that subdirectory alone, §6); the other tasks copy packages.
+ * docs/porch-behaviour.md §4.5 step 10 writes the request's spec into the package's root Kptfile; like Porch, a task
+ * that leaves none fails there. Only `init.subpackage` can (init writes into that subdirectory alone,
+ * docs/porch-behaviour.md §6); the other tasks copy packages.
  */
 export function requireCreatedKptfile(name: string, task: Task, files: Files): void {
   if (files['Kptfile'] !== undefined) return;

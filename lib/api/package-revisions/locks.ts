@@ -31,17 +31,17 @@ export async function waitLock(q: Queryable, key: string, busy: () => Error, tim
   await q.query(`select set_config('lock_timeout', '0', true)`);
 }
 
-/** Creates of one (namespace, repository, package, workspace) tuple (§11.3). */
+/** Creates of one (namespace, repository, package, workspace) tuple (docs/porch-behaviour.md §11.3). */
 export const createKey = (ns: string, repo: string, pkg: string, ws: string) =>
   `pr-create:${JSON.stringify([ns, repo, pkg, ws])}`;
-/** Updates, approvals, resource updates and deletes of one revision (§11.3). */
+/** Updates, approvals, resource updates and deletes of one revision (docs/porch-behaviour.md §11.3). */
 export const revisionKey = (ns: string, name: string) => `pr:${ns}/${name}`;
 /** Publishes of one package take turns, so each sees the number the previous one took. */
 export const packageKey = (ns: string, pkg: string) => `pr-publish:${ns}/${pkg}`;
 /** init/clone creates in one repository take turns, so the nesting check sees packages being created. */
 export const repositoryKey = (ns: string, repo: string) => `pr-repo:${ns}/${repo}`;
 
-/** The per-revision try-lock of Porch (§11.3), held for the rest of the transaction. */
+/** The per-revision try-lock of Porch (docs/porch-behaviour.md §11.3), held for the rest of the transaction. */
 export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
   if (!(await tryLock(q, revisionKey(namespace, name)))) {
     throw new ConflictError(

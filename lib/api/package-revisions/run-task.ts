@@ -18,7 +18,7 @@ export interface TaskTarget {
 
 const packageNameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** A placeholder mirrors the branch head: revision -1 with the branch as workspace (§6). */
+/** A placeholder mirrors the branch head: revision -1 with the branch as workspace (docs/porch-behaviour.md §6). */
 async function isPlaceholder(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
   if (row.revision !== -1) return false;
   const repo = await getRepository(q, row.namespace, row.repository);
@@ -31,7 +31,7 @@ async function findSource(q: Queryable, target: TaskTarget, field: string, name:
   return row;
 }
 
-/** Runs the creating task (§6) and returns the new revision's files. */
+/** Runs the creating task (docs/porch-behaviour.md §6) and returns the new revision's files. */
 export async function runTask(q: Queryable, target: TaskTarget, task: Task): Promise<Files> {
   const fail = (field: string, value: unknown, why: string) => {
     throw invalidRevision(target.name, invalidValue(field, value, why));

@@ -13,7 +13,10 @@ export interface UpgradeDeps {
 
 const published = (row: PackageRevisionRow) => row.lifecycle === 'Published' || row.lifecycle === 'DeletionProposed';
 
-/** The upgrade task (§6, §4.5 step 9): checks its three references, then merges with the requested strategy. */
+/**
+ * The upgrade task (docs/porch-behaviour.md §6, §4.5 step 9): checks its three references, then merges with the
+ * requested strategy.
+ */
 export async function runUpgrade(
   q: Queryable,
   target: { namespace: string; name: string; package: string },

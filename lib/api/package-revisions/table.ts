@@ -3,7 +3,7 @@ import type { ResourcesObject } from '../resources/to-object.js';
 import { LATEST_LABEL } from './refs.js';
 import type { PackageRevisionObject } from './to-object.js';
 
-/** The columns Porch prints for packagerevisions (API.md "Lists"). */
+/** The columns Porch prints for packagerevisions (docs/api.md "Lists"). */
 export const revisionColumns: TableColumn<PackageRevisionObject>[] = [
   { name: 'Name', type: 'string', cell: (o) => o.metadata.name },
   { name: 'Package', type: 'string', cell: (o) => o.spec.packageName },

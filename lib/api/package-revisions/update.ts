@@ -53,7 +53,7 @@ export function storedMeta(row: PackageRevisionRow, meta: RequestMeta) {
   };
 }
 
-/** PUT packagerevisions/{name} (§4.3). */
+/** PUT packagerevisions/{name} (docs/porch-behaviour.md §4.3). */
 export async function updateRevision(db: Database, namespace: string, name: string, body: unknown, user: string) {
   checkBodyName(body, name, namespace);
   const obj = asRecord(body);
@@ -71,7 +71,8 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     const deployment = await checkWritable(client, row);
     const newMeta = storedMeta(row, meta);
     if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
-      // The last finalizer is gone: the deletion that was waiting for it happens now (§4.3, §10).
+      // The last finalizer is gone: the deletion that was waiting for it happens now (docs/porch-behaviour.md §4.3,
+      // §10).
       return await deleteRevisionRow(client, { ...row, meta: newMeta }, deployment, user);
     }
     if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {

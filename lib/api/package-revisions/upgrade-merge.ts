@@ -1,7 +1,8 @@
 /**
- * The file set of an upgrade (§6): the local package moved from the old upstream to the new one with one of kpt's
- * strategies. resource-merge is done per file (three-way: a file changed on one side only takes that side); a file
- * changed differently on both sides is a conflict the caller reports, since no field-level KRM merge runs here.
+ * The file set of an upgrade (docs/porch-behaviour.md §6): the local package moved from the old upstream to the new one
+ * with one of kpt's strategies. resource-merge is done per file (three-way: a file changed on one side only takes that
+ * side); a file changed differently on both sides is a conflict the caller reports, since no field-level KRM merge runs
+ * here.
  */
 import type { Files, Lock, MergeStrategy } from '../../kpt/types.js';
 import { pointAtUpstream } from '../../kpt/clone-package.js';

@@ -14,8 +14,8 @@ export interface PorchPackageObject {
 const iso = (d: Date) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
- * The PorchPackage of a stored package (porch-behaviour.md §1.4): `spec.packageName` is only the last path segment,
- * as in Porch; `status.latestRevision` is omitted when no revision is published. Unlike Porch (which reports
+ * The PorchPackage of a stored package (docs/porch-behaviour.md §1.4): `spec.packageName` is only the last path
+ * segment, as in Porch; `status.latestRevision` is omitted when no revision is published. Unlike Porch (which reports
  * "undefined") the resourceVersion is the row's real one.
  */
 export function toPackageObject(row: PackageRow): PorchPackageObject {
@@ -38,7 +38,7 @@ export function toPackageObject(row: PackageRow): PorchPackageObject {
   };
 }
 
-/** The columns Porch prints for packages (API.md "Lists"). */
+/** The columns Porch prints for packages (docs/api.md "Lists"). */
 export const packageColumns: TableColumn<PorchPackageObject>[] = [
   { name: 'Name', type: 'string', cell: (p) => p.metadata.name },
   { name: 'Package', type: 'string', cell: (p) => p.spec.packageName },

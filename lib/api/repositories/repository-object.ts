@@ -30,7 +30,10 @@ function readyCondition(row: RepositoryRow, sync: RepositorySyncRow | undefined)
   };
 }
 
-/** The status Porch reports (§1.1) plus the last sync's counts, duration and the refs it had to skip (API.md). */
+/**
+ * The status Porch reports (docs/porch-behaviour.md §1.1) plus the last sync's counts, duration and the refs it had to
+ * skip (docs/api.md).
+ */
 export function repositoryStatus(row: RepositoryRow, sync: RepositorySyncRow | undefined) {
   const status: Record<string, unknown> = { conditions: [readyCondition(row, sync)] };
   if (!sync) return status;
@@ -75,7 +78,7 @@ export function toRepositoryObject(row: RepositoryRow, sync: RepositorySyncRow |
   };
 }
 
-/** The columns of Porch's Repository CRD printer (API.md "Lists"). */
+/** The columns of Porch's Repository CRD printer (docs/api.md "Lists"). */
 export const repositoryColumns: TableColumn<RepositoryObject>[] = [
   { name: 'Name', type: 'string', cell: (r) => r.metadata.name },
   { name: 'Type', type: 'string', cell: (r) => r.spec.type },

@@ -4,7 +4,7 @@ import { formatTime } from '../package-revisions/to-object.js';
 
 export type ResourcesObject = ReturnType<typeof toResources>;
 
-/** A stored revision and its files as the PackageRevisionResources object of porch-behaviour.md §1.3. */
+/** A stored revision and its files as the PackageRevisionResources object of docs/porch-behaviour.md §1.3. */
 export function toResources(row: PackageRevisionRow, files: Files) {
   return {
     apiVersion: API_VERSION,
@@ -24,7 +24,7 @@ export function toResources(row: PackageRevisionRow, files: Files) {
       repository: row.repository,
       resources: files,
     },
-    // No KRM function pipeline runs here (API.md), so the render status is always empty.
+    // No KRM function pipeline runs here (docs/api.md), so the render status is always empty.
     status: { renderStatus: { result: { metadata: { creationTimestamp: null } }, error: '' } },
   };
 }

@@ -47,8 +47,8 @@ export function readResources(name: string, value: unknown): Files {
 }
 
 /**
- * PUT packagerevisionresources/{name} (§6.1): Draft only, compare-and-set on resourceVersion, the files replaced as
- * a whole with comments of unchanged objects carried over, Kptfile-derived fields re-derived.
+ * PUT packagerevisionresources/{name} (docs/porch-behaviour.md §6.1): Draft only, compare-and-set on resourceVersion,
+ * the files replaced as a whole with comments of unchanged objects carried over, Kptfile-derived fields re-derived.
  */
 export async function updateRevisionResources(
   db: Database,
