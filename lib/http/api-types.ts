@@ -22,6 +22,11 @@ export interface ApiRequest {
   /** Parsed JSON or YAML body; undefined when the request has none. */
   body: unknown;
   caller: Caller;
+  /**
+   * `dryRun=All` (docs/dry-run-and-apply.md): `db` is then a transaction that is rolled back after the operation,
+   * and the operation must not act outside the database (no sync trigger, no git push).
+   */
+  dryRun: boolean;
   db: Database;
   requestId: string;
 }

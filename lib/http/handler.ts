@@ -9,6 +9,8 @@ import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
 import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
+import { readDryRun } from './dry-run.js';
+import { runRolledBack } from '../storage/dry-run.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
 import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
 import { RouteNotFoundError } from './unmatched.js';
@@ -76,6 +78,7 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     headers,
     body,
     caller,
+    dryRun: readDryRun(method, event.rawQueryString, body),
     db: await deps.database(),
     requestId,
   };
@@ -133,7 +136,9 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);
     const { request, operation, warnings } = await buildRequest(event, operations, resolved, requestId);
-    const result = await operation(request);
+    const result = request.dryRun
+      ? await runRolledBack(request.db, (db) => operation({ ...request, db }))
+      : await operation(request);
     // Kubernetes' Warning header format; kubectl prints each one.
     if (warnings.length > 0)
       result.headers = { ...result.headers, warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };

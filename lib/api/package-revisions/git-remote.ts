@@ -9,6 +9,7 @@ import type { Lock } from '../../kpt/types.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
 import { asRecord } from './request-fields.js';
 import { getRepository, getResources } from './store.js';
+import { isDryRun } from '../../storage/dry-run.js';
 
 /** How to reach a Repository's git remote, credentials resolved. */
 export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
@@ -45,6 +46,17 @@ async function repositoryOf(q: Queryable, row: PackageRevisionRow): Promise<Repo
   return repo;
 }
 
+/** The self lock of a published revision: its tag and the tagged commit. */
+const tagLock = (repo: RepositoryRow, row: PackageRevisionRow, revision: number, commit: string): Lock => ({
+  type: 'git',
+  git: {
+    repo: repo.repoUrl,
+    directory: row.packagePath,
+    ref: `${fullPathOf(repo, row.packagePath)}/v${revision}`,
+    commit,
+  },
+});
+
 /** Tags of numbers the database does not know (made outside, or a half-done publish of another draft) are skipped. */
 const MAX_TAKEN_TAGS = 5;
 
@@ -57,6 +69,8 @@ export async function publishToGit(q: Queryable, row: PackageRevisionRow, first:
   const repo = await repositoryOf(q, row);
   const files = await getResources(q, row.namespace, row.name);
   const remote = await remoteOf(repo);
+  // A dry run stops before the push: the number is the one the database would give, the commit does not exist.
+  if (isDryRun(q)) return { revision: first, selfLock: tagLock(repo, row, first, 'not-pushed'), commit: 'not-pushed' };
   let revision = first;
   let result: Awaited<ReturnType<typeof publishRevision>>;
   for (;;) {
@@ -75,22 +89,15 @@ export async function publishToGit(q: Queryable, row: PackageRevisionRow, first:
       revision += 1;
     }
   }
-  const selfLock: Lock = {
-    type: 'git',
-    git: {
-      repo: repo.repoUrl,
-      directory: row.packagePath,
-      ref: `${fullPathOf(repo, row.packagePath)}/v${revision}`,
-      commit: result.commit,
-    },
-  };
-  return { revision, selfLock, commit: result.commit };
+  return { revision, selfLock: tagLock(repo, row, revision, result.commit), commit: result.commit };
 }
 
 /** Removes a DeletionProposed revision from git (tag, or the package directory for revision -1). */
 export async function deleteFromGit(q: Queryable, row: PackageRevisionRow, user: string): Promise<void> {
   const repo = await repositoryOf(q, row);
-  await deletePublishedRevision(await remoteOf(repo), {
+  const remote = await remoteOf(repo);
+  if (isDryRun(q)) return;
+  await deletePublishedRevision(remote, {
     packagePath: row.packagePath,
     revision: row.revision,
     workspace: row.workspace,

@@ -99,7 +99,7 @@ function create(deps: RepositoryDeps) {
       ...input,
       updatedBy: req.caller.user,
     });
-    await trySync(deps, row.namespace, row.name);
+    if (!req.dryRun) await trySync(deps, row.namespace, row.name);
     return { status: 201, body: await withStatus(req.db, row) };
   };
 }
@@ -139,7 +139,7 @@ function update(deps: RepositoryDeps) {
       },
       req.caller.user,
     );
-    if (row.generation !== current.generation) await trySync(deps, namespace, name);
+    if (row.generation !== current.generation && !req.dryRun) await trySync(deps, namespace, name);
     return { status: 200, body: await withStatus(req.db, row) };
   };
 }
