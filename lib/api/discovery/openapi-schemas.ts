@@ -3,119 +3,39 @@
  * against them before sending (unknown fields, wrong types), so every field a client may send must be listed;
  * free-form parts (task bodies, locks, conditions) preserve unknown fields instead.
  */
-type Schema = Record<string, unknown>;
+import { listMeta, objectMeta } from './openapi-meta.js';
+import {
+  packageRevisionSpec,
+  packageRevisionStatus,
+  packageSpec,
+  packageStatus,
+  resourcesSpec,
+  resourcesStatus,
+} from './openapi-package-revision.js';
+import { repositorySpec, repositoryStatus } from './openapi-repository.js';
+import { list as listOf, obj, str, type Schema } from './openapi-types.js';
 
-const str: Schema = { type: 'string' };
-const bool: Schema = { type: 'boolean' };
-const int: Schema = { type: 'integer', format: 'int64' };
-const time: Schema = { type: 'string', format: 'date-time' };
-const strMap: Schema = { type: 'object', additionalProperties: str };
-const strList: Schema = { type: 'array', items: str };
-const free: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-const obj = (properties: Record<string, Schema>, required?: string[]): Schema => ({
-  type: 'object',
-  properties,
-  ...(required ? { required } : {}),
-});
 const ref = (name: string, prefix: string): Schema => ({ $ref: `${prefix}${name}` });
 
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 export const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
 
-const objectMeta = obj({
-  annotations: strMap,
-  creationTimestamp: time,
-  deletionGracePeriodSeconds: int,
-  deletionTimestamp: time,
-  finalizers: strList,
-  generateName: str,
-  generation: int,
-  labels: strMap,
-  managedFields: { type: 'array', items: free },
-  name: str,
-  namespace: str,
-  ownerReferences: {
-    type: 'array',
-    items: obj({ apiVersion: str, blockOwnerDeletion: bool, controller: bool, kind: str, name: str, uid: str }, [
-      'apiVersion',
-      'kind',
-      'name',
-      'uid',
-    ]),
-  },
-  resourceVersion: str,
-  selfLink: str,
-  uid: str,
-});
+const apiVersion = str('Group and version of the object, e.g. porch.kpt.dev/v1alpha1.');
+const kindField = str('Kind of the object.');
 
-const listMeta = obj({ continue: str, remainingItemCount: int, resourceVersion: str, selfLink: str });
-
-const secretRef = obj({ name: str }, ['name']);
-const condition = obj({
-  lastTransitionTime: time,
-  message: str,
-  observedGeneration: int,
-  reason: str,
-  status: str,
-  type: str,
-});
-
-const repositorySpec = obj({
-  description: str,
-  deployment: bool,
-  type: { type: 'string', enum: ['git', 'oci'] },
-  content: str,
-  sync: obj({ runOnceAt: time, schedule: str }),
-  git: obj({ repo: str, branch: str, createBranch: bool, directory: str, secretRef, author: str, email: str }, [
-    'repo',
-  ]),
-  oci: obj({ registry: str, secretRef }, ['registry']),
-});
-
-const repositoryStatus = obj({
-  conditions: { type: 'array', items: condition },
-  lastFullSyncTime: time,
-  nextFullSyncTime: time,
-  observedGeneration: int,
-  observedRunOnceAt: time,
-  packageCount: { type: 'integer' },
-  gitCommitHash: str,
-  sync: free,
-});
-
-const packageRevisionSpec = obj({
-  packageName: str,
-  repository: str,
-  workspaceName: str,
-  revision: { type: 'integer' },
-  parent: obj({ name: str }),
-  lifecycle: str,
-  tasks: { type: 'array', items: free },
-  readinessGates: { type: 'array', items: obj({ conditionType: str }) },
-  packageMetadata: obj({ labels: strMap, annotations: strMap }),
-});
-
-const packageRevisionStatus = obj({
-  upstreamLock: free,
-  selfLock: free,
-  publishedBy: str,
-  publishTimestamp: time,
-  deployment: bool,
-  conditions: { type: 'array', items: free },
-});
-
-const resourcesSpec = obj({
-  packageName: str,
-  workspaceName: str,
-  revision: { type: 'integer' },
-  repository: str,
-  resources: strMap,
-});
+/** What `kubectl explain <kind>` prints at the top. */
+const KIND_DESCRIPTIONS: Record<string, string> = {
+  Repository: 'A git repository registered with the service; its packages are synced into the package cache.',
+  PackageRevision:
+    'One revision of a kpt package: a Draft being edited, a Proposal waiting for approval, or a Published version in git.',
+  PackageRevisionResources: 'The files of a package revision; edit a Draft by replacing them.',
+  PorchPackage: 'A package: all revisions at one path of one repository (read-only).',
+};
 
 /** A kind's definition: the object schema plus the extension kubectl uses to find it by group/version/kind. */
 function kind(group: string, name: string, prefix: string, spec: Schema, status: Schema): Schema {
   return {
-    ...obj({ apiVersion: str, kind: str, metadata: ref(META, prefix), spec, status }),
+    ...obj(KIND_DESCRIPTIONS[name]!, { apiVersion, kind: kindField, metadata: ref(META, prefix), spec, status }),
     'x-kubernetes-group-version-kind': [{ group, kind: name, version: 'v1alpha1' }],
   };
 }
@@ -123,11 +43,12 @@ function kind(group: string, name: string, prefix: string, spec: Schema, status:
 function list(group: string, name: string, prefix: string, item: string): Schema {
   return {
     ...obj(
+      `A list of ${name} objects.`,
       {
-        apiVersion: str,
-        kind: str,
+        apiVersion,
+        kind: kindField,
         metadata: ref(LIST_META, prefix),
-        items: { type: 'array', items: ref(item, prefix) },
+        items: listOf(`The ${name} objects of this page.`, ref(item, prefix)),
       },
       ['items'],
     ),
@@ -158,8 +79,8 @@ export function definitionsOf(group: string, prefix: string): Record<string, Sch
   const bodies: Record<string, [Schema, Schema]> = {
     Repository: [repositorySpec, repositoryStatus],
     PackageRevision: [packageRevisionSpec, packageRevisionStatus],
-    PackageRevisionResources: [resourcesSpec, obj({ renderStatus: free })],
-    PorchPackage: [obj({ packageName: str, repository: str }), obj({ latestRevision: { type: 'integer' } })],
+    PackageRevisionResources: [resourcesSpec, resourcesStatus],
+    PorchPackage: [packageSpec, packageStatus],
   };
   for (const k of kindSchemas.filter((s) => s.group === group)) {
     const [spec, status] = bodies[k.kind];

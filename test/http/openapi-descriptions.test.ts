@@ -1,0 +1,99 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { openapiV2, openapiV3 } from '../../lib/api/discovery/openapi.js';
+import { createLocalHandlers } from '../../lib/local/handlers.js';
+import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+type Schema = Record<string, any>;
+
+/** Every property path under a schema that lacks a description (refs are checked where they are defined). */
+function undescribed(schema: Schema, path: string, out: string[]) {
+  if (schema.$ref) return;
+  if (!schema.description) out.push(path);
+  for (const [name, child] of Object.entries(schema.properties ?? {}))
+    undescribed(child as Schema, `${path}.${name}`, out);
+  if (schema.items && !schema.items.$ref) {
+    const items = schema.items as Schema;
+    if (items.properties)
+      for (const [n, c] of Object.entries(items.properties)) undescribed(c as Schema, `${path}[].${n}`, out);
+  }
+}
+
+describe('OpenAPI descriptions', () => {
+  const documents = {
+    v2: openapiV2().definitions as Record<string, Schema>,
+    'v3 porch': (openapiV3('porch.kpt.dev').components as any).schemas as Record<string, Schema>,
+    'v3 config': (openapiV3('config.porch.kpt.dev').components as any).schemas as Record<string, Schema>,
+  };
+
+  it.each(Object.entries(documents))('every field of every definition is described (%s)', (_, defs) => {
+    const missing: string[] = [];
+    for (const [id, schema] of Object.entries(defs)) undescribed(schema, id, missing);
+    expect(missing).toEqual([]);
+  });
+
+  it('lists the lifecycle values and the task types as enums', () => {
+    const spec = documents.v2['dev.kpt.porch.v1alpha1.PackageRevision']!.properties.spec.properties;
+    expect(spec.lifecycle.enum).toEqual(['Draft', 'Proposed', 'Published', 'DeletionProposed']);
+    expect(spec.tasks.items.properties.type.enum).toEqual(['init', 'clone', 'edit', 'upgrade']);
+    expect(spec.tasks.items.properties.upgrade.properties.strategy.enum).toContain('resource-merge');
+  });
+});
+
+const run = promisify(execFile);
+// kubectl is installed on the development machine, not on a fresh one: skip there.
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+
+describe.skipIf(!hasKubectl)('kubectl explain', () => {
+  let tdb: TestDatabase;
+  let server: LocalServer;
+  let dir: string;
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'porch-explain-'));
+    const handlers = createLocalHandlers({
+      database: async () => tdb.db,
+      log: () => undefined,
+      requestSync: async () => undefined,
+    });
+    server = await startLocalServer({ port: 0, handlers, user: 'u', maxBodyBytes: 1 << 20, log: () => undefined });
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'porch', cluster: { server: server.url } }],
+      users: [{ name: 'me', user: {} }],
+      contexts: [{ name: 'porch', context: { cluster: 'porch', user: 'me', namespace: 'team' } }],
+      'current-context': 'porch',
+    };
+    await writeFile(join(dir, 'config'), YAML.stringify(config));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await tdb?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const explain = async (field: string) =>
+    (await run('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), 'explain', field]))
+      .stdout;
+
+  it('packagerevision.spec.lifecycle shows a description and the allowed values', async () => {
+    const out = await explain('packagerevision.spec.lifecycle');
+    expect(out).toContain('FIELD: lifecycle <string>');
+    expect(out).toMatch(/ENUM:\s+Draft\s+Proposed\s+Published\s+DeletionProposed/);
+    expect(out).toContain('Where the revision is in its life');
+    expect(out).not.toContain('<no description>');
+  });
+
+  it('repository.spec.git lists described fields', async () => {
+    const out = await explain('repository.spec.git');
+    expect(out).toContain('HTTP(S) address of the git repository');
+    expect(out).not.toContain('<no description>');
+  });
+});
