@@ -19,6 +19,8 @@ export interface StoredMeta {
   finalizers?: string[];
   ownerReferences?: unknown[];
   deletionTimestamp?: string;
+  /** Server-side apply's field ownership (docs/dry-run-and-apply.md), kept as the write computed it. */
+  managedFields?: unknown[];
 }
 
 export interface RepositoryRow {

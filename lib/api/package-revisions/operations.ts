@@ -11,16 +11,47 @@ import { getRevision, listRevisions } from './read.js';
 import { revisionColumns } from './table.js';
 import { toPackageRevisionList } from './to-object.js';
 import { updateRevision } from './update.js';
+import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
+import { refuseApply } from '../apply/refuse-apply.js';
+import { isApply } from '../../http/write-options.js';
+import { requireObjectBody } from '../../http/request-body.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import { packageRevisionName } from '../../names.js';
+import { API_VERSION } from './refs.js';
 
 const ns = (req: ApiRequest) => req.params.namespace;
 
 /** PATCH: a JSON merge patch over the current object, type-checked as a PUT body is, then the same path as PUT. */
 async function patched(req: ApiRequest) {
   const current = await getRevision(req.db, ns(req)!, req.params.name!);
-  const merged = mergePatch(current, req.body);
+  const merged = mergePatch(current, req.body) as Record<string, unknown>;
   checkKnownFields('PackageRevision', merged, req.query.fieldValidation);
-  return merged;
+  return { current, merged };
 }
+
+/** The revision as GET answers it, or undefined. */
+async function readObject(req: ApiRequest) {
+  try {
+    return await getRevision(req.db, ns(req)!, req.params.name!);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** A revision's name is computed from its spec (§3.1): an apply that creates one must name it so. */
+function checkComputedName(req: ApiRequest, config: Record<string, any>) {
+  const spec = config.spec ?? {};
+  const computed = packageRevisionName(String(spec.repository), String(spec.packageName), String(spec.workspaceName));
+  if (computed !== req.params.name) {
+    throw new BadRequestError(
+      `the name of the object (${computed}) does not match the name on the URL (${req.params.name})`,
+    );
+  }
+}
+
+const update = (req: ApiRequest, body: unknown) =>
+  updateRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user);
 
 export const packageRevisionOperations: Operations = {
   async list(req) {
@@ -36,14 +67,28 @@ export const packageRevisionOperations: Operations = {
     return { status: 200, body: objectOrTable(req.headers, req.query, revisionColumns, item) };
   },
   async create(req) {
-    return { status: 201, body: await createRevision(req.db, ns(req), req.body, req.caller.user) };
+    const body = withUpdateEntry(req, API_VERSION, undefined, requireObjectBody(req.body));
+    return { status: 201, body: await createRevision(req.db, ns(req), body, req.caller.user) };
   },
   async update(req) {
-    return { status: 200, body: await updateRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user) };
+    const live = await readObject(req);
+    return {
+      status: 200,
+      body: await update(req, withUpdateEntry(req, API_VERSION, live, requireObjectBody(req.body))),
+    };
   },
   async patch(req) {
-    const body = await patched(req);
-    return { status: 200, body: await updateRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user) };
+    if (isApply(req)) {
+      return serveApply(req, {
+        apiVersion: API_VERSION,
+        read: () => readObject(req),
+        create: (body) => createRevision(req.db, ns(req), body, req.caller.user),
+        update: (body) => update(req, body),
+        checkNew: (config) => checkComputedName(req, config),
+      });
+    }
+    const { current, merged } = await patched(req);
+    return { status: 200, body: await update(req, withUpdateEntry(req, API_VERSION, current, merged)) };
   },
 };
 
@@ -56,8 +101,9 @@ export const approvalOperations: Operations = {
     };
   },
   async patch(req) {
+    refuseApply(req, 'the approval subresource');
     const startedAt = new Date();
-    const body = await patched(req);
+    const { merged: body } = await patched(req);
     return {
       status: 200,
       body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),

@@ -28,6 +28,7 @@ export function readMeta(value: unknown): RequestMeta {
   if (annotations) meta.annotations = annotations;
   if (Array.isArray(m.finalizers)) meta.finalizers = m.finalizers.filter((f): f is string => typeof f === 'string');
   if (Array.isArray(m.ownerReferences)) meta.ownerReferences = m.ownerReferences;
+  if (Array.isArray(m.managedFields)) meta.managedFields = m.managedFields;
   if (typeof m.deletionTimestamp === 'string') meta.deletionTimestamp = m.deletionTimestamp;
   if (typeof m.resourceVersion === 'string' && m.resourceVersion) meta.resourceVersion = m.resourceVersion;
   return meta;

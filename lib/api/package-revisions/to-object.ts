@@ -32,6 +32,7 @@ export function revisionMetadata(row: PackageRevisionRow): PackageRevisionObject
     ...(meta.annotations && Object.keys(meta.annotations).length ? { annotations: meta.annotations } : {}),
     ...(meta.finalizers?.length ? { finalizers: meta.finalizers } : {}),
     ...(meta.ownerReferences?.length ? { ownerReferences: meta.ownerReferences } : {}),
+    ...(meta.managedFields?.length ? { managedFields: meta.managedFields } : {}),
   };
 }
 

@@ -49,6 +49,7 @@ export function storedMeta(row: PackageRevisionRow, meta: RequestMeta) {
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
     ...(meta.finalizers?.length ? { finalizers: meta.finalizers } : {}),
     ...(meta.ownerReferences?.length ? { ownerReferences: meta.ownerReferences } : {}),
+    ...(meta.managedFields?.length ? { managedFields: meta.managedFields } : {}),
     ...(row.meta.deletionTimestamp ? { deletionTimestamp: row.meta.deletionTimestamp } : {}),
   };
 }

@@ -16,6 +16,8 @@ import { getSyncState, getSyncStates } from '../../storage/repository-sync.js';
 import { refs, type RepositoryRow, type RepositorySyncRow } from '../../storage/types.js';
 import type { Queryable } from '../../db/queryable.js';
 import { repositoryColumns, toRepositoryObject } from './repository-object.js';
+import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
+import { isApply } from '../../http/write-options.js';
 import {
   MIGRATION_ANNOTATION,
   REPOSITORY_API_VERSION,
@@ -91,16 +93,25 @@ async function get(req: ApiRequest): Promise<ApiResult> {
   return { status: 200, body: objectOrTable(req.headers, req.query, repositoryColumns, await withStatus(req.db, row)) };
 }
 
-function create(deps: RepositoryDeps) {
-  return async (req: ApiRequest): Promise<ApiResult> => {
-    const input = readRepositoryRequest(requireObjectBody(req.body), req.params.namespace);
+/** Stores a new Repository from a body whose managedFields are already computed. */
+function createFrom(deps: RepositoryDeps) {
+  return async (req: ApiRequest, body: Record<string, unknown>) => {
+    const input = readRepositoryRequest(body, req.params.namespace);
     const row = await insertRepository(req.db, {
       namespace: req.params.namespace,
       ...input,
       updatedBy: req.caller.user,
     });
     if (!req.dryRun) await trySync(deps, row.namespace, row.name);
-    return { status: 201, body: await withStatus(req.db, row) };
+    return withStatus(req.db, row);
+  };
+}
+
+function create(deps: RepositoryDeps) {
+  const store = createFrom(deps);
+  return async (req: ApiRequest): Promise<ApiResult> => {
+    const body = withUpdateEntry(req, REPOSITORY_API_VERSION, undefined, requireObjectBody(req.body));
+    return { status: 201, body: await store(req, body) };
   };
 }
 
@@ -117,10 +128,11 @@ function immutableChanges(current: RepositoryRow, next: ReturnType<typeof readRe
   return causes;
 }
 
-function update(deps: RepositoryDeps) {
-  return async (req: ApiRequest): Promise<ApiResult> => {
+/** Replaces a Repository with a body whose managedFields are already computed. */
+function updateFrom(deps: RepositoryDeps) {
+  return async (req: ApiRequest, body: Record<string, unknown>) => {
     const { namespace, name } = req.params;
-    const input = readRepositoryRequest(requireObjectBody(req.body), namespace, name);
+    const input = readRepositoryRequest(body, namespace, name);
     const ref = refs.repository(name);
     if (!input.resourceVersion) throw new ConflictError(ref, 'resourceVersion must be specified for an update');
     const current = await loadExisting(req.db, namespace, name);
@@ -140,20 +152,47 @@ function update(deps: RepositoryDeps) {
       req.caller.user,
     );
     if (row.generation !== current.generation && !req.dryRun) await trySync(deps, namespace, name);
-    return { status: 200, body: await withStatus(req.db, row) };
+    return withStatus(req.db, row);
   };
 }
 
-/** PATCH: a merge patch applied to the current object, then the same checks as PUT (resourceVersion from the patch if given). */
-function patch(deps: RepositoryDeps) {
-  const put = update(deps);
+/** The Repository as GET answers it, or undefined. */
+async function readObject(req: ApiRequest) {
+  const row = await getRepository(req.db, req.params.namespace, req.params.name);
+  return row && withStatus(req.db, row);
+}
+
+function update(deps: RepositoryDeps) {
+  const store = updateFrom(deps);
   return async (req: ApiRequest): Promise<ApiResult> => {
+    const body = requireObjectBody(req.body);
+    const live = await readObject(req);
+    return { status: 200, body: await store(req, withUpdateEntry(req, REPOSITORY_API_VERSION, live, body)) };
+  };
+}
+
+/**
+ * PATCH: a server-side apply, or a merge patch applied to the current object and then checked as PUT is
+ * (resourceVersion from the patch if given).
+ */
+function patch(deps: RepositoryDeps) {
+  const createBody = createFrom(deps);
+  const updateBody = updateFrom(deps);
+  return async (req: ApiRequest): Promise<ApiResult> => {
+    if (isApply(req)) {
+      return serveApply(req, {
+        apiVersion: REPOSITORY_API_VERSION,
+        read: () => readObject(req),
+        create: (body) => createBody(req, body),
+        update: (body) => updateBody(req, body),
+      });
+    }
     const current = await withStatus(req.db, await loadExisting(req.db, req.params.namespace, req.params.name));
     const merged = mergePatch(current, requireObjectBody(req.body)) as Record<string, any>;
     const given = (req.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     merged.metadata = { ...merged.metadata, resourceVersion: given ?? current.metadata.resourceVersion };
     checkKnownFields('Repository', merged, req.query.fieldValidation);
-    return put({ ...req, body: merged });
+    return { status: 200, body: await updateBody(req, withUpdateEntry(req, REPOSITORY_API_VERSION, current, merged)) };
   };
 }
 

@@ -66,7 +66,7 @@ export function toRepositoryObject(row: RepositoryRow, sync: RepositorySyncRow |
     generation: row.generation,
     creationTimestamp: iso(row.created),
   };
-  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'] as const) {
     if (row.meta[key] !== undefined) metadata[key] = row.meta[key];
   }
   return {

@@ -92,6 +92,8 @@ function storedMeta(metadata: Obj): StoredMeta {
     meta.finalizers = metadata.finalizers as string[];
   if (Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.length > 0)
     meta.ownerReferences = metadata.ownerReferences;
+  if (Array.isArray(metadata.managedFields) && metadata.managedFields.length > 0)
+    meta.managedFields = metadata.managedFields;
   return meta;
 }
 

@@ -8,6 +8,7 @@ import { resourcesColumns } from '../package-revisions/table.js';
 import { getRevisionResources, listRevisionResources } from './read.js';
 import { toResourcesList } from './to-object.js';
 import { updateRevisionResources } from './update.js';
+import { refuseApply } from '../apply/refuse-apply.js';
 
 const ns = (req: ApiRequest) => req.params.namespace;
 
@@ -31,6 +32,7 @@ export const resourcesOperations: Operations = {
     };
   },
   async patch(req) {
+    refuseApply(req, 'packagerevisionresources');
     const current = await getRevisionResources(req.db, ns(req)!, req.params.name!);
     // A merge patch of spec.resources adds/replaces/removes (null) single files.
     const body = mergePatch(current, req.body);

@@ -1,0 +1,81 @@
+/** Server-side apply and Update ownership for any kind (docs/dry-run-and-apply.md). */
+import type { ApiRequest, ApiResult } from '../../http/api-types.js';
+import { requireObjectBody } from '../../http/request-body.js';
+import { readWriteOptions } from '../../http/write-options.js';
+import { BadRequestError, ConflictError, STALE_OBJECT } from '../../errors.js';
+import { applyConfig, recordUpdate } from './managed-fields.js';
+
+type KubeObject = Record<string, any>;
+
+/** What apply needs from a kind: read the live object, and the kind's own create and update of a full body. */
+export interface ApplyTarget {
+  apiVersion: string;
+  /** The object as GET answers it, or undefined when there is none. */
+  read(): Promise<KubeObject | undefined>;
+  create(body: KubeObject): Promise<unknown>;
+  update(body: KubeObject): Promise<unknown>;
+  /** Refuses a config that cannot create the object at this URL (e.g. a computed name that differs). */
+  checkNew?(config: KubeObject): void;
+}
+
+const withManagedFields = (obj: KubeObject, managedFields: unknown[] | undefined): KubeObject => {
+  const metadata = { ...(obj.metadata ?? {}) };
+  if (managedFields === undefined) delete metadata.managedFields;
+  else metadata.managedFields = managedFields;
+  return { ...obj, metadata };
+};
+
+/**
+ * The body a create, replace or merge patch stores: `next` with metadata.managedFields where the writer's Update
+ * entry owns what it changed. `live` is undefined on create.
+ */
+export function withUpdateEntry(req: ApiRequest, apiVersion: string, live: KubeObject | undefined, next: KubeObject) {
+  const { manager } = readWriteOptions(req);
+  const given = live === undefined ? undefined : next.metadata?.managedFields;
+  const entries = recordUpdate(live, next, given, { manager, apiVersion, now: new Date() });
+  return withManagedFields(next, entries);
+}
+
+/** Another writer changed or created the object between our read and our write: reading again resolves it. */
+const lostRace = (err: unknown) =>
+  err instanceof ConflictError && (err.message.endsWith(STALE_OBJECT) || err.message.endsWith('already exists'));
+
+const ATTEMPTS = 3;
+
+/**
+ * PATCH with `application/apply-patch+yaml`: creates the object from the config when it does not exist (201),
+ * otherwise merges the config into it (200), with managedFields and conflicts as Kubernetes keeps them.
+ */
+export async function serveApply(req: ApiRequest, target: ApplyTarget): Promise<ApiResult> {
+  const { manager, force } = readWriteOptions(req);
+  const config = requireObjectBody(req.body);
+  if ((config.metadata as KubeObject | undefined)?.managedFields !== undefined) {
+    throw new BadRequestError('metadata.managedFields must be nil');
+  }
+  if (typeof config.apiVersion !== 'string' || typeof config.kind !== 'string') {
+    throw new BadRequestError('an apply patch must set apiVersion and kind');
+  }
+  const named = (config.metadata as KubeObject | undefined)?.name;
+  if (typeof named === 'string' && named !== '' && named !== req.params.name) {
+    throw new BadRequestError(
+      `the name of the object (${named}) does not match the name on the URL (${req.params.name})`,
+    );
+  }
+  config.metadata = { ...(config.metadata as KubeObject | undefined), name: req.params.name };
+  for (let attempt = 1; ; attempt++) {
+    const live = await target.read();
+    const merged = applyConfig(live, config, force, { manager, apiVersion: target.apiVersion, now: new Date() });
+    const body = withManagedFields(merged.object as KubeObject, merged.managedFields);
+    try {
+      if (!live) {
+        target.checkNew?.(body);
+        return { status: 201, body: await target.create(body) };
+      }
+      body.metadata.resourceVersion = live.metadata?.resourceVersion;
+      return { status: 200, body: await target.update(body) };
+    } catch (err) {
+      if (attempt < ATTEMPTS && lostRace(err)) continue;
+      throw err;
+    }
+  }
+}
