@@ -44,6 +44,17 @@ describe('OpenAPI descriptions', () => {
     expect(spec.tasks.items.properties.type.enum).toEqual(['init', 'clone', 'edit', 'upgrade']);
     expect(spec.tasks.items.properties.upgrade.properties.strategy.enum).toContain('resource-merge');
   });
+
+  it('documents dryRun, fieldManager and force on writes, and apply where it is served', () => {
+    const paths = openapiV3('porch.kpt.dev').paths as Record<string, any>;
+    const item = paths['/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisions/{name}'];
+    const names = (op: any) => op.parameters.map((p: any) => p.name);
+    expect(names(item.patch)).toEqual(['dryRun', 'fieldManager', 'fieldValidation', 'force']);
+    expect(names(item.delete)).toEqual(['dryRun']);
+    expect(Object.keys(item.patch.requestBody.content)).toContain('application/apply-patch+yaml');
+    const resources = paths['/apis/porch.kpt.dev/v1alpha1/namespaces/{namespace}/packagerevisionresources/{name}'];
+    expect(Object.keys(resources.patch.requestBody.content)).toEqual(['application/merge-patch+json']);
+  });
 });
 
 const run = promisify(execFile);

@@ -8,12 +8,42 @@ const V2_PREFIX = '#/definitions/';
 
 type Doc = Record<string, unknown>;
 
-const FIELD_VALIDATION = {
-  name: 'fieldValidation',
+const query = (name: string, description: string, type = 'string') => ({
+  name,
   in: 'query',
-  schema: { type: 'string' },
-  description: 'Strict (default): unknown fields are a 400; Warn: they come back as warnings; Ignore',
+  schema: { type },
+  description,
+});
+
+const FIELD_VALIDATION = query(
+  'fieldValidation',
+  'Strict (default): unknown fields are a 400; Warn: they come back as warnings; Ignore',
+);
+const DRY_RUN = query(
+  'dryRun',
+  'All: run every check and computation and answer as the real call would, but store nothing, push nothing to git and start no sync. Any other value is refused.',
+);
+const FIELD_MANAGER = query(
+  'fieldManager',
+  'Who makes the change, recorded in metadata.managedFields; required for server-side apply. Default: the client program.',
+);
+const FORCE = query(
+  'force',
+  'Server-side apply only: take over fields another manager owns instead of failing with a conflict.',
+  'boolean',
+);
+/** The query options of each write, as Kubernetes documents them on its own operations. */
+const WRITE_PARAMETERS: Record<string, Doc[]> = {
+  post: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION],
+  put: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION],
+  patch: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE],
+  delete: [DRY_RUN],
 };
+const MERGE_PATCH = 'application/merge-patch+json';
+/** Kinds that serve server-side apply (docs/dry-run-and-apply.md); the others take merge patches only. */
+const APPLY_KINDS = new Set(['Repository', 'PackageRevision']);
+const patchTypes = (kind: string) =>
+  APPLY_KINDS.has(kind) ? [MERGE_PATCH, 'application/apply-patch+yaml'] : [MERGE_PATCH];
 
 /** Path items of one group: list/create on the collection, get/replace/delete on an item, with the GVK. */
 function pathsOf(group: string, v3: boolean): Doc {
@@ -33,21 +63,43 @@ function pathsOf(group: string, v3: boolean): Doc {
       responses: { '200': { description: 'OK', ...body(id) } },
       ...extra,
     });
-    const requestBody = v3
-      ? { requestBody: { required: true, ...body(schema.id) }, parameters: [FIELD_VALIDATION] }
-      : { parameters: [{ name: 'body', in: 'body', required: true, schema: { $ref: `${prefix}${schema.id}` } }] };
+    // Swagger 2.0 puts a parameter's type beside it; OpenAPI 3 in a schema.
+    const params = (verb: string) =>
+      WRITE_PARAMETERS[verb]!.map((p: Doc) =>
+        v3
+          ? p
+          : { name: p.name, in: 'query', type: (p.schema as Doc).type, uniqueItems: true, description: p.description },
+      );
+    const requestBody = (verb: string) =>
+      v3
+        ? { requestBody: { required: true, ...body(schema.id) }, parameters: params(verb) }
+        : {
+            parameters: [
+              { name: 'body', in: 'body', required: true, schema: { $ref: `${prefix}${schema.id}` } },
+              ...params(verb),
+            ],
+          };
+    const patchBody = v3
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(patchTypes(res.kind).map((t) => [t, { schema: { type: 'object' } }])),
+          },
+          parameters: params('patch'),
+        }
+      : { consumes: patchTypes(res.kind), parameters: params('patch') };
     const base = `/apis/${group}/${VERSION}/namespaces/{namespace}/${res.name}`;
     const collection: Doc = {};
     if (res.verbs.includes('list')) collection.get = op('list', `${schema.id}List`);
-    if (res.verbs.includes('create')) collection.post = op('post', schema.id, requestBody);
+    if (res.verbs.includes('create')) collection.post = op('post', schema.id, requestBody('post'));
     const item: Doc = {};
     if (res.verbs.includes('get')) item.get = op('get', schema.id);
-    if (res.verbs.includes('update')) item.put = op('put', schema.id, requestBody);
-    if (res.verbs.includes('delete')) item.delete = op('delete', schema.id);
+    if (res.verbs.includes('update')) item.put = op('put', schema.id, requestBody('put'));
+    if (res.verbs.includes('delete')) item.delete = op('delete', schema.id, { parameters: params('delete') });
     // kubectl looks for a PATCH operation of the kind with a `fieldValidation` query parameter to learn that the
     // server validates fields itself; it then sends ?fieldValidation=Strict instead of needing the protobuf
     // OpenAPI v2 document for client-side validation.
-    if (res.verbs.includes('patch')) item.patch = op('patch', schema.id, v3 ? { parameters: [FIELD_VALIDATION] } : {});
+    if (res.verbs.includes('patch')) item.patch = op('patch', schema.id, patchBody);
     paths[base] = collection;
     paths[`${base}/{name}`] = item;
     if (res.verbs.includes('list'))
