@@ -120,7 +120,9 @@ describe('withRepositoryLock', () => {
       withRepositoryLock(t.db, 'ns', 'throws', async () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
     expect(await tryOnce('throws')).toBe(true);
-    const { rows } = await t.db.query(`select count(*)::int as n from pg_locks where locktype = 'advisory'`);
+    const { rows } = await t.db.query(
+      `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    );
     expect(rows[0].n).toBe(0);
   });
 
