@@ -78,7 +78,8 @@ export function userFields(obj: Json): JsonMap {
   return copy;
 }
 
-function withoutNulls(value: Json): Json {
+/** A copy without null values: in an applied configuration a null sets nothing. */
+export function withoutNulls(value: Json): Json {
   if (!isMap(value)) return value;
   const out: JsonMap = {};
   for (const [key, v] of Object.entries(value)) if (v !== null) defineKey(out, key, withoutNulls(v));
