@@ -3,18 +3,9 @@
  * field, what an Update takes over, and what an Apply merges, prunes and conflicts with.
  */
 import { ApiError, type StatusCause } from '../../errors.js';
-import {
-  compareFields,
-  FieldSet,
-  fieldSetOf,
-  fromFieldsV1,
-  mergeFields,
-  pathText,
-  removeField,
-  toFieldsV1,
-  type FieldPath,
-  withoutNulls,
-} from './field-set.js';
+import { FieldSet, type FieldPath } from './field-set.js';
+import { fromFieldsV1, pathText, toFieldsV1 } from './fields-v1.js';
+import { compareFields, fieldSetOf, mergeFields, removeField, withoutNulls } from './object-fields.js';
 
 export type Operation = 'Apply' | 'Update';
 
