@@ -111,6 +111,9 @@ describe('server-side apply of a Repository', () => {
     expect(forcedMerge.body.message).toContain('force: Forbidden: may not be specified for non-apply patch');
     const wrongName = await apply(`${REPOS}/other`, repoConfig(), { fieldManager: 'm' });
     expect(wrongName.status).toBe(400);
+    const unknown = await apply(`${REPOS}/blueprints`, repoConfig({ colour: 'red' }), { fieldManager: 'm' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe('strict decoding error: unknown field "spec.colour"');
   });
 
   it('a dry-run apply changes nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldSetOf, fromFieldsV1, pathText, toFieldsV1 } from '../../lib/api/apply/field-set.js';
+import { fromFieldsV1, pathText, toFieldsV1 } from '../../lib/api/apply/fields-v1.js';
+import { fieldSetOf } from '../../lib/api/apply/object-fields.js';
 import { ApplyConflictError, applyConfig, recordUpdate } from '../../lib/api/apply/managed-fields.js';
 
 const V = 'config.porch.kpt.dev/v1alpha1';
@@ -93,6 +94,33 @@ describe('apply', () => {
     };
     const next = applyConfig(live, repo({ deployment: true }), false, at('m1'));
     expect((next.object as any).spec).toEqual({ deployment: true });
+  });
+
+  it('merges finalizers as a set and ownerReferences by uid: each manager keeps and drops only its own', () => {
+    const owner = (uid: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: uid, uid });
+    const withEntries = (r: { object: unknown; managedFields: unknown[] }) => ({
+      ...(r.object as any),
+      metadata: { ...(r.object as any).metadata, managedFields: r.managedFields },
+    });
+    const a = applyConfig(undefined, repo({}, { finalizers: ['a/f'], ownerReferences: [owner('1')] }), false, at('a'));
+    const b = applyConfig(
+      withEntries(a),
+      repo({}, { finalizers: ['b/f'], ownerReferences: [owner('2')] }),
+      false,
+      at('b'),
+    );
+    expect((b.object as any).metadata.finalizers).toEqual(['a/f', 'b/f']);
+    expect((b.object as any).metadata.ownerReferences.map((o: any) => o.uid)).toEqual(['1', '2']);
+    expect(b.managedFields.find((e) => e.manager === 'b')?.fieldsV1).toEqual({
+      'f:metadata': { 'f:finalizers': { 'v:"b/f"': {} }, 'f:ownerReferences': { 'k:{"uid":"2"}': {} } },
+      'f:spec': {}, // an empty map is a value of its own, as in Kubernetes
+    });
+    const aDrops = applyConfig(withEntries(b), repo({}, { ownerReferences: [owner('1')] }), false, at('a'));
+    expect((aDrops.object as any).metadata.finalizers).toEqual(['b/f']);
+    const changed = { ...owner('2'), name: 'renamed' };
+    expect(() => applyConfig(withEntries(b), repo({}, { ownerReferences: [changed] }), false, at('a'))).toThrow(
+      'Apply failed with 1 conflict: conflict with "b": .metadata.ownerReferences[uid="2"]',
+    );
   });
 
   it('gives the fields of an object that had no managedFields to before-first-apply', () => {

@@ -3,17 +3,9 @@
  * field, what an Update takes over, and what an Apply merges, prunes and conflicts with.
  */
 import { ApiError, type StatusCause } from '../../errors.js';
-import {
-  compareFields,
-  FieldSet,
-  fieldSetOf,
-  fromFieldsV1,
-  mergeFields,
-  pathText,
-  removeField,
-  toFieldsV1,
-  type FieldPath,
-} from './field-set.js';
+import { FieldSet, type FieldPath } from './field-set.js';
+import { fromFieldsV1, pathText, toFieldsV1 } from './fields-v1.js';
+import { compareFields, fieldSetOf, mergeFields, removeField, withoutNulls } from './object-fields.js';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -182,7 +174,7 @@ export function applyConfig(live: unknown, config: unknown, force: boolean, ctx:
   const self = keyOf({ manager: ctx.manager, operation: 'Apply', apiVersion: ctx.apiVersion });
   const applied = fieldSetOf(config);
   const last = owners.get(self)?.set ?? new FieldSet();
-  let merged = mergeFields(live ?? {}, stripNulls(config));
+  let merged = mergeFields(live ?? {}, withoutNulls(config));
   owners.set(self, { manager: ctx.manager, operation: 'Apply', apiVersion: ctx.apiVersion, set: applied });
   const ownedByAnyone = [...owners.values()].reduce((all, o) => all.union(o.set), new FieldSet());
   for (const path of last.minus(ownedByAnyone)) merged = removeField(merged, path);
@@ -196,14 +188,4 @@ export function applyConfig(live: unknown, config: unknown, force: boolean, ctx:
   dropFields(owners, self, added.union(modified).union(removed));
   owners.get(self)!.time = stamp(ctx.now);
   return { object: merged, managedFields: writeManagedFields(owners) };
-}
-
-function stripNulls(value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== null)
-      Object.defineProperty(out, k, { value: stripNulls(v), enumerable: true, writable: true, configurable: true });
-  }
-  return out;
 }

@@ -4,11 +4,14 @@ import { requireObjectBody } from '../../http/request-body.js';
 import { readWriteOptions } from '../../http/write-options.js';
 import { BadRequestError, ConflictError, STALE_OBJECT } from '../../errors.js';
 import { applyConfig, recordUpdate } from './managed-fields.js';
+import { checkKnownFields } from '../discovery/known-fields.js';
 
 type KubeObject = Record<string, any>;
 
 /** What apply needs from a kind: read the live object, and the kind's own create and update of a full body. */
 export interface ApplyTarget {
+  /** The kind, whose OpenAPI schema the config is checked against. */
+  kind: string;
   apiVersion: string;
   /** The object as GET answers it, or undefined when there is none. */
   read(): Promise<KubeObject | undefined>;
@@ -55,6 +58,7 @@ export async function serveApply(req: ApiRequest, target: ApplyTarget): Promise<
   if (typeof config.apiVersion !== 'string' || typeof config.kind !== 'string') {
     throw new BadRequestError('an apply patch must set apiVersion and kind');
   }
+  checkKnownFields(target.kind, config, req.query.fieldValidation);
   const named = (config.metadata as KubeObject | undefined)?.name;
   if (typeof named === 'string' && named !== '' && named !== req.params.name) {
     throw new BadRequestError(

@@ -80,6 +80,7 @@ export const packageRevisionOperations: Operations = {
   async patch(req) {
     if (isApply(req)) {
       return serveApply(req, {
+        kind: 'PackageRevision',
         apiVersion: API_VERSION,
         read: () => readObject(req),
         create: (body) => createRevision(req.db, ns(req), body, req.caller.user),

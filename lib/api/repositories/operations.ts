@@ -181,6 +181,7 @@ function patch(deps: RepositoryDeps) {
   return async (req: ApiRequest): Promise<ApiResult> => {
     if (isApply(req)) {
       return serveApply(req, {
+        kind: 'Repository',
         apiVersion: REPOSITORY_API_VERSION,
         read: () => readObject(req),
         create: (body) => createBody(req, body),
