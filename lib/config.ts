@@ -1,5 +1,31 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ipaddr from 'ipaddr.js';
+
+/** Non-public git hosts the outbound policy lets through: address ranges and host names (docs/git-transport.md). */
+export interface AllowedNetworks {
+  cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  /** Lower-case host names; `*.example.com` allows every name under example.com. */
+  hosts: string[];
+}
+
+/** Limits on what one git operation may receive (docs/git-transport.md). */
+export interface GitLimits {
+  /** Whole operation, every request of it from connect to the last body byte, in milliseconds. */
+  deadlineMs: number;
+  /** Largest packfile one fetch may receive, in bytes. */
+  maxPackBytes: number;
+  /** Largest object once inflated (or rebuilt from a delta), in bytes. */
+  maxObjectBytes: number;
+  /** All objects inflated by one operation together, in bytes. */
+  maxInflatedBytes: number;
+  /** Refs one listing may hold. */
+  maxRefs: number;
+  /** Longest ref line (name, oid and capabilities) accepted, in bytes. */
+  maxRefLineBytes: number;
+  /** Largest ref listing or advertisement response, in bytes. */
+  maxAdvertisementBytes: number;
+}
 
 /** Typed service configuration, parsed once from the environment; a bad value fails at start, not mid-request. */
 export interface Config {
@@ -17,8 +43,12 @@ export interface Config {
   maxBodyBytes: number;
   /** Bearer token required by the local server when set. */
   apiToken: string | undefined;
-  /** Timeout of every git HTTP request, in milliseconds. */
+  /** Longest silence of a git server (connect, first byte, between bytes), in milliseconds. */
   gitTimeoutMs: number;
+  /** Bounds on what a git remote may send. */
+  gitLimits: GitLimits;
+  /** Private, loopback and other non-public git hosts allowed; in Lambda none by default, elsewhere loopback. */
+  gitAllowedNetworks: AllowedNetworks;
   /** Sync period for repositories without a schedule, in seconds. */
   syncDefaultPeriodSeconds: number;
   /** Secrets Manager name prefix of git credentials, `<prefix><namespace>/<secretRef>` (AWS). */
@@ -74,6 +104,34 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+const MIB = 1024 * 1024;
+
+const LOOPBACK = '127.0.0.0/8,::1/128';
+
+/**
+ * GIT_ALLOWED_NETWORKS: comma- or space-separated CIDRs, addresses and host names, or `none`. Unset: none in
+ * Lambda (AWS_LAMBDA_FUNCTION_NAME is set there), loopback elsewhere so the local walk-through works.
+ */
+function allowedNetworks(env: NodeJS.ProcessEnv): AllowedNetworks {
+  const raw = optional(env, 'GIT_ALLOWED_NETWORKS') ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'none' : LOOPBACK);
+  const result: AllowedNetworks = { cidrs: [], hosts: [] };
+  for (const entry of raw.split(/[\s,]+/).filter(Boolean)) {
+    if (entry === 'none') continue;
+    if (entry.includes('/')) {
+      if (!ipaddr.isValidCIDR(entry)) throw new ConfigError(`GIT_ALLOWED_NETWORKS: "${entry}" is not a valid CIDR`);
+      result.cidrs.push(ipaddr.parseCIDR(entry));
+    } else if (ipaddr.isValid(entry)) {
+      const address = ipaddr.parse(entry);
+      result.cidrs.push([address, address.kind() === 'ipv4' ? 32 : 128]);
+    } else if (/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(entry)) {
+      result.hosts.push(entry.toLowerCase());
+    } else {
+      throw new ConfigError(`GIT_ALLOWED_NETWORKS: "${entry}" is neither a CIDR, an address nor a host name`);
+    }
+  }
+  return result;
+}
+
 /** Parses the configuration from an environment; throws ConfigError naming the bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const poolMax = integer(env, 'DATABASE_POOL_MAX', undefined, 1, 100);
@@ -86,6 +144,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
     apiToken: optional(env, 'API_TOKEN'),
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
+    gitLimits: {
+      deadlineMs: integer(env, 'GIT_DEADLINE_MS', 120_000, 100),
+      maxPackBytes: integer(env, 'GIT_MAX_PACK_BYTES', 256 * MIB, 1024),
+      maxObjectBytes: integer(env, 'GIT_MAX_OBJECT_BYTES', 64 * MIB, 1024),
+      maxInflatedBytes: integer(env, 'GIT_MAX_INFLATED_BYTES', 512 * MIB, 1024),
+      maxRefs: integer(env, 'GIT_MAX_REFS', 100_000, 1),
+      maxRefLineBytes: integer(env, 'GIT_MAX_REF_LINE_BYTES', 4096, 128, 65_516),
+      maxAdvertisementBytes: integer(env, 'GIT_MAX_ADVERTISEMENT_BYTES', 32 * MIB, 1024),
+    },
+    gitAllowedNetworks: allowedNetworks(env),
     syncDefaultPeriodSeconds: integer(env, 'SYNC_DEFAULT_PERIOD_SECONDS', 3600, 10),
     gitSecretPrefix: optional(env, 'GIT_SECRET_PREFIX'),
     gitCredentialsFile: optional(env, 'GIT_CREDENTIALS_FILE'),
