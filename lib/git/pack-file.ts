@@ -49,8 +49,11 @@ function inflateObject(pack: Buffer, pos: number, size: number): { data: Buffer;
       info: true,
       maxOutputLength: Math.max(1, size),
     }) as unknown as typeof result;
-  } catch {
-    throw corrupt('an object inflates to more than its declared size, or not at all');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new GitError('too-large', `git: the server sent an object that inflates beyond its declared ${size} bytes`);
+    }
+    throw corrupt('an object does not inflate');
   }
   if (result.buffer.length !== size) throw corrupt('an object inflates to less than its declared size');
   return { data: result.buffer, read: result.engine.bytesWritten };

@@ -53,6 +53,8 @@ export async function fetchObjects(repo: LocalRepo, wants: string[], opts: Fetch
   try {
     const pack = ad.version === 2 ? await readResultV2(reader, repo) : await readResultV0(reader, repo, ad);
     unpack(pack, repo.store, { ...repo.limits, inflated: repo.inflated });
+    const missing = unique.find((oid) => !repo.store.has(oid));
+    if (missing) throw new GitError('protocol', `git protocol: the server's pack lacks the wanted commit ${missing}`);
   } finally {
     await reader.drain().catch(() => undefined);
   }
