@@ -47,8 +47,7 @@ export class GitRefusedError extends ApiError {
     readonly failure: GitFailureCode,
     message: string,
   ) {
-    if (failure === 'policy') super(422, 'Invalid', message);
-    else super(409, 'Conflict', message);
+    super(failure === 'policy' ? 422 : 409, failure === 'policy' ? 'Invalid' : 'Conflict', message);
   }
 }
 

@@ -128,7 +128,8 @@ class Operation {
   }
 }
 
-function nextHop(from: URL, location: string): URL {
+/** Where a redirect leads; refuses a step down from https (the credentials and the content would travel in clear). */
+export function nextHop(from: URL, location: string): URL {
   let to: URL;
   try {
     to = new URL(location, from);

@@ -119,8 +119,11 @@ export function applyRequestRules(
     .map((c) => c.trim())
     .filter(Boolean);
   if (service === 'git-upload-pack') {
-    if (rules.notOurRefWhile && existsSync(rules.notOurRefWhile)) {
-      const want = first.split(' ')[1]?.trim() ?? '';
+    const want = lines
+      .find((l) => l.startsWith('want '))
+      ?.split(' ')[1]
+      ?.trim();
+    if (want && rules.notOurRefWhile && existsSync(rules.notOurRefWhile)) {
       return {
         status: 200,
         contentType: 'application/x-git-upload-pack-result',
