@@ -63,10 +63,10 @@ const isDiscovery = (req: IncomingMessage) => req.method === 'GET' && (req.url ?
 
 async function handle(kind: HostileKind, req: IncomingMessage, res: ServerResponse, bomb: () => Promise<Buffer>) {
   if (kind === 'secret') {
-    res.writeHead(req.method === 'GET' ? 200 : 403, {
+    res.writeHead(req.method === 'GET' ? 200 : 500, {
       'content-type': req.method === 'GET' ? 'text/plain' : 'text/html',
     });
-    res.end(req.method === 'GET' ? SECRET : `<html><body>Forbidden: ${SECRET}</body></html>`);
+    res.end(req.method === 'GET' ? SECRET : `<html><body>Internal error: ${SECRET}</body></html>`);
     return;
   }
   if (kind === 'trickle') {
