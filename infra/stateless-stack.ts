@@ -97,6 +97,8 @@ export class StatelessStack extends Stack {
       if (spec.gitTimeoutMs) {
         grantGitSecretRead(fn, props.gitSecretPrefix);
         fn.addEnvironment('GIT_TIMEOUT_MS', String(spec.gitTimeoutMs));
+        // One git operation (docs/git-transport.md) may not outlast the request either, even trickling bytes.
+        fn.addEnvironment('GIT_DEADLINE_MS', String(spec.gitTimeoutMs));
       }
       if (spec.requestsSync) grantInvoke(fn, this.sync.syncFunction, SYNC_FUNCTION_ENV);
       functions[name] = fn;

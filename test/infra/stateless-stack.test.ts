@@ -310,8 +310,11 @@ describe('least privilege', () => {
       );
       // Each git request gives up before the function does, so a slow host yields a 503, not a Lambda timeout.
       const gitTimeout = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_TIMEOUT_MS);
-      if (gitReaders.includes(fn)) expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
-      else expect(gitTimeout, fn).toBeNaN();
+      const gitDeadline = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_DEADLINE_MS);
+      if (gitReaders.includes(fn)) {
+        expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
+        expect(gitDeadline, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
+      } else expect(gitTimeout, fn).toBeNaN();
     }
     expect(JSON.stringify(defaults.stateless.toJSON())).toContain(':secret:porch-serverless/git/*');
   });
