@@ -67,7 +67,8 @@ export async function receivePack(repo: LocalRepo, updates: RefUpdate[]): Promis
     if (line.startsWith('ok ')) report[line.slice(3)] = undefined;
     if (line.startsWith('ng ')) {
       const [ref, ...why] = line.slice(3).split(' ');
-      report[ref!] = sanitizeReason(why.join(' ')) || 'rejected';
+      const reason = why.join(' ') || 'rejected';
+      report[ref!] = sanitizeReason(explanation ? `${reason}: ${explanation}` : reason);
     }
   }
   for (const u of updates) if (!(u.ref in report)) report[u.ref] = 'no status reported';
