@@ -28,7 +28,7 @@ async function listRefs(remote: RemoteSpec, prefixes: string[]): Promise<Record<
 }
 
 /** Refs under `prefixes` (and possibly others: a server may ignore prefixes), peeled, within the ref bounds. */
-export async function listRefsOf(repo: LocalRepo, prefixes: string[]): Promise<Record<string, string>> {
+async function listRefsOf(repo: LocalRepo, prefixes: string[]): Promise<Record<string, string>> {
   const ad = await advertisement(repo, 'git-upload-pack');
   if (ad.version === 0) {
     const refs: Record<string, string> = {};
