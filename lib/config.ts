@@ -146,9 +146,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
     gitLimits: {
       deadlineMs: integer(env, 'GIT_DEADLINE_MS', 120_000, 100),
-      maxPackBytes: integer(env, 'GIT_MAX_PACK_BYTES', 256 * MIB, 1024),
+      maxPackBytes: integer(env, 'GIT_MAX_PACK_BYTES', 128 * MIB, 1024),
       maxObjectBytes: integer(env, 'GIT_MAX_OBJECT_BYTES', 64 * MIB, 1024),
-      maxInflatedBytes: integer(env, 'GIT_MAX_INFLATED_BYTES', 512 * MIB, 1024),
+      maxInflatedBytes: integer(env, 'GIT_MAX_INFLATED_BYTES', 384 * MIB, 1024),
       maxRefs: integer(env, 'GIT_MAX_REFS', 100_000, 1),
       maxRefLineBytes: integer(env, 'GIT_MAX_REF_LINE_BYTES', 4096, 128, 65_516),
       maxAdvertisementBytes: integer(env, 'GIT_MAX_ADVERTISEMENT_BYTES', 32 * MIB, 1024),
