@@ -5,7 +5,7 @@
  */
 import type { GitLimits } from '../config.js';
 import { GitError, httpStatusError, redact } from './errors.js';
-import { authHeaders, type GitService, type LocalRepo } from './local-repo.js';
+import { credentialsFor, type GitService, type LocalRepo } from './local-repo.js';
 import { PktReader } from './pkt-line.js';
 
 export interface Advertisement {
@@ -30,18 +30,20 @@ export async function advertisement(repo: LocalRepo, service: GitService): Promi
       accept: `application/x-${service}-advertisement`,
       'user-agent': 'git/porch-serverless',
       'git-protocol': 'version=2',
-      ...authHeaders(repo.remote),
+      ...credentialsFor(repo),
     },
     step: 'ref discovery',
     maxBytes: repo.limits.maxAdvertisementBytes,
   });
+  // Errors name the URL that answered: after a redirect, that is where the failure is.
+  const answered = res.url.endsWith(suffix) ? res.url.slice(0, -suffix.length) : res.url;
   if (res.status !== 200) {
     res.discard();
-    throw httpStatusError(res.status, 'ref discovery', repo.baseUrl);
+    throw httpStatusError(res.status, 'ref discovery', answered);
   }
   if (!res.contentType.startsWith(`application/x-${service}-advertisement`)) {
     res.discard();
-    throw new GitError('protocol', `git: ${redact(repo.baseUrl)} is not a smart-HTTP git server`);
+    throw new GitError('protocol', `git: ${redact(answered)} is not a smart-HTTP git server`);
   }
   if (!res.url.endsWith(suffix)) {
     res.discard();

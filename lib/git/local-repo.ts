@@ -28,6 +28,14 @@ export interface LocalRepo {
   baseUrl: string;
 }
 
+/** The URL service paths are appended to: a query or fragment (`…/role#`) must not swallow them. */
+function serviceBase(url: string): string {
+  const base = new URL(url);
+  base.search = '';
+  base.hash = '';
+  return base.toString().replace(/\/+$/, '');
+}
+
 /** A fresh operation against `remote`: its deadline starts now. */
 export function openLocalRepo(remote: RemoteSpec): LocalRepo {
   const limits = remote.limits ?? config().gitLimits;
@@ -39,7 +47,7 @@ export function openLocalRepo(remote: RemoteSpec): LocalRepo {
     limits,
     inflated: { bytes: 0 },
     advertised: {},
-    baseUrl: remote.url.replace(/\/+$/, ''),
+    baseUrl: serviceBase(remote.url),
   };
 }
 
@@ -53,11 +61,19 @@ export async function withLocalRepo<T>(
 }
 
 /** HTTP headers carrying the remote's credentials, sent up front (saves the 401 round trip). */
-export function authHeaders(remote: RemoteSpec): Record<string, string> {
+function authHeaders(remote: RemoteSpec): Record<string, string> {
   const auth = remote.auth;
   if (!auth) return {};
   if ('bearerToken' in auth) return { authorization: `Bearer ${auth.bearerToken}` };
   return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+}
+
+/**
+ * The credentials for a request of the operation: the remote's, unless ref discovery was redirected to another
+ * origin (then that origin gets none, as on any redirect that leaves the origin).
+ */
+export function credentialsFor(repo: LocalRepo): Record<string, string> {
+  return new URL(repo.baseUrl).origin === new URL(repo.remote.url).origin ? authHeaders(repo.remote) : {};
 }
 
 export interface ServiceCall {
@@ -80,7 +96,7 @@ export async function postService(repo: LocalRepo, service: GitService, body: Bu
       accept: `application/x-${service}-result`,
       'user-agent': 'git/porch-serverless',
       ...(call.protocol ? { 'git-protocol': call.protocol } : {}),
-      ...authHeaders(repo.remote),
+      ...credentialsFor(repo),
     },
     body,
     step: call.step,

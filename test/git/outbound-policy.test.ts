@@ -2,7 +2,10 @@
  * The outbound policy (issue 12 item 1): non-public destinations are refused before any connection, in every
  * spelling of an address; redirects are checked hop by hop and lose credentials when the origin changes.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../lib/config.js';
@@ -10,6 +13,8 @@ import { GitRefusedError } from '../../lib/git/errors.js';
 import { createHttpClient, nextHop } from '../../lib/git/http-client.js';
 import { listRemoteRefs } from '../../lib/git/list-remote-refs.js';
 import { refusalReason } from '../../lib/git/outbound-policy.js';
+import { createFixtureRepo } from '../support/git-fixtures.js';
+import { startGitServer } from '../support/git-server.js';
 import { LOOPBACK_ONLY, NOTHING_ALLOWED, testSettings } from '../support/git-transport.js';
 
 /** Records every request; answers a redirect to `redirectTo` when set, else 404. */
@@ -143,6 +148,30 @@ describe('redirects', () => {
     } finally {
       redirectTo = undefined;
       await new Promise<void>((ok) => other.close(() => ok()));
+    }
+  });
+
+  it('of ref discovery to another origin move the conversation there without the credentials', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'porch-policy-'));
+    const creds = { username: 'porch', password: 's3cret' };
+    const other = await startGitServer(root, 0, { auth: creds });
+    try {
+      await createFixtureRepo(root, 'r');
+      redirectTo = `${other.url}/r.git/info/refs?service=git-upload-pack`;
+      const err = await listRemoteRefs({
+        ...remote(`http://127.0.0.1:${targetPort}/r.git`, LOOPBACK_ONLY),
+        auth: creds,
+      })
+        .then(() => undefined)
+        .catch((e: unknown) => e);
+      // The other origin asks for credentials it was never given; the same URL without the detour works.
+      expect((err as Error)?.message).toBe(`git: authentication failed for ${other.url}/r.git (HTTP 401)`);
+      const direct = await listRemoteRefs({ ...remote(`${other.url}/r.git`, LOOPBACK_ONLY), auth: creds });
+      expect(Object.keys(direct)).toEqual(['refs/heads/main']);
+    } finally {
+      redirectTo = undefined;
+      await other.stop();
+      await rm(root, { recursive: true, force: true });
     }
   });
 

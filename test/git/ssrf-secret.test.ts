@@ -57,6 +57,10 @@ describe('a non-git answer with a secret in its body', () => {
     );
     expect(result).toMatchObject({ state: 'Error' });
     const message = (result as { message: string }).message;
+    // The fragment did not swallow the service path: git's own request went out, and was answered with no git.
+    expect(server.requests).toContain(
+      'GET /latest/meta-data/iam/security-credentials/role/info/refs?service=git-upload-pack',
+    );
     expect(message).toBe(
       `git: ${server.url}/latest/meta-data/iam/security-credentials/role is not a smart-HTTP git server`,
     );
