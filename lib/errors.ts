@@ -10,6 +10,7 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'Conflict'
   | 'Gone'
+  | 'Expired'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
   | 'Invalid'
