@@ -106,3 +106,27 @@ export async function repositoryChanges(q: Queryable, versions: string[]): Promi
   for (const [version, { syncState, ...row }] of rows) out.set(version, { row, sync: syncState ?? undefined });
   return out;
 }
+
+/** A change as the event relay reads it: the entry with the object's row (and the previous one), as stored JSON. */
+export interface RelayEntry extends ChangeEntry {
+  object: Record<string, any>;
+  previous: Record<string, any> | null;
+  created: Date;
+}
+
+/** The changes after `after` up to `horizon`, oldest first, with their stored rows (see readChanges). */
+export async function readRelayEntries(
+  q: Queryable,
+  after: string,
+  horizon: string,
+  limit: number,
+): Promise<{ entries: RelayEntry[]; through: string }> {
+  const { rows } = await q.query<RelayEntry>(
+    `select resource_version::text as "resourceVersion", kind, type, namespace, name, cause, xid::text as xid,
+            object, previous, created
+       from change_log where resource_version > $1 and resource_version <= $2 order by resource_version limit $3`,
+    [after, horizon, limit],
+  );
+  const through = rows.length === limit ? rows[rows.length - 1]!.resourceVersion : horizon;
+  return { entries: rows, through };
+}
