@@ -56,6 +56,8 @@ export interface Config {
   /** Watch function: the JWT issuer and audiences it accepts (the API's authorizer settings). */
   jwtIssuer: string | undefined;
   jwtAudience: string[];
+  /** Watch function: where the issuer's signing keys are (default: `<issuer>/.well-known/jwks.json`). */
+  jwtJwksUri: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +125,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       .split(',')
       .map((a) => a.trim())
       .filter(Boolean),
+    jwtJwksUri: optional(env, 'JWT_JWKS_URI'),
   };
 }
 
