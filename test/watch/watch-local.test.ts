@@ -6,7 +6,8 @@ import { createHttpHandler } from '../../lib/http/handler.js';
 import { updatePackageRevision, deletePackageRevision } from '../../lib/storage/package-revisions.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent } from '../support/http-events.js';
-import { addDraft, addRepository } from '../storage/fixtures.js';
+import { addDraft, addPublished, addRepository } from '../storage/fixtures.js';
+import { saveSyncState } from '../../lib/storage/repository-sync.js';
 import { send } from '../local/http-client.js';
 import { WatchClient } from './support/watch-client.js';
 
@@ -129,6 +130,41 @@ describe('watch on the local server', () => {
     expect(w.events[0]!.object).toMatchObject({
       kind: 'Table',
       rows: [{ cells: expect.arrayContaining(['repo.first.ws']) }],
+    });
+  });
+
+  it('packages, repositories and resources are watched too (derived latestRevision, sync status, files)', async () => {
+    const root = (path: string) => {
+      const w = new WatchClient(`${server.url}${path}?watch=true&sendInitialEvents=false`);
+      watches.push(w);
+      return w.until((e) => e.length >= 1);
+    };
+    const packages = root('/apis/porch.kpt.dev/v1alpha1/namespaces/w/packages');
+    const repos = root('/apis/config.porch.kpt.dev/v1alpha1/repositories');
+    const resources = root('/apis/porch.kpt.dev/v1alpha1/namespaces/w/packagerevisionresources');
+    await new Promise((r) => setTimeout(r, 500));
+    await addPublished(t.db, 'w', 'repo', 'pkg', 'v1', 1);
+    await saveSyncState(t.db, 'w', 'repo', { state: 'Error', message: 'boom' });
+    expect((await packages)[0]).toMatchObject({
+      type: 'ADDED',
+      object: { kind: 'PorchPackage', metadata: { name: 'repo.pkg' } },
+    });
+    expect((await repos)[0]).toMatchObject({
+      type: 'MODIFIED',
+      object: { kind: 'Repository', status: { conditions: [{ type: 'Ready', status: 'False', message: 'boom' }] } },
+    });
+    expect((await resources)[0]).toMatchObject({
+      type: 'ADDED',
+      object: {
+        kind: 'PackageRevisionResources',
+        spec: { resources: { Kptfile: expect.stringContaining('Kptfile') } },
+      },
+    });
+    const latest = new WatchClient(`${server.url}/apis/porch.kpt.dev/v1alpha1/namespaces/w/packages?watch=true`);
+    watches.push(latest);
+    await latest.until((e) => e.some((x) => x.object.metadata.name === 'repo.pkg'));
+    expect(latest.events.find((x) => x.object.metadata.name === 'repo.pkg')!.object.status).toEqual({
+      latestRevision: 1,
     });
   });
 
