@@ -45,6 +45,8 @@ export interface Config {
   watchPollMs: number;
   /** The longest a watch runs before the server ends it (clients re-watch from their last version), in seconds. */
   watchMaxSeconds: number;
+  /** Open watches per process; more are refused with 429 (each holds a socket and a little memory). */
+  watchMaxOpen: number;
   /** How often a watch with allowWatchBookmarks sends a BOOKMARK, in seconds. */
   watchBookmarkSeconds: number;
   /** How long change-log entries are kept (a watch from an older version is 410 Expired), in seconds. */
@@ -116,6 +118,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     syncFanoutConcurrency: integer(env, 'SYNC_FANOUT_CONCURRENCY', 10, 1, 1000),
     watchPollMs: integer(env, 'WATCH_POLL_MS', 250, 20, 10_000),
     watchMaxSeconds: integer(env, 'WATCH_MAX_SECONDS', 1800, 1, 86_400),
+    watchMaxOpen: integer(env, 'WATCH_MAX_OPEN', 10_000, 1, 1_000_000),
     watchBookmarkSeconds: integer(env, 'WATCH_BOOKMARK_SECONDS', 60, 1, 3600),
     changeLogRetentionSeconds: integer(env, 'CHANGE_LOG_RETENTION_SECONDS', 900, 0, 30 * 86_400),
     eventRelayGraceSeconds: integer(env, 'EVENT_RELAY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),

@@ -13,6 +13,7 @@ export type StatusReason =
   | 'Expired'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'Invalid'
   | 'ServiceUnavailable'
   | 'InternalError';

@@ -1,7 +1,9 @@
 import { config } from '../../config.js';
+import { ApiError } from '../../errors.js';
 import type { Operation } from '../../http/api-types.js';
 import type { SelectorKind } from '../../selectors/field-selector.js';
 import { parseWatchOptions } from './watch-options.js';
+import { watchHubFor } from './watch-hub.js';
 import { runWatch } from './watch-stream.js';
 import { watchedResources } from './watched-resources.js';
 
@@ -13,6 +15,11 @@ export function watchOperation(resource: SelectorKind): Operation {
   const watched = watchedResources[resource];
   return async (req) => {
     const cfg = config();
+    if (watchHubFor(req.db, cfg.watchPollMs).size >= cfg.watchMaxOpen) {
+      throw new ApiError(429, 'TooManyRequests', `too many open watches on this server (${cfg.watchMaxOpen}); retry`, {
+        retryAfterSeconds: 1,
+      });
+    }
     const options = parseWatchOptions(req.query, req.headers, req.params.namespace, resource, cfg.watchMaxSeconds);
     const settings = { pollMs: cfg.watchPollMs, bookmarkMs: cfg.watchBookmarkSeconds * 1000 };
     return {
