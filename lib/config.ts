@@ -71,6 +71,25 @@ export interface Config {
   syncFunctionName: string | undefined;
   /** How many asynchronous sync invokes the scheduled fan-out has in flight at once. */
   syncFanoutConcurrency: number;
+  /** How often watches look for new changes, in milliseconds (one query per process, whatever the watch count). */
+  watchPollMs: number;
+  /** The longest a watch runs before the server ends it (clients re-watch from their last version), in seconds. */
+  watchMaxSeconds: number;
+  /** Open watches per process; more are refused with 429 (each holds a socket and a little memory). */
+  watchMaxOpen: number;
+  /** How often a watch with allowWatchBookmarks sends a BOOKMARK, in seconds. */
+  watchBookmarkSeconds: number;
+  /** How long change-log entries are kept (a watch from an older version is 410 Expired), in seconds. */
+  changeLogRetentionSeconds: number;
+  /** How long entries the event relay has not yet published are kept beyond the retention, in seconds. */
+  eventRelayGraceSeconds: number;
+  /** EventBridge bus the relay publishes to (AWS); unset = lifecycle events go to the log. */
+  eventBusName: string | undefined;
+  /** Watch function: the JWT issuer and audiences it accepts (the API's authorizer settings). */
+  jwtIssuer: string | undefined;
+  jwtAudience: string[];
+  /** Watch function: where the issuer's signing keys are (default: `<issuer>/.well-known/jwks.json`). */
+  jwtJwksUri: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -165,6 +184,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     syncIntervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 30, 1, 86_400),
     syncFunctionName: optional(env, 'SYNC_FUNCTION_NAME'),
     syncFanoutConcurrency: integer(env, 'SYNC_FANOUT_CONCURRENCY', 10, 1, 1000),
+    watchPollMs: integer(env, 'WATCH_POLL_MS', 250, 20, 10_000),
+    watchMaxSeconds: integer(env, 'WATCH_MAX_SECONDS', 1800, 1, 86_400),
+    watchMaxOpen: integer(env, 'WATCH_MAX_OPEN', 10_000, 1, 1_000_000),
+    watchBookmarkSeconds: integer(env, 'WATCH_BOOKMARK_SECONDS', 60, 1, 3600),
+    changeLogRetentionSeconds: integer(env, 'CHANGE_LOG_RETENTION_SECONDS', 900, 0, 30 * 86_400),
+    eventRelayGraceSeconds: integer(env, 'EVENT_RELAY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
+    eventBusName: optional(env, 'EVENT_BUS_NAME'),
+    jwtIssuer: optional(env, 'JWT_ISSUER'),
+    jwtAudience: (optional(env, 'JWT_AUDIENCE') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    jwtJwksUri: optional(env, 'JWT_JWKS_URI'),
   };
 }
 

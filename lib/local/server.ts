@@ -7,6 +7,7 @@ import type { HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
 import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
+import { sendStream } from './stream-response.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -118,6 +119,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       options.user,
     );
     const result = await handler(event);
+    if (result.stream) return sendStream(res, result);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     res.writeHead(result.statusCode ?? 200, headers);

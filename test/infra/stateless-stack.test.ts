@@ -162,7 +162,7 @@ describe('scheduled sync', () => {
   const sync = fnId('sync-repository');
 
   it('schedules the fan-out at the configured rate, with bounded retries and the failure queue', () => {
-    t.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 2); // sync fan-out and event relay
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
       State: 'ENABLED',
@@ -290,6 +290,8 @@ describe('least privilege', () => {
       'sync-fanout': [invoke, db, dlq].sort(),
       'sync-repository': [db, git, dlq].sort(),
       migrate: [db],
+      'event-relay': [db, 'events:PutEvents'].sort(),
+      watch: [db],
     });
   });
 
