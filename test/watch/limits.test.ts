@@ -40,6 +40,26 @@ describe('watch limits', () => {
     expect(refused.json).toMatchObject({ kind: 'Status', reason: 'TooManyRequests' });
   });
 
+  it('a buffered watch (API Gateway) answers about a second after its last event (a long poll)', async () => {
+    const started = Date.now();
+    const result = await collectStream({
+      statusCode: 200,
+      body: '',
+      stream: async (sink) => {
+        await sink.write('{"type":"ADDED","object":{}}\n');
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 20_000);
+          sink.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.body).toBe('{"type":"ADDED","object":{}}\n');
+  });
+
   it('a buffered watch (API Gateway) stops at whole events before the Lambda response limit', async () => {
     const line = `${JSON.stringify({ type: 'ADDED', object: { pad: 'x'.repeat(1024 * 1024) } })}\n`;
     let written = 0;
