@@ -57,6 +57,7 @@ const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
     timeout: Duration.seconds(90),
     gitTimeoutMs: 25_000,
   },
+  rbac: { description: 'RBAC objects and the self-reviews of kubectl auth', memorySize: 256, timeout: API_TIMEOUT },
 };
 
 /**
