@@ -54,7 +54,8 @@ function operationsOf(kind: RbacKind): Operations {
     if (!input.resourceVersion) throw new ConflictError(ref, 'resourceVersion must be specified for an update');
     await checkWrite(req, kind, namespace, verb, input);
     const current = await loadExisting(req, kind);
-    if (input.content.roleRef && JSON.stringify(input.content.roleRef) !== JSON.stringify(current.roleRef)) {
+    const [next, before] = [input.content.roleRef, current.roleRef];
+    if (next && (next.apiGroup !== before?.apiGroup || next.kind !== before?.kind || next.name !== before?.name)) {
       throw new InvalidError(kind, RBAC_GROUP, input.name, [
         invalidValue('roleRef', input.content.roleRef, 'cannot change roleRef'),
       ]);
