@@ -117,6 +117,39 @@ describe('a caller without a grant', () => {
   });
 });
 
+describe('a Role granting everything in team-a', () => {
+  const guarded = routes.filter((r) => r.authorize);
+  let member: string;
+  beforeAll(async () => {
+    await created(
+      admin,
+      `${RBAC}/namespaces/team-a/roles`,
+      role('team-a', 'owner', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+    );
+    await created(
+      admin,
+      `${RBAC}/namespaces/team-a/rolebindings`,
+      groupBinding('RoleBinding', 'owners', 'Role', 'owner', 'team-a-owners', 'team-a'),
+    );
+    member = await w.token('owner', ['team-a-owners']);
+  });
+
+  it.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: allowed in team-a only', async (_, route) => {
+    const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : { metadata: { name: 'x' } };
+    const at = (ns: string) => route.path.replace('{namespace}', ns).replace('{name}', 'x');
+    if (!route.path.includes('{namespace}')) {
+      expect((await w.call(member, route.method, at(''), { body })).status).toBe(403);
+      return;
+    }
+    expect((await w.call(member, route.method, at('team-a'), { body })).status).not.toBe(403);
+    const before = await w.snapshot();
+    const denied = await w.call(member, route.method, at('team-b'), { body });
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toContain('in the namespace "team-b"');
+    expect(await w.snapshot()).toBe(before);
+  });
+});
+
 describe('a Role bound in team-a', () => {
   it('lets the team edit in team-a and nowhere else, records the identity, and cannot approve', async () => {
     const made = await created(editor, pr('team-a'), draft('team-a', 'net'));
@@ -265,7 +298,7 @@ describe('RBAC objects', () => {
   it('lists, gets, patches and deletes, and keeps roleRef immutable', async () => {
     const list = await w.call(admin, 'GET', `${RBAC}/namespaces/team-a/rolebindings`);
     expect(list.body.kind).toBe('RoleBindingList');
-    expect(list.body.items.map((i: any) => i.metadata.name)).toEqual(['approvers', 'binders', 'editors']);
+    expect(list.body.items.map((i: any) => i.metadata.name)).toEqual(['approvers', 'binders', 'editors', 'owners']);
     const got = await w.call(admin, 'GET', `${RBAC}/namespaces/team-a/rolebindings/editors`);
     expect(got.body.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'package-editor' });
     const changed = await w.call(admin, 'PATCH', `${RBAC}/namespaces/team-a/rolebindings/editors`, {
