@@ -317,6 +317,12 @@ describe('RBAC objects', () => {
     });
     expect(invalid.status).toBe(422);
     expect(invalid.body.message).toContain('rules[0].verbs');
+    const applied = await w.call(admin, 'PATCH', `${RBAC}/namespaces/team-a/rolebindings/editors`, {
+      query: { fieldManager: 'kubectl' },
+      body: 'metadata:\n  labels:\n    team: b\n',
+      headers: { 'content-type': 'application/apply-patch+yaml' },
+    });
+    expect(applied.status).toBe(415);
     const removed = await w.call(admin, 'DELETE', `${RBAC}/namespaces/team-a/roles/reader`);
     expect(removed.status).toBe(200);
     expect((await w.call(admin, 'GET', `${RBAC}/namespaces/team-a/roles/reader`)).status).toBe(404);

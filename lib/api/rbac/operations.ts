@@ -9,7 +9,7 @@ import { parseListParams } from '../../http/list-params.js';
 import { mergePatch } from '../../http/merge-patch.js';
 import { requireObjectBody } from '../../http/request-body.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
-import { ConflictError, InvalidError, NotFoundError, invalidValue } from '../../errors.js';
+import { ApiError, ConflictError, InvalidError, NotFoundError, invalidValue } from '../../errors.js';
 import { RBAC_GROUP } from '../../rbac/types.js';
 import {
   deleteRbacObject,
@@ -24,7 +24,9 @@ import {
 } from '../../storage/rbac-objects.js';
 import { checkKnownFields } from '../discovery/known-fields.js';
 import { checkBindingWrite, checkRoleWrite } from './escalation.js';
-import { RBAC_API_VERSION, rbacColumns, readRbacObject, toRbacObject, type RbacInput } from './rbac-object.js';
+import { RBAC_API_VERSION, readRbacObject, toRbacObject, type RbacInput } from './rbac-object.js';
+import { rbacColumns } from './rbac-columns.js';
+import { isApply } from '../../http/write-options.js';
 import { reviewOperations } from './reviews.js';
 
 const namespaceOf = (kind: RbacKind, req: ApiRequest) =>
@@ -99,6 +101,12 @@ function operationsOf(kind: RbacKind): Operations {
     },
     update: (req) => update(req),
     patch: async (req) => {
+      if (isApply(req))
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `server-side apply is not served for ${kind}; use kubectl apply without --server-side`,
+        );
       const current = toRbacObject(await loadExisting(req, kind));
       const patchBody = requireObjectBody(req.body) as { metadata?: { resourceVersion?: string } };
       const merged = mergePatch(current, patchBody) as Record<string, any>;

@@ -5,13 +5,12 @@
 import { BadRequestError, InvalidError, invalidValue, requiredField, type StatusCause } from '../../errors.js';
 import { RBAC_GROUP, type PolicyRule, type RoleRef, type Subject } from '../../rbac/types.js';
 import type { RbacContent, RbacKind, RbacRow } from '../../storage/rbac-objects.js';
-import type { TableColumn } from '../../http/table.js';
-import { ageOf } from '../../http/table.js';
 
 export const RBAC_API_VERSION = `${RBAC_GROUP}/v1`;
 const MAX_ITEMS = 1000;
 
-const isRole = (kind: RbacKind) => kind === 'Role' || kind === 'ClusterRole';
+/** Role and ClusterRole carry rules; the bindings carry subjects and a roleRef. */
+export const isRole = (kind: RbacKind) => kind === 'Role' || kind === 'ClusterRole';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -182,26 +181,4 @@ export function toRbacObject(row: RbacRow): Json {
   if (row.subjects) body.subjects = row.subjects;
   if (row.roleRef) body.roleRef = row.roleRef;
   return body;
-}
-
-type RbacObject = { metadata?: Json; roleRef?: RoleRef; subjects?: Subject[] };
-
-const who = (o: RbacObject, kinds: string[]) =>
-  (o.subjects ?? [])
-    .filter((s) => kinds.includes(s.kind))
-    .map((s) => (s.kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
-    .join(', ');
-
-/** kubectl's columns: Name and Created At for roles; Name, Role, Age (and -o wide subjects) for bindings. */
-export function rbacColumns(kind: RbacKind): TableColumn<RbacObject>[] {
-  const name: TableColumn<RbacObject> = { name: 'Name', type: 'string', cell: (o) => o.metadata?.name };
-  if (isRole(kind)) return [name, { name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp }];
-  return [
-    name,
-    { name: 'Role', type: 'string', cell: (o) => `${o.roleRef?.kind}/${o.roleRef?.name}` },
-    { name: 'Age', type: 'string', cell: (o) => ageOf(o) },
-    { name: 'Users', type: 'string', priority: 1, cell: (o) => who(o, ['User']) },
-    { name: 'Groups', type: 'string', priority: 1, cell: (o) => who(o, ['Group']) },
-    { name: 'ServiceAccounts', type: 'string', priority: 1, cell: (o) => who(o, ['ServiceAccount']) },
-  ];
 }
