@@ -41,6 +41,8 @@ export interface IdentityContext {
   groupsClaim: string;
   groupsPrefix: string;
   bootstrapAdminGroup: string;
+  /** Users made members of the bootstrap admin group (IAM role ARNs in IAM mode, which has no groups). */
+  bootstrapAdminUsers: string[];
 }
 
 export class InfraConfigError extends Error {}
@@ -149,6 +151,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
     groupsClaim: claim('oidcGroupsClaim', 'groups'),
     groupsPrefix: text(read, 'oidcGroupsPrefix', ''),
     bootstrapAdminGroup: text(read, 'bootstrapAdminGroup', 'system:masters'),
+    bootstrapAdminUsers: list(read, 'bootstrapAdminUsers'),
   };
   const stackPrefix = text(read, 'stackPrefix', 'PorchServerless');
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackPrefix))
@@ -201,4 +204,5 @@ export const CONFIG_KEYS = [
   'oidcGroupsClaim',
   'oidcGroupsPrefix',
   'bootstrapAdminGroup',
+  'bootstrapAdminUsers',
 ] as const;

@@ -155,6 +155,9 @@ function identityEnvironment(identity: IdentityContext): Record<string, string> 
     OIDC_GROUPS_CLAIM: identity.groupsClaim,
     ...(identity.groupsPrefix ? { OIDC_GROUPS_PREFIX: identity.groupsPrefix } : {}),
     BOOTSTRAP_ADMIN_GROUP: identity.bootstrapAdminGroup,
+    ...(identity.bootstrapAdminUsers.length > 0
+      ? { BOOTSTRAP_ADMIN_USERS: identity.bootstrapAdminUsers.join(',') }
+      : {}),
   };
 }
 

@@ -174,6 +174,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       groupsClaim: optional(env, 'OIDC_GROUPS_CLAIM') ?? DEFAULT_IDENTITY_SETTINGS.groupsClaim,
       groupsPrefix: optional(env, 'OIDC_GROUPS_PREFIX') ?? DEFAULT_IDENTITY_SETTINGS.groupsPrefix,
       bootstrapAdminGroup: optional(env, 'BOOTSTRAP_ADMIN_GROUP') ?? DEFAULT_IDENTITY_SETTINGS.bootstrapAdminGroup,
+      bootstrapAdminUsers: (optional(env, 'BOOTSTRAP_ADMIN_USERS') ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
     },
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
     gitLimits: {

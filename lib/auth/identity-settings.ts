@@ -13,6 +13,11 @@ export interface IdentitySettings {
   groupsPrefix: string;
   /** Members are allowed everything, whatever the bindings say; default `system:masters`. */
   bootstrapAdminGroup: string;
+  /**
+   * Users put in the bootstrap admin group whatever their token says: the way in for IAM callers, which carry no
+   * groups, and for identity providers without a groups claim.
+   */
+  bootstrapAdminUsers: string[];
 }
 
 export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
@@ -21,6 +26,7 @@ export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
   groupsClaim: 'groups',
   groupsPrefix: '',
   bootstrapAdminGroup: 'system:masters',
+  bootstrapAdminUsers: [],
 };
 
 /** The group every authenticated caller is in, as in Kubernetes. */

@@ -19,6 +19,14 @@ const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v) => 
  * `system:anonymous`, as Kubernetes names an unauthenticated user. Unusable credentials are a 401.
  */
 export function resolveCaller(authorizer: unknown, settings: IdentitySettings): Caller {
+  const caller = authenticate(authorizer, settings);
+  // Configured admins join the bootstrap admin group (docs/access-control.md "Identity").
+  if (settings.bootstrapAdminUsers.includes(caller.user) && !caller.groups.includes(settings.bootstrapAdminGroup))
+    return { ...caller, groups: [settings.bootstrapAdminGroup, ...caller.groups] };
+  return caller;
+}
+
+function authenticate(authorizer: unknown, settings: IdentitySettings): Caller {
   const a = (authorizer ?? {}) as Authorizer;
   try {
     if (a.jwt) return identityFromClaims(a.jwt.claims ?? {}, settings);

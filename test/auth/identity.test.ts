@@ -64,6 +64,14 @@ describe('identity from token claims (kube-apiserver OIDC options)', () => {
     expect(userFromArn('arn:aws:iam::123456789012:user/bob')).toBe('arn:aws:iam::123456789012:user/bob');
   });
 
+  it('puts configured admin users (an IAM role, which has no groups) in the bootstrap admin group', () => {
+    const admins = { ...settings, bootstrapAdminUsers: ['arn:aws:iam::123456789012:role/ops'] };
+    const ops = { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/ops/anyone' } };
+    expect(resolveCaller(ops, admins).groups).toEqual(['system:masters', 'system:authenticated']);
+    const dev = { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/dev/ops' } };
+    expect(resolveCaller(dev, admins).groups).toEqual(['system:authenticated']);
+  });
+
   it('calls a request without an authorizer system:anonymous', () => {
     expect(resolveCaller(undefined, settings)).toEqual({
       user: 'system:anonymous',

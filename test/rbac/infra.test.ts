@@ -10,6 +10,7 @@ const configured = synthPorch({
   oidcGroupsClaim: 'cognito:groups',
   oidcGroupsPrefix: 'oidc:',
   bootstrapAdminGroup: 'oidc:porch-admins',
+  bootstrapAdminUsers: 'arn:aws:iam::123456789012:role/ops, oidc:root',
 });
 const defaults = synthPorch();
 
@@ -24,6 +25,7 @@ describe('identity settings in CDK context', () => {
       OIDC_GROUPS_CLAIM: 'cognito:groups',
       OIDC_GROUPS_PREFIX: 'oidc:',
       BOOTSTRAP_ADMIN_GROUP: 'oidc:porch-admins',
+      BOOTSTRAP_ADMIN_USERS: 'arn:aws:iam::123456789012:role/ops,oidc:root',
     });
   });
 
