@@ -124,6 +124,9 @@ export class StatelessStack extends Stack {
 
     this.events = new EventRelay(this, 'Events', { defaults, database: props.database });
     this.watch = new WatchUrl(this, 'Watch', { defaults, database: props.database, auth: props.auth });
+    // The watch URL serves reads through the same RBAC check, so it must name callers as the API functions do.
+    for (const [key, value] of Object.entries(identityEnvironment(props.identity)))
+      this.watch.watchFunction.addEnvironment(key, value);
 
     for (const fn of [
       ...Object.values(functions),

@@ -18,7 +18,7 @@ const environmentOf = (app: typeof configured, fn: string) =>
   (app.stateless.toJSON().Resources as Record<string, any>)[app.functionId(fn)].Properties.Environment.Variables;
 
 describe('identity settings in CDK context', () => {
-  it.each(API_FUNCTIONS)('reach the %s function, which runs the RBAC check', (fn) => {
+  it.each([...API_FUNCTIONS, 'watch'])('reach the %s function, which runs the RBAC check', (fn) => {
     expect(environmentOf(configured, fn)).toMatchObject({
       OIDC_USERNAME_CLAIM: 'email',
       OIDC_USERNAME_PREFIX: 'oidc:',
