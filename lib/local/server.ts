@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { StatusReason } from '../errors.js';
@@ -8,6 +7,9 @@ import type { LogSink } from '../http/request-log.js';
 import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
 import { sendStream } from './stream-response.js';
+import { localAuthenticator } from '../auth/local-authenticator.js';
+import { ANONYMOUS_USER, DEFAULT_IDENTITY_SETTINGS, UNAUTHENTICATED_GROUP } from '../auth/identity-settings.js';
+import type { TokenEntry } from '../auth/token-file.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -16,8 +18,12 @@ export interface LocalServerOptions {
   handlers: Partial<Record<FunctionName, HttpHandler>>;
   /** When set, every route except /healthz needs `Authorization: Bearer <token>`. */
   apiToken?: string;
-  /** The identity requests run as (the local stand-in for API Gateway's authorizer). */
+  /** The owner: the identity requests run as without tokens, or with API_TOKEN (the stand-in for API Gateway's authorizer). */
   user: string;
+  /** Users of a kube-apiserver-style token file (TOKEN_AUTH_FILE); with any, a token is required. */
+  tokens?: TokenEntry[];
+  /** The owner's admin group; default `system:masters`. */
+  bootstrapAdminGroup?: string;
   maxBodyBytes: number;
   log: LogSink;
   /** Serve HTTPS with this key and certificate (PEM); kubectl sends tokens only over TLS. */
@@ -46,17 +52,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
   });
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1].trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /** Serves the route table over node:http, turning each request into a v2 event for the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
+  const authenticate = localAuthenticator({
+    owner: options.user,
+    apiToken: options.apiToken,
+    tokens: options.tokens,
+    bootstrapAdminGroup: options.bootstrapAdminGroup ?? DEFAULT_IDENTITY_SETTINGS.bootstrapAdminGroup,
+  });
 
   const answer = (
     res: ServerResponse,
@@ -90,8 +94,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const found = matchRoute(method, url.split('?')[0]);
     // Unmatched requests take the catch-all route to the discovery function, as API Gateway's $default does.
     const match: RouteMatch = found.route ? found : { route: defaultRoute, params: {} };
-    if (match.route.auth && options.apiToken && !tokenMatches(req.headers.authorization, options.apiToken)) {
-      return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
+    const identity = authenticate(req.headers.authorization);
+    if (match.route.auth && !identity) {
+      return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <token>');
     }
     if (tooLarge) {
       return answer(
@@ -116,7 +121,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const event = requestToEvent(
       { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' },
       match,
-      options.user,
+      identity ?? { user: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] },
     );
     const result = await handler(event);
     if (result.stream) return sendStream(res, result);
