@@ -10,6 +10,8 @@ import { httpEvent } from '../support/http-events.js';
 import { addDraft, addRepository } from '../storage/fixtures.js';
 
 const ISSUER = 'https://issuer.example.test';
+/** The bootstrap admin group: RBAC allows its members everything, so these tests see the function, not a 403. */
+const ADMINS = 'system:masters';
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
 
@@ -59,10 +61,17 @@ describe('watch function URL', () => {
     expect((await invoke('GET', PR, { authorization: `Bearer ${forged}` })).meta.statusCode).toBe(401);
   });
 
+  it("authorizes like the API: a valid token without a grant is a 403 with Kubernetes' text", async () => {
+    const res = await invoke('GET', PR, { authorization: `Bearer ${token({ aud: 'porch', sub: 'nobody' })}` });
+    expect(res.meta.statusCode).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
+    expect(JSON.parse(res.body).message).toContain('cannot list resource "packagerevisions"');
+  });
+
   it('serves lists with a valid token (aud, or client_id as API Gateway accepts)', async () => {
     for (const claims of [
-      { aud: 'porch', sub: 'u1' },
-      { client_id: 'porch', sub: 'u2' },
+      { aud: 'porch', sub: 'u1', groups: [ADMINS] },
+      { client_id: 'porch', sub: 'u2', groups: [ADMINS] },
     ]) {
       const res = await invoke('GET', PR, { authorization: `Bearer ${token(claims)}` });
       expect(res.meta.statusCode).toBe(200);
@@ -78,7 +87,7 @@ describe('watch function URL', () => {
     const res = await invoke(
       'GET',
       `${PR}?watch=true&allowWatchBookmarks=true`,
-      { authorization: `Bearer ${token({ aud: 'porch' })}` },
+      { authorization: `Bearer ${token({ aud: 'porch', sub: 'u3', groups: [ADMINS] })}` },
       11_500,
     );
     expect(Date.now() - started).toBeLessThan(5000);
