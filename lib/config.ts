@@ -15,6 +15,14 @@ export interface Config {
   databasePoolMax: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Most files one package revision may hold. */
+  packageMaxFiles: number;
+  /** Most bytes (all files' UTF-8 content together) one package revision may hold. */
+  packageMaxBytes: number;
+  /** Deepest nesting of arrays and objects accepted in a request body. */
+  maxBodyDepth: number;
+  /** A list response stops adding items at this many bytes of JSON and returns a `continue` token. */
+  listMaxBytes: number;
   /** Bearer token required by the local server when set. */
   apiToken: string | undefined;
   /** Timeout of every git HTTP request, in milliseconds. */
@@ -84,6 +92,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databaseSsl: oneOf(env, 'DATABASE_SSL', ['off', 'require', 'verify'], 'off'),
     databasePoolMax: poolMax ?? 2,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
+    packageMaxFiles: integer(env, 'PACKAGE_MAX_FILES', 10_000, 1),
+    packageMaxBytes: integer(env, 'PACKAGE_MAX_BYTES', 6 * 1024 * 1024, 1024),
+    maxBodyDepth: integer(env, 'MAX_BODY_DEPTH', 100, 2, 10_000),
+    listMaxBytes: integer(env, 'LIST_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024),
     apiToken: optional(env, 'API_TOKEN'),
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
     syncDefaultPeriodSeconds: integer(env, 'SYNC_DEFAULT_PERIOD_SECONDS', 3600, 10),

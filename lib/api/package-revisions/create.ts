@@ -6,6 +6,7 @@ import { validatePackageRevisionName } from '../../validation.js';
 import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
+import { checkResources } from './kpt-resources.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { runTask } from './run-task.js';
@@ -90,7 +91,11 @@ export async function createRevision(
     });
     const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
     requireCreatedKptfile(name, task, produced);
-    const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);
+    const files = checkResources(
+      name,
+      applyCreateSpec(produced, req.packageMetadata, req.readinessGates),
+      invalidRevision,
+    );
     const derived = deriveFromKptfile(files);
     const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
     const row = await createPackageRevision(

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceError } from '../../../lib/kpt/errors.js';
 import {
-  isTextContent,
+  decodeText,
   MAX_PATH_LENGTH,
   resourcePathProblem,
+  resourceProblems,
   validateResourcePath,
   validateResources,
 } from '../../../lib/kpt/resource-validation.js';
@@ -23,6 +24,19 @@ const UNSAFE_PATHS: [string, string][] = [
   ['dir/', 'ends with "/"'],
   ['a//b', 'empty segment'],
   ['x'.repeat(MAX_PATH_LENGTH + 1), 'longer than 4096'],
+  ['.git/config', '".git"'],
+  ['.GIT/hooks/post-checkout', '".git"'],
+  ['a/.Git/x', '".git"'],
+  ['.git', '".git"'],
+  ['.git./x', '".git"'],
+  ['.git /x', '".git"'],
+  ['.git::$INDEX_ALLOCATION/x', '".git"'],
+  ['GIT~1/config', '".git"'],
+  ['.g\u200cit/config', '".git"'],
+  ['a\tb.yaml', 'control character'],
+  ['a\nb.yaml', 'control character'],
+  ['a\x7fb.yaml', 'control character'],
+  ['x\x1b[31m.yaml', 'control character'],
 ];
 
 const SAFE_PATHS = [
@@ -37,6 +51,11 @@ const SAFE_PATHS = [
   'with space.yaml',
   'x'.repeat(MAX_PATH_LENGTH),
   'é'.repeat(MAX_PATH_LENGTH),
+  '.gitmodules',
+  '.github/workflows/ci.yaml',
+  'a/.gitkeep',
+  'git~2',
+  'x.git',
 ];
 
 describe('validateResourcePath', () => {
@@ -92,13 +111,22 @@ describe('validateResources', () => {
     );
     expect(() => validateResources({ Kptfile: '', a: '', b: '', c: '' }, limits)).toThrow('4 files; at most 3');
   });
+
+  it('names every problem, including a file that is also a directory', () => {
+    const problems = resourceProblems({ Kptfile: kptfile, '.git/config': '', a: '', 'a/b': '', 'c\u0001': '' });
+    expect(problems.map((p) => p.path)).toEqual(['.git/config', 'a/b', 'c\u0001']);
+  });
 });
 
-describe('isTextContent', () => {
+describe('decodeText', () => {
   it('accepts UTF-8 text and refuses NUL bytes and invalid UTF-8', () => {
-    expect(isTextContent(new TextEncoder().encode('héllo\n'))).toBe(true);
-    expect(isTextContent(new Uint8Array([0x61, 0x00, 0x62]))).toBe(false);
-    expect(isTextContent(new Uint8Array([0xff, 0xfe, 0x41]))).toBe(false);
-    expect(isTextContent(new Uint8Array([]))).toBe(true);
+    expect(decodeText(new TextEncoder().encode('héllo\n'))).toBe('héllo\n');
+    expect(decodeText(new Uint8Array([0x61, 0x00, 0x62]))).toBeUndefined();
+    expect(decodeText(new Uint8Array([0xff, 0xfe, 0x41]))).toBeUndefined();
+    expect(decodeText(new Uint8Array([]))).toBe('');
+  });
+
+  it('keeps a leading byte-order mark', () => {
+    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toBe('\ufeffa');
   });
 });
