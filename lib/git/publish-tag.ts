@@ -11,7 +11,6 @@ import { approvalCommitMessage, draftCommitMessage } from '../kpt/commit-message
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
-import { ObjectStore } from './object-store.js';
 import { treeAt } from './package-tree.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { ZERO_OID } from './receive-pack.js';
@@ -94,7 +93,8 @@ export async function pushPublishTag(
 /** C1 (draft: parent H0, tree = H0 with the package replaced) and C2 (approval: parents [H0, C1]); returns C2. */
 function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
   const { store } = repo;
-  const tree = replaceSubtree(store, store.commit(head).tree, full, writeFilesTree(store, input.files));
+  const root = store.commit(head).tree;
+  const tree = replaceSubtree(store, root, full, writeFilesTree(store, input.files, treeAt(store, root, full)));
   const when = input.now ?? new Date();
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
@@ -115,13 +115,16 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
  * rejected and edited; adopting it would publish the old files in git while the database publishes the new ones.
  */
 async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
-  await fetchObjects(repo, [oid], { depth: 1, filter: 'blob:none' });
+  // With blobs: which files of the tag's tree are resources depends on their content.
+  await fetchObjects(repo, [oid], { depth: 1 });
   const { message, tree } = repo.store.commit(oid);
   const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
   let owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
   if (mine?.workspaceName === input.workspace) {
-    // Hashed in a scratch store: the tree is only compared, and must not be sent by a later push.
-    if (treeAt(repo.store, tree, full) === writeFilesTree(new ObjectStore(), input.files))
+    // Hashed in a fork: the tree is only compared, and must not be sent by a later push. Writing the files over the
+    // tag's own package tree gives that tree back exactly when its resources are these files.
+    const tagged = treeAt(repo.store, tree, full);
+    if (tagged && tagged === writeFilesTree(repo.store.fork(), input.files, tagged))
       return { commit: oid, tag, adopted: true };
     owner += ' with other files';
   }
