@@ -25,6 +25,8 @@ export interface HandlerDeps {
   database?: () => Promise<Database>;
   /** Largest body accepted, in bytes; default: `MAX_BODY_BYTES` of the configuration. */
   maxBodyBytes?: number;
+  /** Deepest nesting accepted in a body; default: `MAX_BODY_DEPTH` of the configuration. */
+  maxBodyDepth?: number;
   /** Where the per-request log line goes; default: stdout. */
   log?: LogSink;
 }
@@ -62,7 +64,8 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
         'JSON patch (application/json-patch+json) is not supported; send a merge patch (application/merge-patch+json, kubectl patch --type merge)',
       );
     }
-    body = parseBody(decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes), headers['content-type']);
+    const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
+    body = parseBody(text, headers['content-type'], deps.maxBodyDepth);
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
     const kind = kindOfPath(route.path);
     if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
@@ -131,6 +134,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   const resolved: Required<HandlerDeps> = {
     database: deps.database ?? getDatabase,
     maxBodyBytes: deps.maxBodyBytes ?? config().maxBodyBytes,
+    maxBodyDepth: deps.maxBodyDepth ?? config().maxBodyDepth,
     log: deps.log ?? stdoutLog,
   };
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {

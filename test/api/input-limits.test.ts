@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceResources } from '../../lib/storage/resources.js';
+import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
+
+// What a caller sends is bounded and checked where it enters: paths git or a checkout cannot hold, text that UTF-8
+// cannot hold, too many files, too deep a body. Each is a 4xx that changes nothing, and nothing reaches git.
+let h: Harness;
+const NAME = 'blueprints.app.ws1';
+
+beforeAll(async () => {
+  h = await createHarness({ maxBodyBytes: 8 * 1024 * 1024 });
+  await h.addRepository('blueprints');
+  expect((await h.call('POST', PR, { body: newRevision('blueprints', 'app', 'ws1') })).status).toBe(201);
+});
+afterAll(async () => h?.close());
+
+const current = async () => (await h.call('GET', `${PRR}/${NAME}`)).body;
+const withFiles = (cur: any, extra: Record<string, string>) => ({
+  ...cur,
+  spec: { ...cur.spec, resources: { ...cur.spec.resources, ...extra } },
+});
+
+describe('PUT packagerevisionresources refuses what git cannot hold', () => {
+  it.each([
+    ['.git/config', '".git"'],
+    ['.GIT/hooks/post-checkout', '".git"'],
+    ['sub/.Git./x', '".git"'],
+    ['GIT~1/config', '".git"'],
+    ['a/\u001b[31mred.yaml', 'control character'],
+    ['tab\there.yaml', 'control character'],
+  ])('%j → 422, nothing stored', async (path, problem) => {
+    const cur = await current();
+    const res = await h.call('PUT', `${PRR}/${NAME}`, { body: withFiles(cur, { [path]: 'x: 1\n' }) });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain(problem);
+    const after = await current();
+    expect(after.metadata.resourceVersion).toBe(cur.metadata.resourceVersion);
+    expect(Object.keys(after.spec.resources)).not.toContain(path);
+  });
+
+  it('a lone surrogate in content is a 422, not stored as U+FFFD', async () => {
+    const cur = await current();
+    const res = await h.call('PUT', `${PRR}/${NAME}`, { body: withFiles(cur, { 'a.yaml': 'x: "\uD800"\n' }) });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('not valid Unicode');
+    expect((await current()).metadata.resourceVersion).toBe(cur.metadata.resourceVersion);
+  });
+
+  it('400,004 files in one PUT (4.3 MB) is a 422', async () => {
+    const cur = await current();
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 400_004; i++) many[`f/${i.toString(36)}`] = '';
+    const res = await h.call('PUT', `${PRR}/${NAME}`, { body: withFiles(cur, many) });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('at most 10000 are allowed');
+    expect(res.body.details.causes).toHaveLength(1);
+    const { rows } = await h.tdb.db.query(`select count(*)::int as n from resources where package_revision = $1`, [
+      NAME,
+    ]);
+    expect(rows[0].n).toBe(Object.keys(cur.spec.resources).length);
+  });
+});
+
+describe('request bodies', () => {
+  it('JSON nested 10,000 deep is a 400', async () => {
+    const body = `{"metadata":{"name":"x"},"spec":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const res = await h.call('POST', PR, { body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('nested more than 100 levels');
+  });
+
+  it('YAML nested 10,000 deep is a 400', async () => {
+    const body = `metadata: {name: x}\nspec: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+    const res = await h.call('POST', PR, { body, headers: { 'content-type': 'application/yaml' } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('publish of a draft stored before these rules', () => {
+  it('is a 422 and leaves git unchanged', async () => {
+    const created = await h.call('POST', PR, { body: newRevision('blueprints', 'legacy', 'ws1') });
+    expect(created.status).toBe(201);
+    const name = 'blueprints.legacy.ws1';
+    const cur = (await h.call('GET', `${PRR}/${name}`)).body;
+    // Written below the API, as an older version of the service would have accepted it.
+    await replaceResources(
+      h.tdb.db,
+      NS,
+      name,
+      cur.metadata.resourceVersion,
+      { ...cur.spec.resources, '.git/config': '[core]\n' },
+      {},
+      'test',
+    );
+    const refsBefore = await h.repos.blueprints!.bare('for-each-ref');
+    const pr = (await h.call('GET', `${PR}/${name}`)).body;
+    const proposed = await h.call('PUT', `${PR}/${name}`, { body: withLifecycle(pr, 'Proposed') });
+    expect(proposed.status).toBe(200);
+    const res = await h.call('PUT', `${PR}/${name}/approval`, { body: withLifecycle(proposed.body, 'Published') });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('.git');
+    expect(await h.repos.blueprints!.bare('for-each-ref')).toBe(refsBefore);
+  });
+});
