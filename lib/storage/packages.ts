@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import { packageName, packageUid } from '../names.js';
-import { decodeContinue, pageLimit, toPage } from './pagination.js';
+import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import type { ListOptions, PackageRow, Page } from './types.js';
@@ -61,5 +61,5 @@ export async function listPackages(q: Queryable, opts: ListOptions = {}): Promis
      limit ${f.bind(limit + 1)}`,
     f.params,
   );
-  return toPage(rows, limit);
+  return toPage(rows, limit, rowBudget(opts.maxBytes));
 }
