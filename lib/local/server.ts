@@ -7,6 +7,7 @@ import type { HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
 import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
+import { refuseTokenless } from './request-guard.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -56,6 +57,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 /** Serves the route table over node:http, turning each request into a v2 event for the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
+  let boundPort = options.port;
 
   const answer = (
     res: ServerResponse,
@@ -92,6 +94,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (match.route.auth && options.apiToken && !tokenMatches(req.headers.authorization, options.apiToken)) {
       return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
     }
+    const refused = options.apiToken ? undefined : refuseTokenless(method, req.headers, body.length > 0, boundPort);
+    if (refused) return answer(res, req, started, refused.code, refused.reason, refused.message);
     if (tooLarge) {
       return answer(
         res,
@@ -140,6 +144,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  boundPort = port;
   return {
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
