@@ -11,6 +11,8 @@ export interface Config {
   databaseHost: string | undefined;
   /** TLS to PostgreSQL: off, require (encrypted, unverified) or verify (encrypted, CA-verified). */
   databaseSsl: 'off' | 'require' | 'verify';
+  /** PEM file of the authorities `verify` trusts instead of the bundled Amazon RDS ones. */
+  databaseSslCaFile: string | undefined;
   /** Pool size per container: Lambda serves one request at a time, so a small pool is enough. */
   databasePoolMax: number;
   /** Largest request body accepted, in bytes. */
@@ -90,6 +92,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databaseSecretArn: optional(env, 'DATABASE_SECRET_ARN'),
     databaseHost: optional(env, 'DATABASE_HOST'),
     databaseSsl: oneOf(env, 'DATABASE_SSL', ['off', 'require', 'verify'], 'off'),
+    databaseSslCaFile: optional(env, 'DATABASE_SSL_CA_FILE'),
     databasePoolMax: poolMax ?? 2,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
     packageMaxFiles: integer(env, 'PACKAGE_MAX_FILES', 10_000, 1),
