@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createHttpHandler } from '../../lib/http/handler.js';
 import { replaceResources } from '../../lib/storage/resources.js';
+import { httpEvent } from '../support/http-events.js';
 import { createHarness, newRevision, NS, PR, PRR, withLifecycle, type Harness } from './harness.js';
 
 // What a caller sends is bounded and checked where it enters: paths git or a checkout cannot hold, text that UTF-8
@@ -100,5 +103,64 @@ describe('publish of a draft stored before these rules', () => {
     expect(res.status).toBe(422);
     expect(res.body.message).toContain('.git');
     expect(await h.repos.blueprints!.bare('for-each-ref')).toBe(refsBefore);
+  });
+});
+
+describe('credentials in git URLs', () => {
+  const REPOS = `/apis/config.porch.kpt.dev/v1alpha1/namespaces/${NS}/repositories`;
+
+  it('a clone URL with credentials fetches with them but stores and publishes none of them', async () => {
+    const src = await h.addRepository('creds-src');
+    await src.writePackage('basens', { 'ns.yaml': 'kind: Namespace\n' });
+    await src.commit('basens v1');
+    await src.tag('basens/v1');
+    await src.push();
+    const withSecret = h.server.url.replace('http://', 'http://alice:s3cret-token@');
+    const clone = {
+      type: 'clone',
+      clone: {
+        upstreamRef: { type: 'git', git: { repo: `${withSecret}/creds-src.git`, ref: 'v1', directory: 'basens' } },
+      },
+    };
+    const res = await h.call('POST', PR, {
+      body: newRevision('blueprints', 'cloned', 'ws1', { spec: { tasks: [clone] } }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(JSON.stringify(res.body)).not.toContain('s3cret');
+    expect(res.body.status.upstreamLock.git.repo).toBe(`${h.server.url}/creds-src.git`);
+    const prr = (await h.call('GET', `${PRR}/blueprints.cloned.ws1`)).body;
+    expect(JSON.stringify(prr)).not.toContain('s3cret');
+    const { rows } = await h.tdb.db.query(
+      `select tasks::text as t from package_revisions where name = 'blueprints.cloned.ws1'`,
+    );
+    expect(rows[0].t).not.toContain('s3cret');
+    const proposed = await h.call('PUT', `${PR}/blueprints.cloned.ws1`, { body: withLifecycle(res.body, 'Proposed') });
+    expect(proposed.status).toBe(200);
+    const approved = await h.call('PUT', `${PR}/blueprints.cloned.ws1/approval`, {
+      body: withLifecycle(proposed.body, 'Published'),
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const bare = h.repos.blueprints!;
+    expect(await bare.bare('log', '--all', '--format=%B')).not.toContain('s3cret');
+    expect(await bare.bare('grep', '-I', '-c', 's3cret', 'main').catch(() => 'none')).toBe('none');
+  });
+
+  it('a Repository URL with credentials is a 422 that does not echo them', async () => {
+    const body = {
+      apiVersion: 'config.porch.kpt.dev/v1alpha1',
+      kind: 'Repository',
+      metadata: { name: 'leaky', namespace: NS },
+      spec: { type: 'git', git: { repo: 'https://bob:hunter2@git.example/r.git' } },
+    };
+    const handler = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
+      database: async () => h.tdb.db,
+      log: () => undefined,
+    });
+    const raw = await handler(httpEvent('POST', REPOS, { body }));
+    expect(raw.statusCode).toBe(422);
+    expect(raw.body).not.toContain('hunter2');
+    expect(JSON.parse(raw.body!).message).toContain('spec.git.secretRef');
+    const { rows } = await h.tdb.db.query(`select count(*)::int as n from repositories where name = 'leaky'`);
+    expect(rows[0].n).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
 import { checkResources } from './kpt-resources.js';
+import { splitCredentials } from './git-api.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { runTask } from './run-task.js';
@@ -111,7 +112,7 @@ export async function createRevision(
           ...(derived.readinessGates ? { readinessGates: derived.readinessGates } : {}),
           ...(req.parent ? { parent: req.parent } : {}),
         },
-        tasks: [task],
+        tasks: [storedTask(task)],
         selfLock: draftLock(repository.repoUrl, packagePath, workspace),
         upstreamLock: derived.upstreamLock ?? null,
         conditions: derived.conditions ?? [],
@@ -121,4 +122,15 @@ export async function createRevision(
     );
     return toPackageRevision(row, repository.deployment);
   });
+}
+
+/** The task as stored: credentials in a clone URL authenticate the fetch, but are never kept (nor published). */
+function storedTask(task: Task): Task {
+  const clone = task.clone;
+  const git = clone?.upstreamRef.git;
+  if (!clone || !git) return task;
+  return {
+    ...task,
+    clone: { ...clone, upstreamRef: { ...clone.upstreamRef, git: { ...git, repo: splitCredentials(git.repo).url } } },
+  };
 }
