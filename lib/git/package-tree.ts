@@ -7,7 +7,42 @@ import { hasName, hasTextName, isFileMode, isTreeMode, type TreeEntry } from './
 import type { ObjectStore } from './object-store.js';
 import type { Files } from './types.js';
 
-const hasKptfile = (entries: TreeEntry[]) => entries.some((e) => hasName(e, 'Kptfile') && isFileMode(e.mode));
+const SYMLINK = '120000';
+const KPTFILE = 'Kptfile';
+// A symlinked Kptfile makes a package too, as in Porch (docs/porch-behaviour.md §7.1).
+const hasKptfile = (entries: TreeEntry[]) =>
+  entries.some((e) => hasName(e, KPTFILE) && (isFileMode(e.mode) || e.mode === SYMLINK));
+const MAX_LINK_HOPS = 8;
+
+/** Where a package sits: its tree, the commit's root tree, and its path from the root. */
+export interface PackageLocation {
+  tree: string;
+  root: string;
+  path: string;
+}
+
+/**
+ * The text a symlink at `linkPath` (from the root) leads to inside the same commit, or undefined when it leaves the
+ * repository, loops, or ends at something that is not a text file.
+ */
+export function followLink(store: ObjectStore, root: string, linkPath: string, entry: TreeEntry): string | undefined {
+  let path = linkPath;
+  let e: TreeEntry | undefined = entry;
+  for (let hop = 0; e && e.mode === SYMLINK && hop < MAX_LINK_HOPS; hop++) {
+    const target = store.blob(e.oid).toString('utf8');
+    if (target.startsWith('/')) return undefined;
+    const parts = path.split('/').slice(0, -1);
+    for (const part of target.split('/')) {
+      if (part === '..') {
+        if (parts.pop() === undefined) return undefined;
+      } else if (part !== '.' && part !== '') parts.push(part);
+    }
+    path = parts.join('/');
+    const dir = treeAt(store, root, parts.slice(0, -1).join('/'));
+    e = dir === undefined ? undefined : store.tree(dir).find((x) => hasName(x, parts.at(-1) ?? ''));
+  }
+  return e && isFileMode(e.mode) ? decodeText(store.blob(e.oid)) : undefined;
+}
 
 /** The tree oid at `path` below the root tree, or undefined when the path is absent or not a directory. */
 export function treeAt(store: ObjectStore, rootTree: string, path: string): string | undefined {
@@ -62,9 +97,23 @@ export function managedText(store: ObjectStore, e: TreeEntry, path: string): str
 /** Called for an entry a package holds that resources cannot (it stays in git untouched). */
 export type OnUnmanaged = (path: string, reason: string) => void;
 
-/** All resource files of a package tree, paths relative to the package (see managedText). */
-export function readPackageFiles(store: ObjectStore, tree: string, onUnmanaged?: OnUnmanaged): Files {
+/**
+ * All resource files of a package tree, paths relative to the package (see managedText). With the package's
+ * location, a symlinked root Kptfile is read through its link.
+ */
+export function readPackageFiles(
+  store: ObjectStore,
+  tree: string,
+  onUnmanaged?: OnUnmanaged,
+  at?: Omit<PackageLocation, 'tree'>,
+): Files {
   const files: Files = {};
+  const kptfile = store.tree(tree).find((e) => hasName(e, KPTFILE));
+  if (at && kptfile?.mode === SYMLINK) {
+    const text = followLink(store, at.root, at.path ? `${at.path}/${KPTFILE}` : KPTFILE, kptfile);
+    if (text !== undefined) files[KPTFILE] = text;
+    else onUnmanaged?.(KPTFILE, 'the Kptfile is a symlink that does not lead to a text file in the repository');
+  }
   const visit = (oid: string, prefix: string): void => {
     for (const e of store.tree(oid)) {
       const path = prefix + e.name;

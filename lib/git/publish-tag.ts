@@ -94,7 +94,9 @@ export async function pushPublishTag(
 function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
   const { store } = repo;
   const root = store.commit(head).tree;
-  const tree = replaceSubtree(store, root, full, writeFilesTree(store, input.files, treeAt(store, root, full)));
+  const current = treeAt(store, root, full);
+  const base = current ? { tree: current, root, path: full } : undefined;
+  const tree = replaceSubtree(store, root, full, writeFilesTree(store, input.files, base));
   const when = input.now ?? new Date();
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
@@ -124,7 +126,7 @@ async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: 
     // Hashed in a fork: the tree is only compared, and must not be sent by a later push. Writing the files over the
     // tag's own package tree gives that tree back exactly when its resources are these files.
     const tagged = treeAt(repo.store, tree, full);
-    if (tagged && tagged === writeFilesTree(repo.store.fork(), input.files, tagged))
+    if (tagged && tagged === writeFilesTree(repo.store.fork(), input.files, { tree: tagged, root: tree, path: full }))
       return { commit: oid, tag, adopted: true };
     owner += ' with other files';
   }

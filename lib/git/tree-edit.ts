@@ -8,7 +8,7 @@ import { ResourceError } from '../kpt/errors.js';
 import { resourcePathProblem } from '../kpt/resource-validation.js';
 import { hasName, hasTextName, isTreeMode, type TreeEntry } from './objects.js';
 import type { ObjectStore } from './object-store.js';
-import { managedText } from './package-tree.js';
+import { followLink, managedText, type PackageLocation } from './package-tree.js';
 import type { Files } from './types.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -36,12 +36,14 @@ function toDirs(files: Files): Dir {
 }
 
 /**
- * Writes `files` (paths relative to the package) as the package tree; returns its oid. With `base` (the package's
- * tree on the branch), every entry of it that is not a resource (symlink, submodule, binary, a name resources
- * cannot hold) is kept unless a file or directory of `files` takes its name, and a file rewritten in place keeps its
- * mode (the executable bit). Resources missing from `files` are removed.
+ * Writes `files` (paths relative to the package) as the package tree; returns its oid. With `base` (where the
+ * package is on the branch), every entry of it that is not a resource (symlink, submodule, binary, a name resources
+ * cannot hold) is kept unless a file or directory of `files` takes its name, a file rewritten in place keeps its
+ * mode (the executable bit), and a symlink still leading to the file's content stays a symlink (a symlinked
+ * Kptfile). Resources missing from `files` are removed.
  */
-export function writeFilesTree(store: ObjectStore, files: Files, base?: string): string {
+export function writeFilesTree(store: ObjectStore, files: Files, base?: PackageLocation): string {
+  const fromRoot = (path: string) => (base?.path ? `${base.path}/${path}` : path);
   const write = (dir: Dir, baseOid: string | undefined, prefix: string): string => {
     const entries: TreeEntry[] = [];
     const done = new Set<string>();
@@ -60,6 +62,14 @@ export function writeFilesTree(store: ObjectStore, files: Files, base?: string):
         );
         if (sub !== undefined) done.add(`d:${sub}`);
         if (oid !== EMPTY_TREE) entries.push(oid === e.oid ? e : { ...e, oid });
+      } else if (file !== undefined && e.mode === '120000' && base) {
+        const content = dir.files.get(file)!;
+        entries.push(
+          followLink(store, base.root, fromRoot(path), e) === content
+            ? e
+            : { ...e, mode: '100644', oid: store.writeBlob(content) },
+        );
+        done.add(`f:${file}`);
       } else if (file !== undefined) {
         const managedMode = e.mode === '100755' ? e.mode : '100644';
         entries.push({ ...e, mode: managedMode, oid: store.writeBlob(dir.files.get(file)!) });
@@ -77,7 +87,7 @@ export function writeFilesTree(store: ObjectStore, files: Files, base?: string):
       }
     return entries.length ? store.writeTree(entries) : EMPTY_TREE;
   };
-  return write(toDirs(files), base, '');
+  return write(toDirs(files), base?.tree, '');
 }
 
 /**

@@ -3,6 +3,7 @@
  * text, and how many files and bytes one package revision may have. Every write path (create, update, resources PUT,
  * sync import, publish) asks here.
  */
+import { config } from '../config.js';
 import { ResourceError } from './errors.js';
 import type { Files } from './types.js';
 
@@ -23,6 +24,12 @@ export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
   maxTotalBytes: 6 * 1024 * 1024,
   maxFiles: 10_000,
 };
+
+/** The limits PACKAGE_MAX_FILES / PACKAGE_MAX_BYTES configure, the same for imports as for API writes. */
+export function packageLimits(): ResourceLimits {
+  const { packageMaxFiles, packageMaxBytes } = config();
+  return { maxFiles: packageMaxFiles, maxTotalBytes: packageMaxBytes, maxFileBytes: packageMaxBytes };
+}
 
 // Unpaired UTF-16 surrogates cannot be stored as UTF-8 text.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -2,10 +2,9 @@
  * Resource-file rules over lib/kpt: the package file rule with the configured limits (docs/porch-behaviour.md
  * §6.1), comment carry-over.
  */
-import { config } from '../../config.js';
 import { invalidValue } from '../../errors.js';
 import { carryOverComments as carry } from '../../kpt/comment-carry-over.js';
-import { resourcePathProblem, resourceProblems, type ResourceLimits } from '../../kpt/resource-validation.js';
+import { packageLimits, resourcePathProblem, resourceProblems } from '../../kpt/resource-validation.js';
 import type { Files } from '../../kpt/types.js';
 import { invalidResources } from './refs.js';
 
@@ -16,15 +15,9 @@ export function checkResourcePath(path: string): string | undefined {
 
 const MAX_CAUSES = 50;
 
-/** The configured per-revision limits (PACKAGE_MAX_FILES, PACKAGE_MAX_BYTES). */
-export function resourceLimits(): ResourceLimits {
-  const { packageMaxFiles, packageMaxBytes } = config();
-  return { maxFiles: packageMaxFiles, maxTotalBytes: packageMaxBytes, maxFileBytes: packageMaxBytes };
-}
-
 /** 422 naming every file at fault when `files` cannot be stored and published; the files otherwise. */
 export function checkResources(name: string, files: unknown, invalid = invalidResources): Files {
-  const problems = resourceProblems(files, resourceLimits());
+  const problems = resourceProblems(files, packageLimits());
   if (problems.length) {
     throw invalid(
       name,
