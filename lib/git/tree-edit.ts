@@ -53,7 +53,9 @@ export function writeFilesTree(store: ObjectStore, files: Files, base?: PackageL
       const key = hasTextName(e) ? e.name : undefined;
       const file = key !== undefined && dir.files.has(key) ? key : undefined;
       const sub = key !== undefined && dir.dirs.has(key) ? key : undefined;
-      if (isTreeMode(e.mode)) {
+      if (isTreeMode(e.mode) && key === undefined) {
+        entries.push(e); // a directory whose name is not UTF-8 holds no resources: kept whole
+      } else if (isTreeMode(e.mode)) {
         if (file !== undefined) continue; // a resource file replaces the directory
         const oid = write(
           sub !== undefined ? dir.dirs.get(sub)! : { files: new Map(), dirs: new Map() },

@@ -36,6 +36,8 @@ beforeAll(async () => {
   await writeFile(join(w, 'pkgs/app/logo.bin'), Buffer.from([0x89, 0x50, 0x00, 0xff, 0x00]));
   await symlink('cm.yaml', join(w, 'pkgs/app/link.yaml'));
   await writeFile(join(w, 'pkgs/app/bom.yaml'), '\ufeffkind: Bom\n');
+  await mkdir(Buffer.concat([Buffer.from(`${w}/pkgs/app/`), LATIN1_NAME]), { recursive: true });
+  await writeFile(Buffer.concat([Buffer.from(`${w}/pkgs/app/`), LATIN1_NAME, Buffer.from('/inner.yaml')]), 'in: 1\n');
   await mkdir(join(w, 'other'), { recursive: true });
   await writeFile(Buffer.concat([Buffer.from(`${w}/other/`), LATIN1_NAME]), 'latin-1 name\n');
   await writeFile(join(w, 'other/tool.sh'), '#!/bin/sh\n');
@@ -113,6 +115,7 @@ describe('publish keeps what it does not own', () => {
     expect(listing).toContain(`160000 commit ${SUBMODULE}\tpkgs/app/vendor`);
     expect(listing).toContain('120000 blob');
     expect(listing).toContain('\tpkgs/app/logo.bin');
+    expect(listing).toContain('/inner.yaml');
     const raw = Buffer.from(
       await new Promise<Buffer>((ok, fail) =>
         import('node:child_process').then(({ execFile }) =>
