@@ -7,6 +7,7 @@
 import type { Task } from '../kpt/types.js';
 import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
 import { parseAnnotations } from '../kpt/commit-annotation.js';
+import { resourcePathProblem } from '../kpt/resource-validation.js';
 import { approvalCommitMessage, draftCommitMessage } from '../kpt/commit-message.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
@@ -52,6 +53,13 @@ export async function pushPublishTag(
   if (!(input.files.Kptfile !== undefined)) {
     throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
       { field: 'spec.resources', message: 'package must contain Kptfile at root' },
+    ]);
+  }
+  const pathProblem = resourcePathProblem(full);
+  if (pathProblem) {
+    // A Repository directory no checkout can hold (registered before the rule): nothing may reach git.
+    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+      { field: 'spec.git.directory', message: `cannot be published under "${full}": ${pathProblem}` },
     ]);
   }
   if (!isValidRefName(tag)) {

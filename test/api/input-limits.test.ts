@@ -164,3 +164,38 @@ describe('credentials in git URLs', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe('a Repository directory git cannot hold', () => {
+  it('is refused at registration (422)', async () => {
+    const handler = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
+      database: async () => h.tdb.db,
+      log: () => undefined,
+    });
+    const body = {
+      apiVersion: 'config.porch.kpt.dev/v1alpha1',
+      kind: 'Repository',
+      metadata: { name: 'hooks', namespace: NS },
+      spec: { type: 'git', git: { repo: 'https://git.example/r.git', directory: '.git/hooks' } },
+    };
+    const raw = await handler(
+      httpEvent('POST', `/apis/config.porch.kpt.dev/v1alpha1/namespaces/${NS}/repositories`, { body }),
+    );
+    expect(raw.statusCode).toBe(422);
+    expect(JSON.parse(raw.body!).message).toContain('spec.git.directory');
+  });
+
+  it('registered before the rule, publishing into it is a 422 and leaves git unchanged', async () => {
+    // Zero-width non-joiner before `.git`: a valid ref name, but HFS+ reads the directory as `.git`.
+    const repo = await h.addRepository('dotgit', { directory: '\u200c.git/x' });
+    expect((await h.call('POST', PR, { body: newRevision('dotgit', 'app', 'ws1') })).status).toBe(201);
+    const refsBefore = await repo.bare('for-each-ref');
+    const pr = (await h.call('GET', `${PR}/dotgit.app.ws1`)).body;
+    const proposed = await h.call('PUT', `${PR}/dotgit.app.ws1`, { body: withLifecycle(pr, 'Proposed') });
+    const res = await h.call('PUT', `${PR}/dotgit.app.ws1/approval`, {
+      body: withLifecycle(proposed.body, 'Published'),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('cannot be published under');
+    expect(await repo.bare('for-each-ref')).toBe(refsBefore);
+  });
+});

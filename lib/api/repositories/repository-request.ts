@@ -9,6 +9,7 @@ import {
 } from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
 import { hasCredentials, splitCredentials } from '../package-revisions/git-api.js';
+import { checkResourcePath } from '../package-revisions/kpt-resources.js';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
 
 export const REPOSITORY_GROUP = 'config.porch.kpt.dev';
@@ -59,16 +60,9 @@ function checkGit(git: Obj, causes: StatusCause[]) {
     causes.push(invalidValue('spec.git.branch', git.branch, 'must be at least 1 character long'));
   }
   const dir = typeof git.directory === 'string' ? normaliseDirectory(git.directory) : '';
-  if (
-    dir.split('/').some((seg) => seg === '..' || seg === '.') ||
-    dir.includes('//') ||
-    dir.includes('\\') ||
-    dir.includes('\0')
-  ) {
-    causes.push(
-      invalidValue('spec.git.directory', git.directory, "must be a relative path without '.', '..' or empty segments"),
-    );
-  }
+  // Packages are published below it: the path rule of package files applies (no `..`, `.git`, control characters).
+  const dirProblem = dir === '' ? undefined : checkResourcePath(dir);
+  if (dirProblem) causes.push(invalidValue('spec.git.directory', git.directory, dirProblem));
   const secret = asObj(git.secretRef).name;
   if (secret !== undefined && secret !== '' && (typeof secret !== 'string' || dnsSubdomainErrors(secret).length > 0)) {
     causes.push(invalidValue('spec.git.secretRef.name', secret, dnsSubdomainErrors(String(secret)).join(', ')));
