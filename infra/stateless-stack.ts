@@ -8,6 +8,8 @@ import { grantDatabaseAccess, grantGitSecretRead, grantInvoke } from './construc
 import { PorchHttpApi, type ApiAuth } from './constructs/http-api.js';
 import { Migrations } from './constructs/migrations.js';
 import { RepositorySync, SYNC_FUNCTION_ENV } from './constructs/repository-sync.js';
+import { EventRelay } from './constructs/event-relay.js';
+import { WatchUrl } from './constructs/watch-url.js';
 import { API_TIMEOUT, ServiceFunction, type FunctionDefaults } from './constructs/service-function.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -66,6 +68,8 @@ export class StatelessStack extends Stack {
   readonly sync: RepositorySync;
   readonly migrations: Migrations;
   readonly apiFunctions: Record<FunctionName, ServiceFunction>;
+  readonly events: EventRelay;
+  readonly watch: WatchUrl;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -97,6 +101,8 @@ export class StatelessStack extends Stack {
       if (spec.gitTimeoutMs) {
         grantGitSecretRead(fn, props.gitSecretPrefix);
         fn.addEnvironment('GIT_TIMEOUT_MS', String(spec.gitTimeoutMs));
+        // One git operation (docs/git-transport.md) may not outlast the request either, even trickling bytes.
+        fn.addEnvironment('GIT_DEADLINE_MS', String(spec.gitTimeoutMs));
       }
       if (spec.requestsSync) grantInvoke(fn, this.sync.syncFunction, SYNC_FUNCTION_ENV);
       functions[name] = fn;
@@ -111,7 +117,16 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
     });
 
-    for (const fn of [...Object.values(functions), this.sync.syncFunction, this.sync.fanoutFunction]) {
+    this.events = new EventRelay(this, 'Events', { defaults, database: props.database });
+    this.watch = new WatchUrl(this, 'Watch', { defaults, database: props.database, auth: props.auth });
+
+    for (const fn of [
+      ...Object.values(functions),
+      this.sync.syncFunction,
+      this.sync.fanoutFunction,
+      this.events.relayFunction,
+      this.watch.watchFunction,
+    ]) {
       fn.node.addDependency(this.migrations.resource);
     }
     this.api.node.addDependency(this.migrations.resource);

@@ -1,5 +1,31 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ipaddr from 'ipaddr.js';
+
+/** Non-public git hosts the outbound policy lets through: address ranges and host names (docs/git-transport.md). */
+export interface AllowedNetworks {
+  cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  /** Lower-case host names; `*.example.com` allows every name under example.com. */
+  hosts: string[];
+}
+
+/** Limits on what one git operation may receive (docs/git-transport.md). */
+export interface GitLimits {
+  /** Whole operation, every request of it from connect to the last body byte, in milliseconds. */
+  deadlineMs: number;
+  /** Largest packfile one fetch may receive, in bytes. */
+  maxPackBytes: number;
+  /** Largest object once inflated (or rebuilt from a delta), in bytes. */
+  maxObjectBytes: number;
+  /** All objects inflated by one operation together, in bytes. */
+  maxInflatedBytes: number;
+  /** Refs one listing may hold. */
+  maxRefs: number;
+  /** Longest ref line (name, oid and capabilities) accepted, in bytes. */
+  maxRefLineBytes: number;
+  /** Largest ref listing or advertisement response, in bytes. */
+  maxAdvertisementBytes: number;
+}
 
 /** Typed service configuration, parsed once from the environment; a bad value fails at start, not mid-request. */
 export interface Config {
@@ -27,8 +53,12 @@ export interface Config {
   listMaxBytes: number;
   /** Bearer token required by the local server when set. */
   apiToken: string | undefined;
-  /** Timeout of every git HTTP request, in milliseconds. */
+  /** Longest silence of a git server (connect, first byte, between bytes), in milliseconds. */
   gitTimeoutMs: number;
+  /** Bounds on what a git remote may send. */
+  gitLimits: GitLimits;
+  /** Private, loopback and other non-public git hosts allowed; in Lambda none by default, elsewhere loopback. */
+  gitAllowedNetworks: AllowedNetworks;
   /** Sync period for repositories without a schedule, in seconds. */
   syncDefaultPeriodSeconds: number;
   /** Secrets Manager name prefix of git credentials, `<prefix><namespace>/<secretRef>` (AWS). */
@@ -51,6 +81,25 @@ export interface Config {
   syncFunctionName: string | undefined;
   /** How many asynchronous sync invokes the scheduled fan-out has in flight at once. */
   syncFanoutConcurrency: number;
+  /** How often watches look for new changes, in milliseconds (one query per process, whatever the watch count). */
+  watchPollMs: number;
+  /** The longest a watch runs before the server ends it (clients re-watch from their last version), in seconds. */
+  watchMaxSeconds: number;
+  /** Open watches per process; more are refused with 429 (each holds a socket and a little memory). */
+  watchMaxOpen: number;
+  /** How often a watch with allowWatchBookmarks sends a BOOKMARK, in seconds. */
+  watchBookmarkSeconds: number;
+  /** How long change-log entries are kept (a watch from an older version is 410 Expired), in seconds. */
+  changeLogRetentionSeconds: number;
+  /** How long entries the event relay has not yet published are kept beyond the retention, in seconds. */
+  eventRelayGraceSeconds: number;
+  /** EventBridge bus the relay publishes to (AWS); unset = lifecycle events go to the log. */
+  eventBusName: string | undefined;
+  /** Watch function: the JWT issuer and audiences it accepts (the API's authorizer settings). */
+  jwtIssuer: string | undefined;
+  jwtAudience: string[];
+  /** Watch function: where the issuer's signing keys are (default: `<issuer>/.well-known/jwks.json`). */
+  jwtJwksUri: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +133,34 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+const MIB = 1024 * 1024;
+
+const LOOPBACK = '127.0.0.0/8,::1/128';
+
+/**
+ * GIT_ALLOWED_NETWORKS: comma- or space-separated CIDRs, addresses and host names, or `none`. Unset: none in
+ * Lambda (AWS_LAMBDA_FUNCTION_NAME is set there), loopback elsewhere so the local walk-through works.
+ */
+function allowedNetworks(env: NodeJS.ProcessEnv): AllowedNetworks {
+  const raw = optional(env, 'GIT_ALLOWED_NETWORKS') ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'none' : LOOPBACK);
+  const result: AllowedNetworks = { cidrs: [], hosts: [] };
+  for (const entry of raw.split(/[\s,]+/).filter(Boolean)) {
+    if (entry === 'none') continue;
+    if (entry.includes('/')) {
+      if (!ipaddr.isValidCIDR(entry)) throw new ConfigError(`GIT_ALLOWED_NETWORKS: "${entry}" is not a valid CIDR`);
+      result.cidrs.push(ipaddr.parseCIDR(entry));
+    } else if (ipaddr.isValid(entry)) {
+      const address = ipaddr.parse(entry);
+      result.cidrs.push([address, address.kind() === 'ipv4' ? 32 : 128]);
+    } else if (/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(entry)) {
+      result.hosts.push(entry.toLowerCase());
+    } else {
+      throw new ConfigError(`GIT_ALLOWED_NETWORKS: "${entry}" is neither a CIDR, an address nor a host name`);
+    }
+  }
+  return result;
+}
+
 /** Parses the configuration from an environment; throws ConfigError naming the bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const poolMax = integer(env, 'DATABASE_POOL_MAX', undefined, 1, 100);
@@ -101,6 +178,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     listMaxBytes: integer(env, 'LIST_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024),
     apiToken: optional(env, 'API_TOKEN'),
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
+    gitLimits: {
+      deadlineMs: integer(env, 'GIT_DEADLINE_MS', 120_000, 100),
+      maxPackBytes: integer(env, 'GIT_MAX_PACK_BYTES', 128 * MIB, 1024),
+      maxObjectBytes: integer(env, 'GIT_MAX_OBJECT_BYTES', 64 * MIB, 1024),
+      maxInflatedBytes: integer(env, 'GIT_MAX_INFLATED_BYTES', 384 * MIB, 1024),
+      maxRefs: integer(env, 'GIT_MAX_REFS', 100_000, 1),
+      maxRefLineBytes: integer(env, 'GIT_MAX_REF_LINE_BYTES', 4096, 128, 65_516),
+      maxAdvertisementBytes: integer(env, 'GIT_MAX_ADVERTISEMENT_BYTES', 32 * MIB, 1024),
+    },
+    gitAllowedNetworks: allowedNetworks(env),
     syncDefaultPeriodSeconds: integer(env, 'SYNC_DEFAULT_PERIOD_SECONDS', 3600, 10),
     gitSecretPrefix: optional(env, 'GIT_SECRET_PREFIX'),
     gitCredentialsFile: optional(env, 'GIT_CREDENTIALS_FILE'),
@@ -112,6 +199,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     syncIntervalSeconds: integer(env, 'SYNC_INTERVAL_SECONDS', 30, 1, 86_400),
     syncFunctionName: optional(env, 'SYNC_FUNCTION_NAME'),
     syncFanoutConcurrency: integer(env, 'SYNC_FANOUT_CONCURRENCY', 10, 1, 1000),
+    watchPollMs: integer(env, 'WATCH_POLL_MS', 250, 20, 10_000),
+    watchMaxSeconds: integer(env, 'WATCH_MAX_SECONDS', 1800, 1, 86_400),
+    watchMaxOpen: integer(env, 'WATCH_MAX_OPEN', 10_000, 1, 1_000_000),
+    watchBookmarkSeconds: integer(env, 'WATCH_BOOKMARK_SECONDS', 60, 1, 3600),
+    changeLogRetentionSeconds: integer(env, 'CHANGE_LOG_RETENTION_SECONDS', 900, 0, 30 * 86_400),
+    eventRelayGraceSeconds: integer(env, 'EVENT_RELAY_GRACE_SECONDS', 86_400, 0, 30 * 86_400),
+    eventBusName: optional(env, 'EVENT_BUS_NAME'),
+    jwtIssuer: optional(env, 'JWT_ISSUER'),
+    jwtAudience: (optional(env, 'JWT_AUDIENCE') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    jwtJwksUri: optional(env, 'JWT_JWKS_URI'),
   };
 }
 

@@ -10,8 +10,10 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'Conflict'
   | 'Gone'
+  | 'Expired'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'Invalid'
   | 'ServiceUnavailable'
   | 'InternalError';

@@ -58,6 +58,7 @@ export class RepositorySync extends Construct {
     grantDatabaseAccess(this.syncFunction, props.database);
     grantGitSecretRead(this.syncFunction, props.gitSecretPrefix);
     this.syncFunction.addEnvironment('GIT_TIMEOUT_MS', '60000');
+    this.syncFunction.addEnvironment('GIT_DEADLINE_MS', '240000');
     // A duplicate or late event is harmless (the lock and the diff make sync idempotent), so two retries are safe;
     // an event older than an hour is superseded by later schedules.
     this.syncFunction.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1), onFailure: failed });

@@ -12,7 +12,7 @@ import { normalizeDirectory, packagePathIn } from './ref-names.js';
 import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
 import { packageLimits, resourceProblems } from '../kpt/resource-validation.js';
-import { fetchObjects, UploadPackError } from './upload-pack.js';
+import { fetchObjects, isFetchRefusal } from './upload-pack.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
@@ -89,7 +89,7 @@ async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
     await fetchObjects(
       repo,
       needParents.map((n) => n.parent),
-      { depth: 1, filter: 'tree:0' },
+      { depth: 1, filter: 'tree:0', parentsOf: needParents.map((n) => n.rev.commit) },
     );
     for (const n of needParents) {
       n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
@@ -110,9 +110,8 @@ async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Pr
     );
     return true;
   } catch (err) {
-    if (!(err instanceof UploadPackError) || batch.length === 1) {
-      if (err instanceof UploadPackError)
-        ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
+    if (!isFetchRefusal(err) || batch.length === 1) {
+      if (isFetchRefusal(err)) ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
       else throw err;
       return false;
     }

@@ -1,16 +1,101 @@
 /**
- * Failures talking to a git remote become UnavailableError (503, retryable) with a message that says what went
- * wrong; domain errors thrown inside git operations pass through unchanged.
+ * Typed failures of git remotes. The code is set where the failure is known (an HTTP status, a socket error, a
+ * bound, the outbound policy, a refusal in git's own protocol framing), so nothing downstream reads messages.
+ * Messages are in our words; the only remote text ever carried is a git-protocol reason (`ERR …`, `unpack …`,
+ * `ng <ref> <reason>`), sanitised. Bodies of non-git responses go nowhere (docs/git-transport.md).
  */
+import { STATUS_CODES } from 'node:http';
 import { ApiError, UnavailableError } from '../errors.js';
 
-interface ErrorLike {
-  code?: string;
-  message?: string;
-  data?: { statusCode?: number; statusMessage?: string; response?: string };
+export type GitFailureCode =
+  | 'auth'
+  | 'not-found'
+  | 'timeout'
+  | 'rate-limited'
+  | 'tls'
+  | 'unreachable'
+  | 'protocol'
+  | 'refused'
+  | 'too-large'
+  | 'policy';
+
+/** A failure talking to a git remote; `permanent` marks refusals that retrying cannot change. */
+export class GitError extends Error {
+  constructor(
+    readonly code: GitFailureCode,
+    message: string,
+    readonly permanent = false,
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
 }
 
-const NETWORK_CODES = new Set([
+/** The API form of a retryable GitError: 503 (docs/api.md), with the failure code for the retry policy. */
+export class GitUnavailableError extends UnavailableError {
+  constructor(
+    readonly failure: GitFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API form of a GitError retrying cannot fix: 422 for a URL the policy refuses, 409 for a refused push. */
+export class GitRefusedError extends ApiError {
+  constructor(
+    readonly failure: GitFailureCode,
+    message: string,
+  ) {
+    super(failure === 'policy' ? 422 : 409, failure === 'policy' ? 'Invalid' : 'Conflict', message);
+  }
+}
+
+/** The failure code of an error from the git layer, if it has one. */
+export function gitFailureOf(err: unknown): GitFailureCode | undefined {
+  if (err instanceof GitError) return err.code;
+  if (err instanceof GitUnavailableError || err instanceof GitRefusedError) return err.failure;
+  return undefined;
+}
+
+const MAX_REASON = 200;
+
+/** A remote's git-protocol reason made safe to show: printable ASCII, one line, at most 200 characters. */
+export function sanitizeReason(text: string | Buffer): string {
+  const raw = typeof text === 'string' ? text : text.toString('latin1');
+  const clean = raw
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  return clean.length > MAX_REASON ? `${clean.slice(0, MAX_REASON - 1)}…` : clean;
+}
+
+/** The URL without credentials, query or fragment: what our messages name as the remote. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+/** The failure for an HTTP status that is not the answer a git step expects; the body is never read into it. */
+export function httpStatusError(status: number, step: string, url: string): GitError {
+  const where = redact(url);
+  if (status === 401 || status === 403)
+    return new GitError('auth', `git: authentication failed for ${where} (HTTP ${status})`);
+  if (status === 404) return new GitError('not-found', `git: repository ${where} not found (HTTP 404)`);
+  if (status === 429) return new GitError('rate-limited', `git: ${where} is rate limiting requests (HTTP 429)`);
+  const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
+  return new GitError('protocol', `git: ${where} answered HTTP ${status}${text} to ${step}`);
+}
+
+const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ENOTFOUND',
@@ -18,39 +103,31 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
+  'ECONNABORTED',
 ]);
 
-/** A readable reason for a failed git request, without credentials. */
-export function describeGitFailure(err: unknown, url: string): string {
-  const e = (err ?? {}) as ErrorLike;
+const TLS = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
+
+/** Classifies anything a git call threw (socket errors by their errno code) as a GitError naming the remote. */
+export function asGitError(err: unknown, url: string): GitError {
+  if (err instanceof GitError) return err;
+  const code = (err as { code?: unknown } | undefined)?.code;
   const where = redact(url);
-  const status = e.data?.statusCode;
-  if (e.code === 'HttpError' && (status === 401 || status === 403)) {
-    return `git: authentication failed for ${where} (HTTP ${status})`;
+  if (typeof code === 'string' && UNREACHABLE.has(code)) {
+    return new GitError('unreachable', `git: cannot reach ${where} (${code})`);
   }
-  if (e.code === 'HttpError' && status === 404) return `git: repository ${where} not found (HTTP 404)`;
-  if (e.code === 'HttpError') return `git: ${where} answered HTTP ${status} ${e.data?.statusMessage ?? ''}`.trim();
-  if (e.code === 'ETIMEDOUT') return `git: ${e.message ?? 'request timed out'} (${where})`;
-  if (e.code && NETWORK_CODES.has(e.code)) return `git: cannot reach ${where} (${e.code})`;
-  return `git: ${where}: ${e.message ?? String(err)}`;
+  if (typeof code === 'string' && TLS.test(code))
+    return new GitError('tls', `git: TLS failure with ${where} (${code})`);
+  if (err instanceof RangeError) return new GitError('too-large', `git: ${where} sent more than a limit allows`);
+  return new GitError('protocol', `git: ${where}: ${err instanceof Error ? err.message : 'unexpected failure'}`);
 }
 
-/** Hides user:password@ in a URL. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
-
-/** Converts anything thrown by a git call into UnavailableError unless it already is a domain error. */
+/** Converts anything thrown by a git call into its API error unless it already is a domain error. */
 export function toGitError(err: unknown, url: string): Error {
   if (err instanceof ApiError) return err;
-  return new UnavailableError(describeGitFailure(err, url));
+  const git = asGitError(err, url);
+  if (git.permanent || git.code === 'policy') return new GitRefusedError(git.code, git.message);
+  return new GitUnavailableError(git.code, git.message);
 }
 
 /** Runs a remote git call, mapping its failures through toGitError. */

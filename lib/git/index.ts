@@ -9,6 +9,6 @@ export { readDirectoryAtRef, type GitSource } from './read-directory.js';
 export { ensureBranch } from './ensure-branch.js';
 export { resolveGitAuth } from './resolve-auth.js';
 export { resolveAuthor, PORCH_SIGNATURE } from './signature.js';
-export { GitContentError } from './errors.js';
+export { GitContentError, GitError, type GitFailureCode, gitFailureOf } from './errors.js';
 export { fullPath, normalizeDirectory, partitionRefs, tagRef } from './ref-names.js';
 export type * from './types.js';

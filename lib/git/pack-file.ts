@@ -1,6 +1,7 @@
 /** Reading and writing git packfiles (gitformat-pack) in memory, with Node's native zlib and sha1. */
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { GitError } from './errors.js';
 import type { ObjectType } from './objects.js';
 import type { ObjectStore, StoredObject } from './object-store.js';
 
@@ -15,59 +16,113 @@ interface Pending {
   delta: Buffer;
 }
 
-/** Unpacks every object of a pack into the store, resolving ofs- and ref-deltas (also against stored objects). */
-export function unpack(pack: Buffer, store: ObjectStore): void {
-  if (pack.toString('latin1', 0, 4) !== 'PACK') throw new Error('git: not a packfile');
+/** What unpacking may inflate: per object and in total over one operation (the running total lives in `inflated`). */
+export interface InflateBudget {
+  maxObjectBytes: number;
+  maxInflatedBytes: number;
+  inflated: { bytes: number };
+}
+
+const corrupt = (what: string) => new GitError('protocol', `git: the server sent a corrupt packfile (${what})`);
+
+function spend(budget: InflateBudget, size: number): void {
+  if (size > budget.maxObjectBytes) {
+    throw new GitError(
+      'too-large',
+      `git: the server sent an object larger than the limit of ${budget.maxObjectBytes} bytes`,
+    );
+  }
+  budget.inflated.bytes += size;
+  if (budget.inflated.bytes > budget.maxInflatedBytes) {
+    throw new GitError(
+      'too-large',
+      `git: the server sent more than the limit of ${budget.maxInflatedBytes} inflated bytes`,
+    );
+  }
+}
+
+/** Inflates one object whose header declared `size` bytes; zlib stops at that size, so a bomb cannot grow memory. */
+function inflateObject(pack: Buffer, pos: number, size: number): { data: Buffer; read: number } {
+  let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    result = inflateSync(pack.subarray(pos), {
+      info: true,
+      maxOutputLength: Math.max(1, size),
+    }) as unknown as typeof result;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new GitError('too-large', `git: the server sent an object that inflates beyond its declared ${size} bytes`);
+    }
+    throw corrupt('an object does not inflate');
+  }
+  if (result.buffer.length !== size) throw corrupt('an object inflates to less than its declared size');
+  return { data: result.buffer, read: result.engine.bytesWritten };
+}
+
+/**
+ * Unpacks every object of a pack into the store, resolving ofs- and ref-deltas (ref-delta bases of a thin pack from
+ * objects already stored), within the budget: sizes are checked from the headers before anything is inflated.
+ */
+export function unpack(pack: Buffer, store: ObjectStore, budget: InflateBudget): void {
+  if (pack.length < 32 || pack.toString('latin1', 0, 4) !== 'PACK') throw corrupt('no PACK header');
   const count = pack.readUInt32BE(8);
   const byOffset = new Map<number, StoredObject>();
   const pending: Pending[] = [];
+  const end = pack.length - 20;
+  const next = () => {
+    if (pos >= end) throw corrupt('truncated');
+    return pack[pos++]!;
+  };
   let pos = 12;
   for (let n = 0; n < count; n++) {
     const start = pos;
-    let byte = pack[pos++]!;
+    let byte = next();
     const type = (byte >> 4) & 7;
-    while (byte & 0x80) byte = pack[pos++]!;
+    let size = byte & 15;
+    for (let shift = 4; byte & 0x80; shift += 7) {
+      byte = next();
+      size += (byte & 0x7f) * 2 ** shift;
+    }
     let base: Pending['base'] | undefined;
     if (type === OFS_DELTA) {
-      byte = pack[pos++]!;
+      byte = next();
       let rel = byte & 0x7f;
       while (byte & 0x80) {
-        byte = pack[pos++]!;
+        byte = next();
         rel = (rel + 1) * 128 + (byte & 0x7f);
       }
       base = { offset: start - rel };
     } else if (type === REF_DELTA) {
+      if (pos + 20 > end) throw corrupt('truncated');
       base = { oid: pack.toString('hex', pos, pos + 20) };
       pos += 20;
-    }
-    const { buffer, engine } = inflateSync(pack.subarray(pos), { info: true }) as unknown as {
-      buffer: Buffer;
-      engine: { bytesWritten: number };
-    };
-    pos += engine.bytesWritten;
-    if (base) pending.push({ offset: start, base, delta: buffer });
+    } else if (!TYPES[type]) throw corrupt(`object type ${type}`);
+    spend(budget, size);
+    const { data, read } = inflateObject(pack, pos, size);
+    pos += read;
+    if (base) pending.push({ offset: start, base, delta: data });
     else {
-      const obj = { type: TYPES[type]!, data: buffer };
+      const obj = { type: TYPES[type]!, data };
       store.add(obj.type, obj.data);
       byOffset.set(start, obj);
     }
   }
   // Deltas whose base is itself a delta resolve over several rounds.
   for (let left = pending; left.length; ) {
-    const next: Pending[] = [];
+    const later: Pending[] = [];
     for (const p of left) {
       const base =
         'offset' in p.base ? byOffset.get(p.base.offset) : store.has(p.base.oid) ? store.get(p.base.oid) : undefined;
       if (!base) {
-        next.push(p);
+        later.push(p);
         continue;
       }
-      const obj = { type: base.type, data: applyDelta(base.data, p.delta) };
+      const obj = { type: base.type, data: applyDelta(base.data, p.delta, budget) };
       store.add(obj.type, obj.data);
       byOffset.set(p.offset, obj);
     }
-    if (next.length === left.length) throw new Error(`git: ${next.length} pack deltas have no base`);
-    left = next;
+    if (later.length === left.length) throw corrupt(`${later.length} deltas have no base`);
+    left = later;
   }
 }
 
@@ -76,6 +131,7 @@ function readSize(delta: Buffer, at: { i: number }): number {
   let shift = 0;
   let byte: number;
   do {
+    if (at.i >= delta.length) throw corrupt('truncated delta');
     byte = delta[at.i++]!;
     size += (byte & 0x7f) * 2 ** shift;
     shift += 7;
@@ -83,26 +139,31 @@ function readSize(delta: Buffer, at: { i: number }): number {
   return size;
 }
 
-/** Applies a git delta (copy/insert instructions) to its base. */
-export function applyDelta(base: Buffer, delta: Buffer): Buffer {
+/** Applies a git delta (copy/insert instructions) to its base; the result's declared size is spent from the budget. */
+export function applyDelta(base: Buffer, delta: Buffer, budget: InflateBudget): Buffer {
   const at = { i: 0 };
-  readSize(delta, at);
-  const out = Buffer.allocUnsafe(readSize(delta, at));
+  if (readSize(delta, at) !== base.length) throw corrupt('a delta does not fit its base');
+  const size = readSize(delta, at);
+  spend(budget, size);
+  const out = Buffer.allocUnsafe(size);
   let o = 0;
   while (at.i < delta.length) {
     const op = delta[at.i++]!;
     if (op & 0x80) {
       let offset = 0;
-      let size = 0;
+      let length = 0;
       for (let b = 0; b < 4; b++) if (op & (1 << b)) offset += delta[at.i++]! * 2 ** (8 * b);
-      for (let b = 0; b < 3; b++) if (op & (16 << b)) size += delta[at.i++]! * 2 ** (8 * b);
-      if (size === 0) size = 0x10000;
-      o += base.copy(out, o, offset, offset + size);
+      for (let b = 0; b < 3; b++) if (op & (16 << b)) length += delta[at.i++]! * 2 ** (8 * b);
+      if (length === 0) length = 0x10000;
+      if (offset + length > base.length || o + length > size) throw corrupt('a delta copies out of bounds');
+      o += base.copy(out, o, offset, offset + length);
     } else if (op) {
+      if (o + op > size || at.i + op > delta.length) throw corrupt('a delta inserts out of bounds');
       o += delta.copy(out, o, at.i, at.i + op);
       at.i += op;
-    } else throw new Error('git: bad delta instruction');
+    } else throw corrupt('a bad delta instruction');
   }
+  if (o !== size) throw corrupt('a delta result of the wrong size');
   return out;
 }
 

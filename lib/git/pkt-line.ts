@@ -1,4 +1,5 @@
 /** git's pkt-line framing (gitprotocol-common): 4 hex digits of length, then data; 0000 = flush, 0001 = delim. */
+import { GitError, sanitizeReason } from './errors.js';
 
 /** The flush packet that ends a section. */
 export const FLUSH = Buffer.from('0000');
@@ -11,7 +12,10 @@ export function pktLine(data: string | Buffer): Buffer {
 
 export type Packet = Buffer | 'flush' | 'delim' | 'end';
 
-/** Reads pkt-lines from a byte stream without holding more than one packet in memory. */
+/**
+ * Reads pkt-lines from a byte stream without holding more than one packet in memory. An `ERR <reason>` packet, git's
+ * way of refusing mid-protocol, becomes a GitError carrying the sanitised reason.
+ */
 export class PktReader {
   private buffer = Buffer.alloc(0);
   private done = false;
@@ -38,22 +42,37 @@ export class PktReader {
     }
   }
 
+  /** The raw bytes after the last packet read (a pack sent without side-band). */
+  async *rest(): AsyncGenerator<Buffer> {
+    if (this.buffer.length) yield this.buffer;
+    this.buffer = Buffer.alloc(0);
+    while (!this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else yield Buffer.from(next.value);
+    }
+  }
+
   /** The next packet, or 'end' when the stream ends between packets. */
   async read(): Promise<Packet> {
     if (!(await this.fill(4))) {
-      if (this.buffer.length) throw new Error('git protocol: truncated pkt-line length');
+      if (this.buffer.length) throw new GitError('protocol', 'git protocol: truncated pkt-line length');
       return 'end';
     }
     const length = Number.parseInt(this.buffer.subarray(0, 4).toString('latin1'), 16);
-    if (Number.isNaN(length))
-      throw new Error(`git protocol: bad pkt-line "${this.buffer.subarray(0, 4).toString('latin1')}"`);
+    if (!/^[0-9a-f]{4}$/i.test(this.buffer.toString('latin1', 0, 4)) || length === 3) {
+      throw new GitError('protocol', 'git protocol: bad pkt-line length');
+    }
     if (length === 0 || length === 1 || length === 2) {
       this.buffer = this.buffer.subarray(4);
       return length === 1 ? 'delim' : 'flush';
     }
-    if (!(await this.fill(length))) throw new Error('git protocol: truncated pkt-line');
+    if (!(await this.fill(length))) throw new GitError('protocol', 'git protocol: truncated pkt-line');
     const data = this.buffer.subarray(4, length);
     this.buffer = this.buffer.subarray(length);
+    if (data.toString('latin1', 0, 4) === 'ERR ') {
+      throw new GitError('refused', `git: the server refused the request: ${sanitizeReason(data.subarray(4))}`);
+    }
     return data;
   }
 }

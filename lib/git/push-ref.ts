@@ -1,17 +1,26 @@
 /** Pushing ref updates with the outcomes a writer reacts to. */
+import { GitError } from './errors.js';
 import type { LocalRepo } from './local-repo.js';
 import { type PushReport, receivePack, type RefUpdate } from './receive-pack.js';
 
-/** The server refused an update: the tag already exists, or the ref moved / the server hiccuped (retry). */
-export class PushRejectedError extends Error {
+/**
+ * The server refused an update: the tag already exists, or the ref moved / the server hiccuped (retry). A hook's
+ * refusal is retried as Porch does and, once retries run out, stays a permanent refusal.
+ */
+export class PushRejectedError extends GitError {
   constructor(
     readonly reason: 'tag-exists' | 'retry',
     readonly ref: string,
     message: string,
+    permanent = false,
   ) {
-    super(message);
+    super('refused', message, permanent);
   }
 }
+
+/** Refusals that can pass on a retry (docs/porch-behaviour.md §7.4); hook rejections are retried but permanent. */
+const TRANSIENT =
+  /remote ref|failed to update ref|non-fast-forward|fetch first|stale|unable to migrate objects|failed to lock|cannot lock|broken pipe|status code: 500|no status reported|atomic/;
 
 /** Pushes the updates; throws PushRejectedError naming the first refused ref. */
 export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<void> {
@@ -19,9 +28,10 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
   try {
     report = await receivePack(repo, updates);
   } catch (err) {
-    // "unpack" failures and server-side errors mid-push are the transient kind Porch retries.
-    if ((err as Error).message.startsWith('git push:'))
-      throw new PushRejectedError('retry', '', (err as Error).message);
+    // Failures mid-push are the transient kind Porch retries, unless the server refuses the objects themselves.
+    if (err instanceof GitError && err.code === 'refused' && !err.permanent) {
+      throw new PushRejectedError('retry', '', err.message);
+    }
     throw err;
   }
   if (updates.every((u) => report[u.ref] === undefined)) {
@@ -29,11 +39,16 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
     repo.store.written.clear();
     return;
   }
-  for (const u of updates) {
-    const why = report[u.ref];
-    if (why === undefined) continue;
-    const reason = /already exists/.test(why) ? 'tag-exists' : 'retry';
-    throw new PushRejectedError(reason, u.ref, `git push of ${u.ref} refused: ${why}`);
+  // In an atomic push every ref says "atomic push failed" but one, which says why: that one decides.
+  const refused = updates.filter((u) => report[u.ref] !== undefined);
+  const atomic = (u: RefUpdate) => Number(/atomic/.test(report[u.ref]!));
+  for (const u of refused.sort((a, b) => atomic(a) - atomic(b))) {
+    const why = report[u.ref]!;
+    const message = `git push of ${u.ref} refused: ${why}`;
+    if (/already exists/.test(why)) throw new PushRejectedError('tag-exists', u.ref, message);
+    if (TRANSIENT.test(why)) throw new PushRejectedError('retry', u.ref, message);
+    if (/hook declined/.test(why)) throw new PushRejectedError('retry', u.ref, message, true);
+    throw new GitError('refused', message, true);
   }
 }
 

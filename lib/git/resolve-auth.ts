@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config, type Config } from '../config.js';
-import { UnavailableError } from '../errors.js';
+import { GitUnavailableError } from './errors.js';
 import type { GitAuth } from './types.js';
 
 export interface AuthSources {
@@ -38,7 +38,10 @@ export async function resolveGitAuth(
     try {
       text = (await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
     } catch (err) {
-      throw new UnavailableError(`git credentials: cannot read secret "${id}": ${(err as Error).name ?? 'error'}`);
+      throw new GitUnavailableError(
+        'auth',
+        `git credentials: cannot read secret "${id}": ${(err as Error).name ?? 'error'}`,
+      );
     }
     const auth = parseCredentials(text, `secret "${id}"`);
     cache.set(id, { auth, expires: Date.now() + TTL_MS });
@@ -50,12 +53,13 @@ export async function resolveGitAuth(
     try {
       all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new UnavailableError(`git credentials: cannot read ${file}: ${(err as Error).message}`);
+      throw new GitUnavailableError('auth', `git credentials: cannot read ${file}: ${(err as Error).message}`);
     }
-    if (!(key in all)) throw new UnavailableError(`git credentials: no entry "${key}" in ${file}`);
+    if (!(key in all)) throw new GitUnavailableError('auth', `git credentials: no entry "${key}" in ${file}`);
     return parseCredentials(JSON.stringify(all[key]), `entry "${key}" of ${file}`);
   }
-  throw new UnavailableError(
+  throw new GitUnavailableError(
+    'auth',
     `git credentials for secretRef "${key}": set GIT_CREDENTIALS_FILE (local) or GIT_SECRET_PREFIX (AWS)`,
   );
 }
@@ -71,5 +75,8 @@ function parseCredentials(text: string | undefined, where: string): GitAuth {
   if (typeof value.username === 'string' && typeof value.password === 'string') {
     return { username: value.username, password: value.password };
   }
-  throw new UnavailableError(`git credentials: ${where} must hold {"username","password"} or {"bearerToken"}`);
+  throw new GitUnavailableError(
+    'auth',
+    `git credentials: ${where} must hold {"username","password"} or {"bearerToken"}`,
+  );
 }

@@ -1,4 +1,5 @@
 /** Shapes shared by the git layer and its callers (sync, approval, clone). */
+import type { AllowedNetworks, GitLimits } from '../config.js';
 import type { Task } from '../kpt/types.js';
 
 /** Credentials for a remote: HTTP basic (username/password or token as password) or a bearer token. */
@@ -11,8 +12,12 @@ export interface RemoteSpec {
   /** spec.git.directory without leading/trailing `/`; "" = repository root. */
   directory: string;
   auth?: GitAuth;
-  /** Timeout of every HTTP request (connect, first byte, and silence while streaming), in milliseconds. */
+  /** Longest silence of the server (connect, first byte, between bytes), in milliseconds. */
   timeoutMs: number;
+  /** Bounds on what the remote may send; default: the process's configuration. */
+  limits?: GitLimits;
+  /** Non-public networks this remote may be on; default: GIT_ALLOWED_NETWORKS. */
+  allowedNetworks?: AllowedNetworks;
 }
 
 /** path → UTF-8 content, paths relative to the package directory. */

@@ -31,11 +31,22 @@ export interface ApiRequest {
   requestId: string;
 }
 
-/** What an operation returns; the handler serialises `body` as JSON. */
+/** Where a streamed response goes: each write resolves once the client took it (or the stream was closed). */
+export interface StreamSink {
+  write(chunk: string): Promise<void>;
+  /** Aborted when the client went away or the server must end the response (a deadline). */
+  signal: AbortSignal;
+}
+
+/** A response body produced over time (a watch); it ends when the returned promise settles. */
+export type ResponseStream = (sink: StreamSink) => Promise<void>;
+
+/** What an operation returns; the handler serialises `body` as JSON, or runs `stream` when there is one. */
 export interface ApiResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  stream?: ResponseStream;
 }
 
 export type Operation = (req: ApiRequest) => Promise<ApiResult>;

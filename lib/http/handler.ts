@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
 import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors.js';
-import { ignoresBody, type ApiRequest, type ApiResult, type Operations } from './api-types.js';
+import { ignoresBody, type ApiRequest, type ApiResult, type Operations, type ResponseStream } from './api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
+import { isWatchRequest } from './list-params.js';
+import { collectStream } from './collect-stream.js';
 import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
 import { readDryRun } from './dry-run.js';
 import { runRolledBack } from '../storage/dry-run.js';
@@ -16,7 +18,7 @@ import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
 import { RouteNotFoundError } from './unmatched.js';
 import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
 
-export type { ApiRequest, ApiResult, Operation, Operations, Caller } from './api-types.js';
+export type { ApiRequest, ApiResult, Operation, Operations, Caller, ResponseStream, StreamSink } from './api-types.js';
 export { ignoringBody } from './api-types.js';
 
 /** What a handler needs from outside; tests and the local server pass their own, Lambda uses the defaults. */
@@ -29,10 +31,15 @@ export interface HandlerDeps {
   maxBodyDepth?: number;
   /** Where the per-request log line goes; default: stdout. */
   log?: LogSink;
+  /**
+   * The caller streams responses (local server, watch function): a watch comes back as `stream`. Otherwise (API
+   * Gateway, which cannot stream) the stream is collected into the body for at most `BUFFERED_STREAM_MS`.
+   */
+  streaming?: boolean;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2;
-export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { stream?: ResponseStream };
 export type HttpHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
 
 const BODY_VERBS = new Set(['POST', 'PUT', 'PATCH']);
@@ -42,7 +49,10 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   const route = findRoute(event.routeKey);
   if (!route) throw new RouteNotFoundError();
   const method = event.requestContext?.http?.method ?? route.method;
-  const operation = operations[route.operation];
+  const query = parseQuery(event.rawQueryString);
+  // A list with watch=true is the verb `watch`: the function's `watch` operation streams it.
+  const name = route.operation === 'list' && isWatchRequest(query) ? 'watch' : route.operation;
+  const operation = operations[name];
   // Only the discovery function serves the catch-all; any other answers it the same way.
   if (!operation && route.path === DEFAULT_ROUTE_KEY) throw new RouteNotFoundError();
   if (!operation) throw new MethodNotAllowedError(`${method} is not supported on ${event.rawPath}`);
@@ -52,7 +62,6 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   if (route.path.includes('{name}') && !params.name)
     throw new NotFoundError({ resource: 'resource', group: '', name: '' });
   const headers = normaliseHeaders(event.headers);
-  const query = parseQuery(event.rawQueryString);
   let body: unknown;
   let warnings: string[] = [];
   if (!ignoresBody(operation)) {
@@ -73,7 +82,7 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   const caller = resolveCaller((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
   logState(event).user = caller.user;
   const request: ApiRequest = {
-    operation: route.operation,
+    operation: name,
     method,
     path: event.rawPath,
     params,
@@ -94,6 +103,7 @@ function toHttpResult(result: ApiResult, requestId: string): HttpResult {
     headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...result.headers },
     body: result.body === undefined ? '' : JSON.stringify(result.body),
     isBase64Encoded: false,
+    ...(result.stream ? { stream: result.stream } : {}),
   };
 }
 
@@ -136,6 +146,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
     maxBodyBytes: deps.maxBodyBytes ?? config().maxBodyBytes,
     maxBodyDepth: deps.maxBodyDepth ?? config().maxBodyDepth,
     log: deps.log ?? stdoutLog,
+    streaming: deps.streaming ?? false,
   };
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);
@@ -149,7 +160,8 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
     return toHttpResult(result, requestId);
   };
   const handler = middy<HttpEvent, HttpResult>(core).use(requestLog(resolved.log)).use(errorResponder());
-  return (event, context = {}) => handler(event, context as Context);
+  if (resolved.streaming) return (event, context = {}) => handler(event, context as Context);
+  return async (event, context = {}) => collectStream(await handler(event, context as Context));
 }
 
 export { statusBody };

@@ -1,5 +1,5 @@
 import { config } from '../config.js';
-import { BadRequestError, MethodNotAllowedError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 
 export const MAX_LIMIT = 500;
 
@@ -15,15 +15,14 @@ export interface ListParams {
   maxBytes: number;
 }
 
+/** True for a list request that asks to watch instead (`watch=true` or `watch=1`, as Kubernetes reads it). */
+export const isWatchRequest = (query: Record<string, string>) => query.watch === 'true' || query.watch === '1';
+
 /**
- * Reads `limit`, `continue`, `fieldSelector` and `labelSelector` from a query; `watch=true` is refused with 405
- * because this service has no watch, and a limit that is not a non-negative integer is a 400. Larger limits are
- * capped at 500, as a Kubernetes server may return fewer items than asked for.
+ * Reads `limit`, `continue`, `fieldSelector` and `labelSelector` from a query; a limit that is not a non-negative
+ * integer is a 400. Larger limits are capped at 500, as a Kubernetes server may return fewer items than asked for.
  */
 export function parseListParams(query: Record<string, string>): ListParams {
-  if (query.watch === 'true' || query.watch === '1') {
-    throw new MethodNotAllowedError('watch is not supported by this server; list again (with limit/continue) instead');
-  }
   let limit = MAX_LIMIT;
   if (query.limit !== undefined && query.limit !== '') {
     if (!/^\d+$/.test(query.limit)) {

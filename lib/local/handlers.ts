@@ -16,7 +16,7 @@ export interface LocalDeps extends HandlerDeps {
 
 /**
  * One handler per function of the route table, built from the same operations the Lambda functions in
- * `functions/` use, with the local database, log and sync trigger injected.
+ * `functions/` use, with the local database, log and sync trigger injected; watches are streamed.
  */
 export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpHandler> {
   const operations: Record<FunctionName, Operations> = {
@@ -28,6 +28,7 @@ export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpH
     approval: approvalOperations,
   };
   const handlers = {} as Record<FunctionName, HttpHandler>;
-  for (const [fn, ops] of Object.entries(operations)) handlers[fn as FunctionName] = createHttpHandler(ops, deps);
+  for (const [fn, ops] of Object.entries(operations))
+    handlers[fn as FunctionName] = createHttpHandler(ops, { ...deps, streaming: true });
   return handlers;
 }

@@ -15,6 +15,7 @@ import { stdoutLog } from '../http/request-log.js';
 import { createLocalHandlers } from './handlers.js';
 import { startLocalServer, type LocalServer } from './server.js';
 import { localSync, settleSyncs, startSyncLoop, type SyncLoop } from './sync-loop.js';
+import { startEventRelayLoop } from './event-relay-loop.js';
 
 const log = stdoutLog;
 
@@ -39,6 +40,7 @@ async function main() {
   let db: Database | undefined;
   let server: LocalServer | undefined;
   let loop: SyncLoop | undefined;
+  let relay: SyncLoop | undefined;
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -46,6 +48,7 @@ async function main() {
     stopping = true;
     log({ level: 'info', msg: 'shutting down' });
     await loop?.stop().catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
     await settleSyncs().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
@@ -92,6 +95,7 @@ async function main() {
       log,
     });
     loop = startSyncLoop(() => sync.runFanout(database), cfg.syncIntervalSeconds * 1000, log);
+    relay = startEventRelayLoop(database, cfg);
     log({
       level: 'info',
       msg: 'listening',

@@ -8,6 +8,7 @@ import type { LogSink } from '../http/request-log.js';
 import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
 import { refuseTokenless } from './request-guard.js';
+import { sendStream } from './stream-response.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -122,6 +123,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       options.user,
     );
     const result = await handler(event);
+    if (result.stream) return sendStream(res, result);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     res.writeHead(result.statusCode ?? 200, headers);

@@ -4,15 +4,21 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import { packageName, packageUid } from '../names.js';
+import type { FieldSelector } from '../selectors/field-selector.js';
+import type { LabelSelector } from '../selectors/label-selector.js';
 import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import type { ListOptions, PackageRow, Page } from './types.js';
 
-const COLUMNS = `p.namespace, p.name, p.repository, p.path, substring(p.path from '[^/]+$') as "packageName", p.uid,
-  p.meta, p.spec, (select r.revision from package_revisions r
-                    where r.namespace = p.namespace and r.package = p.name and r.latest) as "latestRevision",
+/** The select list of a PackageRow over alias `p`, its latest revision number given by `latestRevision`. */
+export const packageColumns = (latestRevision: string) => `p.namespace, p.name, p.repository, p.path,
+  substring(p.path from '[^/]+$') as "packageName", p.uid, p.meta, p.spec, ${latestRevision} as "latestRevision",
   p.resource_version::text as "resourceVersion", p.created, p.updated, p.updated_by as "updatedBy"`;
+
+const COLUMNS = packageColumns(
+  '(select r.revision from package_revisions r where r.namespace = p.namespace and r.package = p.name and r.latest)',
+);
 
 /** Creates the package row of (repository, path) unless it exists; returns its name. Part of a revision write. */
 export async function ensurePackage(
@@ -40,6 +46,16 @@ export async function getPackage(q: Queryable, namespace: string, name: string):
   return rows[0];
 }
 
+/** The conditions of a package field and label selector (namespace aside), as lists and watches apply them. */
+export function addPackageConditions(f: SqlFilter, fields: FieldSelector, labels: LabelSelector): void {
+  for (const t of fields.terms) {
+    if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
+    else if (t.field === 'spec.repository') f.where(`repository = ${f.bind(t.value)}`);
+    else if (t.field === 'spec.packageName') f.where(`substring(path from '[^/]+$') = ${f.bind(t.value)}`);
+  }
+  addLabelConditions(f, `meta -> 'labels'`, labels);
+}
+
 /**
  * One page of packages ordered by (namespace, name). Field selectors: metadata.name, metadata.namespace,
  * spec.repository, spec.packageName (last path segment, as in Porch).
@@ -50,12 +66,7 @@ export async function listPackages(q: Queryable, opts: ListOptions = {}): Promis
   const limit = pageLimit(opts.limit);
   const f = new SqlFilter();
   addKeyset(f, effectiveNamespace(opts.namespace, fields), opts.continue ? decodeContinue(opts.continue) : undefined);
-  for (const t of fields.terms) {
-    if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
-    else if (t.field === 'spec.repository') f.where(`repository = ${f.bind(t.value)}`);
-    else if (t.field === 'spec.packageName') f.where(`substring(path from '[^/]+$') = ${f.bind(t.value)}`);
-  }
-  addLabelConditions(f, `meta -> 'labels'`, labels);
+  addPackageConditions(f, fields, labels);
   const { rows } = await q.query<PackageRow>(
     `select ${COLUMNS} from packages p ${f.clause()} order by p.namespace, p.name
      limit ${f.bind(limit + 1)}`,

@@ -5,10 +5,13 @@ import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
+import type { FieldSelector } from '../selectors/field-selector.js';
+import type { LabelSelector } from '../selectors/label-selector.js';
 import { checkRepositoryNames } from './validate-input.js';
 import { refs, type ListOptions, type Page, type RepositoryRow, type StoredMeta } from './types.js';
 
-const COLUMNS = `namespace, name, uid, type, repo_url as "repoUrl", branch, directory, deployment, meta, spec,
+/** The select list of a RepositoryRow (also applied to rows kept in the change log). */
+export const REPOSITORY_COLUMNS = `namespace, name, uid, type, repo_url as "repoUrl", branch, directory, deployment, meta, spec,
   generation::int as generation, resource_version::text as "resourceVersion", created, updated, updated_by as "updatedBy"`;
 
 export interface NewRepository {
@@ -46,7 +49,7 @@ export async function insertRepository(q: Queryable, r: NewRepository): Promise<
          insert into repositories (namespace, name, type, repo_url, branch, directory, deployment, meta, spec, updated_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10) returning *),
        s as (insert into repository_sync (namespace, repository) select namespace, name from r)
-       select ${COLUMNS} from r`,
+       select ${REPOSITORY_COLUMNS} from r`,
       [
         r.namespace,
         r.name,
@@ -67,7 +70,7 @@ export async function insertRepository(q: Queryable, r: NewRepository): Promise<
 /** One repository, or undefined. */
 export async function getRepository(q: Queryable, namespace: string, name: string): Promise<RepositoryRow | undefined> {
   const { rows } = await q.query<RepositoryRow>(
-    `select ${COLUMNS} from repositories where namespace = $1 and name = $2`,
+    `select ${REPOSITORY_COLUMNS} from repositories where namespace = $1 and name = $2`,
     [namespace, name],
   );
   return rows[0];
@@ -80,13 +83,18 @@ export async function listRepositories(q: Queryable, opts: ListOptions = {}): Pr
   const limit = pageLimit(opts.limit);
   const f = new SqlFilter();
   addKeyset(f, effectiveNamespace(opts.namespace, fields), opts.continue ? decodeContinue(opts.continue) : undefined);
-  for (const t of fields.terms) if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
-  addLabelConditions(f, `meta -> 'labels'`, labels);
+  addRepositoryConditions(f, fields, labels);
   const { rows } = await q.query<RepositoryRow>(
-    `select ${COLUMNS} from repositories ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`,
+    `select ${REPOSITORY_COLUMNS} from repositories ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`,
     f.params,
   );
   return toPage(rows, limit, rowBudget(opts.maxBytes));
+}
+
+/** The conditions of a Repository field and label selector (namespace aside), as lists and watches apply them. */
+export function addRepositoryConditions(f: SqlFilter, fields: FieldSelector, labels: LabelSelector): void {
+  for (const t of fields.terms) if (t.field === 'metadata.name') f.where(`name = ${f.bind(t.value)}`);
+  addLabelConditions(f, `meta -> 'labels'`, labels);
 }
 
 /**
@@ -117,7 +125,7 @@ export async function updateRepository(
          returning *),
        s as (update repository_sync s set next_full_sync_time = least(s.next_full_sync_time, clock_timestamp())
                from r where s.namespace = r.namespace and s.repository = r.name and s.observed_generation <> r.generation)
-       select ${COLUMNS} from r`,
+       select ${REPOSITORY_COLUMNS} from r`,
       [
         namespace,
         name,
@@ -149,7 +157,7 @@ export async function deleteRepository(
   return deleteRow<RepositoryRow>(
     q,
     'repositories',
-    COLUMNS,
+    REPOSITORY_COLUMNS,
     namespace,
     name,
     expectedResourceVersion,

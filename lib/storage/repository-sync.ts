@@ -4,7 +4,8 @@ import { withSqlErrors } from '../db/sql-errors.js';
 import { json } from './sql.js';
 import { refs, type RepositorySyncRow } from './types.js';
 
-const COLUMNS = `namespace, repository, refs, version, commit_hash as "commitHash", state, message,
+/** The select list of a RepositorySyncRow (also applied to sync states kept in the change log). */
+export const SYNC_COLUMNS = `namespace, repository, refs, version, commit_hash as "commitHash", state, message,
   last_full_sync_time as "lastFullSyncTime", next_full_sync_time as "nextFullSyncTime",
   observed_generation::int as "observedGeneration", observed_run_once_at as "observedRunOnceAt",
   package_count as "packageCount", cached_only as "cachedOnly", both_count as "both", external_only as "externalOnly",
@@ -38,7 +39,7 @@ export async function getSyncState(
   repository: string,
 ): Promise<RepositorySyncRow | undefined> {
   const { rows } = await q.query<RepositorySyncRow>(
-    `select ${COLUMNS} from repository_sync where namespace = $1 and repository = $2`,
+    `select ${SYNC_COLUMNS} from repository_sync where namespace = $1 and repository = $2`,
     [namespace, repository],
   );
   return rows[0];
@@ -51,7 +52,7 @@ export async function getSyncStates(
   repositories: string[],
 ): Promise<RepositorySyncRow[]> {
   const { rows } = await q.query<RepositorySyncRow>(
-    `select ${COLUMNS} from repository_sync where namespace = $1 and repository = any($2::text[])`,
+    `select ${SYNC_COLUMNS} from repository_sync where namespace = $1 and repository = any($2::text[])`,
     [namespace, repositories],
   );
   return rows;
@@ -86,7 +87,7 @@ export async function saveSyncState(
       `insert into repository_sync (namespace, repository${columns.map((c) => `, ${c}`).join('')})
        values ($1, $2${placeholders.map((p) => `, ${p}`).join('')})
        on conflict (namespace, repository) do update set ${set}
-       returning ${COLUMNS}`,
+       returning ${SYNC_COLUMNS}`,
       values,
     );
     return rows[0]!;

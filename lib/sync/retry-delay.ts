@@ -1,13 +1,24 @@
 /**
  * How long a repository waits after a failed sync, by the kind of failure (docs/porch-behaviour.md §8.1): connection
  * problems clear up fast, bad credentials or a missing branch need a person, so retrying them often only adds load.
+ * The kind is the failure code the git layer set where it knew it; anything else waits the shortest delay.
  */
-export function retryDelaySeconds(message: string): number {
-  const m = message.toLowerCase();
-  if (/authentication failed|http 401|http 403|unauthorized|forbidden|credentials/.test(m)) return 600;
-  if (/rate limit|http 429|too many requests/.test(m)) return 300;
-  if (/certificate|tls|ssl/.test(m)) return 300;
-  if (/doesn't exist|not found|http 404|invalid|not synced/.test(m)) return 120;
-  if (/timed out|timeout|etimedout/.test(m)) return 60;
-  return 30;
+import { type GitFailureCode, gitFailureOf } from '../git/index.js';
+
+const DELAY_SECONDS: Record<GitFailureCode, number> = {
+  auth: 600,
+  policy: 600,
+  'too-large': 600,
+  'rate-limited': 300,
+  tls: 300,
+  'not-found': 120,
+  refused: 120,
+  timeout: 60,
+  unreachable: 30,
+  protocol: 30,
+};
+
+export function retryDelaySeconds(err: unknown): number {
+  const code = gitFailureOf(err);
+  return code ? DELAY_SECONDS[code] : 30;
 }

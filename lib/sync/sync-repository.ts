@@ -1,14 +1,15 @@
 import { config } from '../config.js';
 import type { Database } from '../db/pool.js';
-import type {
-  DiscoveredRevision,
-  DiscoverOptions,
-  DiscoveryResult,
-  GitAuth,
-  RemoteSpec,
-  SkippedRef,
+import {
+  type DiscoveredRevision,
+  type DiscoverOptions,
+  type DiscoveryResult,
+  GitError,
+  type GitAuth,
+  partitionRefs,
+  type RemoteSpec,
+  type SkippedRef,
 } from '../git/index.js';
-import { partitionRefs } from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { computeSyncChanges } from './compute-sync-changes.js';
 import { completeHalfPublish, nameOf, proposedNames } from './half-publish.js';
@@ -112,7 +113,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const durationMs = now().getTime() - started.getTime();
-    const retry = new Date(now().getTime() + (deps.retrySeconds ?? retryDelaySeconds(message)) * 1000);
+    const retry = new Date(now().getTime() + (deps.retrySeconds ?? retryDelaySeconds(err)) * 1000);
     await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
     (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({
       level: 'warn',
@@ -162,7 +163,7 @@ async function syncContent(
     refs = await listRefs();
   }
   lap('listRefs');
-  if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
+  if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
   let version = refsVersion(refs);
   const finish = () => {
     const finished = now();
@@ -207,7 +208,7 @@ async function syncContent(
   // every stored revision's tag is in this listing unless it was really deleted — a revision published while this
   // sync runs can never look deleted from git.
   refs = await listRefs();
-  if (!refs[`refs/heads/${repo.branch}`]) throw new Error(`branch "${repo.branch}" doesn't exist`);
+  if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
   version = refsVersion(refs);
   lap('load');
   const changes = await computeSyncChanges(repo, previous, refs, stored, async (only, withFiles) => {

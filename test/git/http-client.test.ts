@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../lib/git/http-client.js';
+import { createHttpClient, type GitRequest, type GitResponse } from '../../lib/git/http-client.js';
+import { testSettings } from '../support/git-transport.js';
 
 /** Answers the first request of each connection, resets a connection that is reused (as after a Lambda freeze). */
 async function resettingServer() {
@@ -25,19 +26,21 @@ async function resettingServer() {
   };
 }
 
-async function text(res: { body?: AsyncIterableIterator<Uint8Array> }): Promise<string> {
+async function text(res: GitResponse): Promise<string> {
   let out = '';
-  for await (const chunk of res.body!) out += Buffer.from(chunk).toString();
+  for (let next = await res.body.next(); !next.done; next = await res.body.next()) out += next.value.toString();
   return out;
 }
+
+const get = (url: string): GitRequest => ({ url, method: 'GET', headers: {}, step: 'test', maxBytes: 1024 });
 
 describe('git http client', () => {
   it('retries once on a new connection when a kept-alive socket turns out to be closed', async () => {
     const { server, url, connections } = await resettingServer();
     try {
-      const http = createHttpClient(2000);
-      expect(await text(await http.request({ url }))).toBe('ok');
-      expect(await text(await http.request({ url }))).toBe('ok');
+      const http = createHttpClient(testSettings());
+      expect(await text(await http.request(get(url)))).toBe('ok');
+      expect(await text(await http.request(get(url)))).toBe('ok');
       expect(connections()).toBe(2);
     } finally {
       server.close();

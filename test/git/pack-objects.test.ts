@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../lib/git/object-store.js';
 import { encodeTree, hashObject, parseCommit } from '../../lib/git/objects.js';
 import { applyDelta, unpack, writePack } from '../../lib/git/pack-file.js';
+import { testBudget } from '../support/git-transport.js';
 import { writeFilesTree } from '../../lib/git/tree-edit.js';
 import { createFixtureRepo, git, gitEnv, type FixtureRepo } from '../support/git-fixtures.js';
 
@@ -61,7 +62,7 @@ describe('packfiles', () => {
     expect(stats).toMatch(/chain length = [1-9]/);
     await rm(packDir, { recursive: true, force: true });
     const store = new ObjectStore();
-    unpack(pack, store);
+    unpack(pack, store, testBudget());
     for (const oid of list) {
       expect(store.has(oid), oid).toBe(true);
       const type = (await repo.bare('cat-file', '-t', oid)) as 'blob';
@@ -111,6 +112,6 @@ describe('packfiles', () => {
     const base = Buffer.from('hello world');
     // size 11 → 11; copy offset 0 size 6 ("hello "), insert "git!".
     const delta = Buffer.from([11, 10, 0x90, 6, 4, ...Buffer.from('git!')]);
-    expect(applyDelta(base, delta).toString()).toBe('hello git!');
+    expect(applyDelta(base, delta, testBudget()).toString()).toBe('hello git!');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListParams } from '../../lib/http/list-params.js';
+import { parseListParams, isWatchRequest } from '../../lib/http/list-params.js';
 import { humanDuration, toTable, wantsTable } from '../../lib/http/table.js';
 
 describe('parseListParams', () => {
@@ -16,10 +16,16 @@ describe('parseListParams', () => {
     expect(parseListParams({ limit: '100000' }).limit).toBe(500);
   });
 
-  it('refuses bad limits with 400 and watch with 405', () => {
+  it('refuses bad limits with 400', () => {
     expect(() => parseListParams({ limit: '-1' })).toThrow(/non-negative integer/);
     expect(() => parseListParams({ limit: '1; drop table x' })).toThrow(expect.objectContaining({ code: 400 }));
-    expect(() => parseListParams({ watch: 'true' })).toThrow(expect.objectContaining({ code: 405 }));
+  });
+
+  it('tells a watch from a list as Kubernetes reads the parameter', () => {
+    expect(isWatchRequest({ watch: 'true' })).toBe(true);
+    expect(isWatchRequest({ watch: '1' })).toBe(true);
+    expect(isWatchRequest({ watch: 'false' })).toBe(false);
+    expect(isWatchRequest({})).toBe(false);
   });
 });
 

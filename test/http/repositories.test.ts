@@ -172,7 +172,13 @@ describe('get and list', () => {
     expect(sqlName.status).toBe(200);
     expect(sqlName.body.items).toEqual([]);
     expect(await count('repositories')).toBe(4);
-    expect((await call('GET', base(), { query: { watch: 'true' } })).status).toBe(405);
+    const watched = await handler(httpEvent('GET', base(), { query: { watch: 'true', timeoutSeconds: '1' } }));
+    expect(watched.statusCode).toBe(200);
+    const types = String(watched.body)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).type);
+    expect(types).toEqual(['ADDED', 'ADDED', 'ADDED']);
   });
 
   it('answers Table requests with Porch printer columns', async () => {

@@ -34,6 +34,10 @@ beforeAll(async () => {
   process.env.MIGRATIONS_DIR = '/var/task/migrations';
   process.env.SYNC_FUNCTION_NAME = 'porch-sync-repository';
   process.env.GIT_SECRET_PREFIX = 'porch-serverless/git/';
+  // What the Node.js Lambda runtime provides to a response-streaming handler (functions/watch.ts).
+  Object.assign(globalThis, {
+    awslambda: { streamifyResponse: (h: unknown) => h, HttpResponseStream: { from: (s: unknown) => s } },
+  });
   rmSync(OUTDIR, { recursive: true, force: true });
   bundled = synthPorch({}, { bundling: true, outdir: OUTDIR });
 }, 240_000);

@@ -162,7 +162,7 @@ describe('scheduled sync', () => {
   const sync = fnId('sync-repository');
 
   it('schedules the fan-out at the configured rate, with bounded retries and the failure queue', () => {
-    t.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 2); // sync fan-out and event relay
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
       State: 'ENABLED',
@@ -290,6 +290,8 @@ describe('least privilege', () => {
       'sync-fanout': [invoke, db, dlq].sort(),
       'sync-repository': [db, git, dlq].sort(),
       migrate: [db],
+      'event-relay': [db, 'events:PutEvents'].sort(),
+      watch: [db],
     });
   });
 
@@ -310,8 +312,11 @@ describe('least privilege', () => {
       );
       // Each git request gives up before the function does, so a slow host yields a 503, not a Lambda timeout.
       const gitTimeout = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_TIMEOUT_MS);
-      if (gitReaders.includes(fn)) expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
-      else expect(gitTimeout, fn).toBeNaN();
+      const gitDeadline = Number(resources[fnId(fn)].Properties.Environment.Variables.GIT_DEADLINE_MS);
+      if (gitReaders.includes(fn)) {
+        expect(gitTimeout, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
+        expect(gitDeadline, fn).toBeLessThan(resources[fnId(fn)].Properties.Timeout * 1000);
+      } else expect(gitTimeout, fn).toBeNaN();
     }
     expect(JSON.stringify(defaults.stateless.toJSON())).toContain(':secret:porch-serverless/git/*');
   });

@@ -75,7 +75,7 @@ export const API_FUNCTIONS = [
   'package-revision-resources',
   'approval',
 ];
-export const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync-fanout', 'sync-repository', 'migrate'];
+export const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync-fanout', 'sync-repository', 'migrate', 'event-relay', 'watch'];
 
 /** A JWT configuration for tests. */
 export const JWT = { jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'porch-api' };

@@ -7,6 +7,7 @@
  * http://127.0.0.1:<port>/<repo>.git until Ctrl-C.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { applyRequestRules, type ForgeRules, rewriteAdvertisement } from './forge-rules.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -27,6 +28,8 @@ export interface GitServerOptions {
   auth?: { username: string; password: string } | { bearerToken: string };
   /** false: behave like a server that only speaks protocol v1 (the Git-Protocol header is dropped). */
   protocolV2?: boolean;
+  /** Behave like a forge in the ways forge-rules.ts describes. */
+  forge?: ForgeRules;
 }
 
 /** Starts a git smart-HTTP server over the bare repositories under rootDir; port 0 picks a free one. */
@@ -44,7 +47,16 @@ export async function startGitServer(rootDir: string, port = 0, opts: GitServerO
       res.end('authentication required');
       return;
     }
-    serveGit(root, req, res, opts.protocolV2 !== false);
+    const forge = opts.forge ?? {};
+    const v2 = opts.protocolV2 !== false && !forge.dulwichStrict;
+    if (forge.redirect && redirectLikeForge(req, res, forge.redirect)) return;
+    if (!needsRules(req, forge)) {
+      serveGit(root, req, res, v2);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => serveWithRules(root, req, res, v2, forge, Buffer.concat(chunks)));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -65,7 +77,70 @@ export async function startGitServer(rootDir: string, port = 0, opts: GitServerO
   };
 }
 
-function serveGit(root: string, req: IncomingMessage, res: ServerResponse, v2: boolean): void {
+/** GitLab's way with URLs without `.git`: a redirect for discovery (or every request), 404 otherwise. */
+function redirectLikeForge(req: IncomingMessage, res: ServerResponse, mode: 'discovery' | 'all'): boolean {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const m = /^\/([^/]+?)(\/.*)$/.exec(url.pathname);
+  if (!m || m[1]!.endsWith('.git')) return false;
+  const target = `/${m[1]}.git${m[2]}${url.search}`;
+  if (mode === 'all' || (req.method === 'GET' && m[2] === '/info/refs')) {
+    res.writeHead(mode === 'all' ? 307 : 301, { location: target }).end();
+  } else {
+    res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not Found</html>');
+  }
+  return true;
+}
+
+function needsRules(req: IncomingMessage, forge: ForgeRules): boolean {
+  return (
+    Boolean(
+      forge.requireMultiAck || forge.ignoreDeepen || forge.notOurRefWhile || forge.dulwichStrict || forge.refDeltaOnly,
+    ) &&
+    (req.method === 'POST' || (req.url ?? '').includes('/info/refs'))
+  );
+}
+
+/** The refs a client may want from a server that serves only advertised tips. */
+function advertisedTips(root: string, req: IncomingMessage): Set<string> {
+  const repoPath = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname).replace(
+    /\/git-[a-z-]+$/,
+    '',
+  );
+  const out = execFileSync('git', ['-C', `${root}${repoPath}`, 'for-each-ref', '--format=%(objectname)'], {
+    encoding: 'utf8',
+  });
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+function serveWithRules(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  v2: boolean,
+  forge: ForgeRules,
+  body: Buffer,
+): void {
+  const service = /git-(upload|receive)-pack/.exec(req.url ?? '')?.[0] ?? 'git-upload-pack';
+  if (req.method !== 'POST') {
+    serveGit(root, req, res, v2, Buffer.alloc(0), (out) => rewriteAdvertisement(out, service, forge));
+    return;
+  }
+  const checked = applyRequestRules(service, body, forge, () => advertisedTips(root, req));
+  if (!Buffer.isBuffer(checked)) {
+    res.writeHead(checked.status, { 'content-type': checked.contentType }).end(checked.body);
+    return;
+  }
+  serveGit(root, req, res, v2, checked);
+}
+
+function serveGit(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  v2: boolean,
+  body?: Buffer,
+  rewrite?: (out: Buffer) => Buffer,
+): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -81,24 +156,33 @@ function serveGit(root: string, req: IncomingMessage, res: ServerResponse, v2: b
     GIT_PROTOCOL: v2 ? String(req.headers['git-protocol'] ?? '') : '',
     HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
   };
-  if (req.headers['content-length']) env.CONTENT_LENGTH = String(req.headers['content-length']);
+  if (body) env.CONTENT_LENGTH = String(body.length);
+  else if (req.headers['content-length']) env.CONTENT_LENGTH = String(req.headers['content-length']);
   const child = spawn(backend(), [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.on('error', (err) => fail(res, 500, `git-http-backend: ${err.message}`));
-  req.pipe(child.stdin);
+  if (body) child.stdin.end(body);
+  else req.pipe(child.stdin);
   child.stdin.on('error', () => undefined);
   req.on('aborted', () => child.kill());
-  relayCgiOutput(child.stdout, res, () => stderr);
+  relayCgiOutput(child.stdout, res, () => stderr, rewrite);
 }
 
 /** Parses the CGI header block off the child's stdout, then streams the body to the response. */
-function relayCgiOutput(out: NodeJS.ReadableStream, res: ServerResponse, stderr: () => string): void {
+function relayCgiOutput(
+  out: NodeJS.ReadableStream,
+  res: ServerResponse,
+  stderr: () => string,
+  rewrite?: (body: Buffer) => Buffer,
+): void {
   let head = Buffer.alloc(0);
   let headersDone = false;
+  const held: Buffer[] = [];
+  const write = (chunk: Buffer) => (rewrite ? held.push(chunk) : res.write(chunk));
   out.on('data', (chunk: Buffer) => {
     if (headersDone) {
-      res.write(chunk);
+      write(chunk);
       return;
     }
     head = Buffer.concat([head, chunk]);
@@ -112,15 +196,15 @@ function relayCgiOutput(out: NodeJS.ReadableStream, res: ServerResponse, stderr:
       const name = line.slice(0, colon).trim();
       const value = line.slice(colon + 1).trim();
       if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 200;
-      else res.setHeader(name, value);
+      else if (!(rewrite && name.toLowerCase() === 'content-length')) res.setHeader(name, value);
     }
     res.statusCode = status;
     const body = head.subarray(end.index + end.length);
-    if (body.length) res.write(body);
+    if (body.length) write(body);
   });
   out.on('end', () => {
     if (!headersDone) fail(res, 500, `git-http-backend gave no headers: ${stderr()}`);
-    else res.end();
+    else res.end(rewrite ? rewrite(Buffer.concat(held)) : undefined);
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/pool.js';
 import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
-import type { Lock, Task } from '../../kpt/types.js';
+import type { Files, Lock, Task } from '../../kpt/types.js';
 import { packageRevisionName } from '../../names.js';
 import { validatePackageRevisionName } from '../../validation.js';
 import { checkNewRevision } from './create-checks.js';
@@ -10,7 +10,7 @@ import { checkResources } from './kpt-resources.js';
 import { splitCredentials } from './git-api.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
-import { runTask } from './run-task.js';
+import { GitUpstreamNeeded, runTask } from './run-task.js';
 import { createPackageRevision, getRepository } from './store.js';
 import { checkTask } from './task-check.js';
 import { checkBodyNamespace } from './update.js';
@@ -41,87 +41,100 @@ export async function createRevision(
   const req = parseCreateRequest(body);
   const { packagePath, workspace } = req;
   const name = packageRevisionName(repoName, packagePath, workspace);
-  return db.transaction(async (client) => {
-    const busy = `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`;
-    if (!(await tryLock(client, createKey(ns, repoName, packagePath, workspace)))) {
-      throw new ConflictError(revisionRef('(new creation)'), busy);
-    }
-    if (req.tasks.length > 1) {
-      throw invalidRevision(
-        name,
-        invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'),
-      );
-    }
-    const task: Task = req.tasks.length
-      ? req.tasks[0]!
-      : { type: 'init', init: { description: `${packagePath} description` } };
-    const nameErrors = validatePackageRevisionName(name);
-    if (nameErrors.length) {
-      throw invalidRevision(
-        name,
-        invalidValue(
-          'metadata.name',
+  // A clone from git is read with no transaction open (docs/git-transport.md): the first pass validates and asks
+  // for the upstream, the second writes with it.
+  const create = (gitUpstream?: Files) =>
+    db.transaction(async (client) => {
+      const busy = `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`;
+      if (!(await tryLock(client, createKey(ns, repoName, packagePath, workspace)))) {
+        throw new ConflictError(revisionRef('(new creation)'), busy);
+      }
+      if (req.tasks.length > 1) {
+        throw invalidRevision(
           name,
-          `failed to create packagerevision: package revision kubernetes resource name invalid: ${nameErrors.join(', ')}`,
-        ),
-      );
-    }
-    if (workspace === repository.branch) {
-      throw invalidRevision(
-        name,
-        invalidValue(
-          'spec.workspaceName',
-          workspace,
-          `workspace name may not be the branch name "${repository.branch}" of repository "${repoName}": it names the package's placeholder revision`,
-        ),
-      );
-    }
-    checkTask(name, task);
-    // init and clone create packages: creators of different packages in one repository take turns so that the
-    // nesting check cannot miss a package being created next door.
-    if (task.type === 'init' || task.type === 'clone') {
-      await waitLock(client, repositoryKey(ns, repoName), () => new ConflictError(revisionRef('(new creation)'), busy));
-    }
-    await checkNewRevision(client, {
-      namespace: ns,
-      repository: repoName,
-      packagePath,
-      workspace,
-      name,
-      taskType: task.type,
-    });
-    const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task);
-    requireCreatedKptfile(name, task, produced);
-    const files = checkResources(
-      name,
-      applyCreateSpec(produced, req.packageMetadata, req.readinessGates),
-      invalidRevision,
-    );
-    const derived = deriveFromKptfile(files);
-    const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
-    const row = await createPackageRevision(
-      client,
-      {
+          invalidValue('spec.tasks', req.tasks.length, 'task list must not contain more than one task'),
+        );
+      }
+      const task: Task = req.tasks.length
+        ? req.tasks[0]!
+        : { type: 'init', init: { description: `${packagePath} description` } };
+      const nameErrors = validatePackageRevisionName(name);
+      if (nameErrors.length) {
+        throw invalidRevision(
+          name,
+          invalidValue(
+            'metadata.name',
+            name,
+            `failed to create packagerevision: package revision kubernetes resource name invalid: ${nameErrors.join(', ')}`,
+          ),
+        );
+      }
+      if (workspace === repository.branch) {
+        throw invalidRevision(
+          name,
+          invalidValue(
+            'spec.workspaceName',
+            workspace,
+            `workspace name may not be the branch name "${repository.branch}" of repository "${repoName}": it names the package's placeholder revision`,
+          ),
+        );
+      }
+      checkTask(name, task);
+      // init and clone create packages: creators of different packages in one repository take turns so that the
+      // nesting check cannot miss a package being created next door.
+      if (task.type === 'init' || task.type === 'clone') {
+        await waitLock(
+          client,
+          repositoryKey(ns, repoName),
+          () => new ConflictError(revisionRef('(new creation)'), busy),
+        );
+      }
+      await checkNewRevision(client, {
         namespace: ns,
         repository: repoName,
         packagePath,
         workspace,
-        meta,
-        spec: {
-          ...(derived.packageMetadata ? { packageMetadata: derived.packageMetadata } : {}),
-          ...(derived.readinessGates ? { readinessGates: derived.readinessGates } : {}),
-          ...(req.parent ? { parent: req.parent } : {}),
+        name,
+        taskType: task.type,
+      });
+      const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task, gitUpstream);
+      requireCreatedKptfile(name, task, produced);
+      const files = checkResources(
+        name,
+        applyCreateSpec(produced, req.packageMetadata, req.readinessGates),
+        invalidRevision,
+      );
+      const derived = deriveFromKptfile(files);
+      const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
+      const row = await createPackageRevision(
+        client,
+        {
+          namespace: ns,
+          repository: repoName,
+          packagePath,
+          workspace,
+          meta,
+          spec: {
+            ...(derived.packageMetadata ? { packageMetadata: derived.packageMetadata } : {}),
+            ...(derived.readinessGates ? { readinessGates: derived.readinessGates } : {}),
+            ...(req.parent ? { parent: req.parent } : {}),
+          },
+          tasks: [storedTask(task)],
+          selfLock: draftLock(repository.repoUrl, packagePath, workspace),
+          upstreamLock: derived.upstreamLock ?? null,
+          conditions: derived.conditions ?? [],
+          updatedBy: user,
         },
-        tasks: [storedTask(task)],
-        selfLock: draftLock(repository.repoUrl, packagePath, workspace),
-        upstreamLock: derived.upstreamLock ?? null,
-        conditions: derived.conditions ?? [],
-        updatedBy: user,
-      },
-      files,
-    );
-    return toPackageRevision(row, repository.deployment);
-  });
+        files,
+      );
+      return toPackageRevision(row, repository.deployment);
+    });
+  try {
+    return await create();
+  } catch (err) {
+    if (!(err instanceof GitUpstreamNeeded)) throw err;
+    return create(await err.read());
+  }
 }
 
 /** The task as stored: credentials in a clone URL authenticate the fetch, but are never kept (nor published). */

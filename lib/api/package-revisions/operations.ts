@@ -18,6 +18,8 @@ import { requireObjectBody } from '../../http/request-body.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { packageRevisionName } from '../../names.js';
 import { API_VERSION } from './refs.js';
+import { changeLogHorizon } from '../../storage/change-log.js';
+import { watchOperation } from '../watch/watch-operation.js';
 
 const ns = (req: ApiRequest) => req.params.namespace;
 
@@ -56,12 +58,12 @@ const update = (req: ApiRequest, body: unknown) =>
 export const packageRevisionOperations: Operations = {
   async list(req) {
     const params = parseListParams(req.query);
+    const version = await changeLogHorizon(req.db);
     const page = await listRevisions(req.db, { ...params, namespace: ns(req) });
-    return {
-      status: 200,
-      body: listOrTable(req.headers, req.query, revisionColumns, toPackageRevisionList(page.items, page.continue)),
-    };
+    const list = toPackageRevisionList(page.items, page.continue, version);
+    return { status: 200, body: listOrTable(req.headers, req.query, revisionColumns, list) };
   },
+  watch: watchOperation('packagerevisions'),
   async get(req) {
     const item = await getRevision(req.db, ns(req)!, req.params.name!);
     return { status: 200, body: objectOrTable(req.headers, req.query, revisionColumns, item) };

@@ -31,8 +31,15 @@ async function findSource(q: Queryable, target: TaskTarget, field: string, name:
   return row;
 }
 
+/** A clone from git must read git before any transaction opens: thrown so the caller reads it, then retries. */
+export class GitUpstreamNeeded extends Error {
+  constructor(readonly read: () => Promise<Files>) {
+    super('the git upstream of a clone is read before the transaction');
+  }
+}
+
 /** Runs the creating task (docs/porch-behaviour.md §6) and returns the new revision's files. */
-export async function runTask(q: Queryable, target: TaskTarget, task: Task): Promise<Files> {
+export async function runTask(q: Queryable, target: TaskTarget, task: Task, gitUpstream?: Files): Promise<Files> {
   const fail = (field: string, value: unknown, why: string) => {
     throw invalidRevision(target.name, invalidValue(field, value, why));
   };
@@ -76,7 +83,8 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task): Pro
         const cloned = rebaseClone(files, pkgName, lock);
         return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
       }
-      const cloned = await cloneFromGit(target, up.git!, pkgName);
+      if (!gitUpstream) throw new GitUpstreamNeeded(() => cloneFromGit(target, up.git!, pkgName));
+      const cloned = gitUpstream;
       return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
     }
     default:

@@ -68,12 +68,12 @@ export function toPackageRevision(row: PackageRevisionRow, deployment: boolean):
   };
 }
 
-/** A list of revisions as a Kubernetes list object. */
-export function toPackageRevisionList(items: PackageRevisionObject[], next?: string) {
+/** A list of revisions as a Kubernetes list object (`resourceVersion`: where a watch after this list starts). */
+export function toPackageRevisionList(items: PackageRevisionObject[], next?: string, resourceVersion?: string) {
   return {
     apiVersion: API_VERSION,
     kind: 'PackageRevisionList',
-    metadata: next ? { continue: next } : {},
+    metadata: { ...(resourceVersion ? { resourceVersion } : {}), ...(next ? { continue: next } : {}) },
     items,
   };
 }

@@ -4,6 +4,8 @@ import { listOrTable, objectOrTable } from '../../http/table.js';
 import { MethodNotAllowedError, NotFoundError } from '../../errors.js';
 import { getPackage, listPackages } from '../../storage/packages.js';
 import { refs } from '../../storage/types.js';
+import { changeLogHorizon } from '../../storage/change-log.js';
+import { watchOperation } from '../watch/watch-operation.js';
 import { PACKAGE_API_VERSION, packageColumns, toPackageObject } from './package-object.js';
 
 const notSupported = (action: string) =>
@@ -13,11 +15,12 @@ const notSupported = (action: string) =>
 
 async function list(req: ApiRequest): Promise<ApiResult> {
   const params = parseListParams(req.query);
+  const resourceVersion = await changeLogHorizon(req.db);
   const page = await listPackages(req.db, { namespace: req.params.namespace, ...params });
   const body = {
     apiVersion: PACKAGE_API_VERSION,
     kind: 'PorchPackageList',
-    metadata: page.continue ? { continue: page.continue } : {},
+    metadata: { resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
     items: page.items.map(toPackageObject),
   };
   return { status: 200, body: listOrTable(req.headers, req.query, packageColumns, body) };
@@ -32,6 +35,7 @@ async function get(req: ApiRequest): Promise<ApiResult> {
 /** The packages function: read-only; writes answer 405 with Porch's texts (docs/porch-behaviour.md §11.2). */
 export const packageOperations: Operations = {
   list,
+  watch: watchOperation('packages'),
   get,
   create: notSupported('create or clone a PackageRevision resource to create a package as direct package creation'),
   update: notSupported('update a PackageRevision resource to update a package as direct package update'),

@@ -5,19 +5,16 @@ import { mergePatch } from '../../http/merge-patch.js';
 import { checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
 import { ConflictError, GoneError, InvalidError, NotFoundError, invalidValue, type StatusCause } from '../../errors.js';
-import {
-  deleteRepository,
-  getRepository,
-  insertRepository,
-  listRepositories,
-  updateRepository,
-} from '../../storage/repositories.js';
-import { getSyncState, getSyncStates } from '../../storage/repository-sync.js';
-import { refs, type RepositoryRow, type RepositorySyncRow } from '../../storage/types.js';
+import { deleteRepository, getRepository, insertRepository, updateRepository } from '../../storage/repositories.js';
+import { getSyncState } from '../../storage/repository-sync.js';
+import { changeLogHorizon } from '../../storage/change-log.js';
+import { refs, type RepositoryRow } from '../../storage/types.js';
 import type { Queryable } from '../../db/queryable.js';
 import { repositoryColumns, toRepositoryObject } from './repository-object.js';
 import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
 import { isApply } from '../../http/write-options.js';
+import { listRepositoryObjects } from './list-objects.js';
+import { watchOperation } from '../watch/watch-operation.js';
 import {
   MIGRATION_ANNOTATION,
   REPOSITORY_API_VERSION,
@@ -63,27 +60,15 @@ function refuseMigrated(row: RepositoryRow) {
   }
 }
 
-/** The sync states of a page that may span namespaces, fetched one query per namespace. */
-async function syncStatesOf(q: Queryable, rows: RepositoryRow[]): Promise<Map<string, RepositorySyncRow>> {
-  const byNamespace = new Map<string, string[]>();
-  for (const r of rows) byNamespace.set(r.namespace, [...(byNamespace.get(r.namespace) ?? []), r.name]);
-  const out = new Map<string, RepositorySyncRow>();
-  for (const [ns, names] of byNamespace) {
-    for (const s of await getSyncStates(q, ns, names)) out.set(`${s.namespace}/${s.repository}`, s);
-  }
-  return out;
-}
-
 async function list(req: ApiRequest): Promise<ApiResult> {
   const params = parseListParams(req.query);
-  const page = await listRepositories(req.db, { namespace: req.params.namespace, ...params });
-  const states = await syncStatesOf(req.db, page.items);
-  const items = page.items.map((row) => toRepositoryObject(row, states.get(`${row.namespace}/${row.name}`)));
+  const resourceVersion = await changeLogHorizon(req.db);
+  const page = await listRepositoryObjects(req.db, { namespace: req.params.namespace, ...params });
   const list = {
     apiVersion: REPOSITORY_API_VERSION,
     kind: 'RepositoryList',
-    metadata: page.continue ? { continue: page.continue } : {},
-    items,
+    metadata: { resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+    items: page.items,
   };
   return { status: 200, body: listOrTable(req.headers, req.query, repositoryColumns, list) };
 }
@@ -209,5 +194,13 @@ async function remove(req: ApiRequest): Promise<ApiResult> {
 
 /** The repositories function's operations; `deps` carries the sync trigger (injected so tests and the local server choose). */
 export function createRepositoryOperations(deps: RepositoryDeps): Operations {
-  return { list, get, create: create(deps), update: update(deps), patch: patch(deps), delete: remove };
+  return {
+    list,
+    watch: watchOperation('repositories'),
+    get,
+    create: create(deps),
+    update: update(deps),
+    patch: patch(deps),
+    delete: remove,
+  };
 }

@@ -9,18 +9,20 @@ import { getRevisionResources, listRevisionResources } from './read.js';
 import { toResourcesList } from './to-object.js';
 import { updateRevisionResources } from './update.js';
 import { refuseApply } from '../apply/refuse-apply.js';
+import { changeLogHorizon } from '../../storage/change-log.js';
+import { watchOperation } from '../watch/watch-operation.js';
 
 const ns = (req: ApiRequest) => req.params.namespace;
 
 export const resourcesOperations: Operations = {
   async list(req) {
     const params = parseListParams(req.query);
+    const version = await changeLogHorizon(req.db);
     const page = await listRevisionResources(req.db, { ...params, namespace: ns(req) });
-    return {
-      status: 200,
-      body: listOrTable(req.headers, req.query, resourcesColumns, toResourcesList(page.items, page.continue)),
-    };
+    const list = toResourcesList(page.items, page.continue, version);
+    return { status: 200, body: listOrTable(req.headers, req.query, resourcesColumns, list) };
   },
+  watch: watchOperation('packagerevisionresources'),
   async get(req) {
     const item = await getRevisionResources(req.db, ns(req)!, req.params.name!);
     return { status: 200, body: objectOrTable(req.headers, req.query, resourcesColumns, item) };

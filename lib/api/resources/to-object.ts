@@ -30,11 +30,11 @@ export function toResources(row: PackageRevisionRow, files: Files) {
 }
 
 /** A list of resources objects as a Kubernetes list object. */
-export function toResourcesList(items: ResourcesObject[], next?: string) {
+export function toResourcesList(items: ResourcesObject[], next?: string, resourceVersion?: string) {
   return {
     apiVersion: API_VERSION,
     kind: 'PackageRevisionResourcesList',
-    metadata: next ? { continue: next } : {},
+    metadata: { ...(resourceVersion ? { resourceVersion } : {}), ...(next ? { continue: next } : {}) },
     items,
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * The event relay: publishes the lifecycle events of the change log after its stored cursor, at least once and in
+ * order (the cursor moves only past what was accepted), then compacts the log. It runs on a schedule in AWS and on
+ * a timer in the local server; a second relay running at the same time gives way at once.
+ */
+import type { Database } from '../db/pool.js';
+import { compactChangeLog, compactedThrough, lockRelayCursor, saveRelayCursor } from '../storage/change-log-state.js';
+import { changeLogHorizon, readRelayEntries } from '../storage/change-log.js';
+import { lifecycleEvents } from './lifecycle-events.js';
+import type { EventPublisher } from './publishers.js';
+
+/** Entries read per round. */
+const ROUND = 500;
+/** PostgreSQL's lock_not_available: another relay holds the cursor. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface RelayResult {
+  published: number;
+  /** False when another relay was running. */
+  ran: boolean;
+  compacted: number;
+}
+
+export interface RelayOptions {
+  retentionSeconds: number;
+  relayGraceSeconds: number;
+  /** Rounds per run at most (a run drains the log in rounds of 500 entries). */
+  maxRounds?: number;
+}
+
+/** One round: publishes the events of up to ROUND entries and moves the cursor; false when nothing is left. */
+async function round(db: Database, publisher: EventPublisher): Promise<{ published: number; more: boolean }> {
+  return db.transaction(async (tx) => {
+    // A relay's first run starts at what the log still holds.
+    const cursor = (await lockRelayCursor(tx)) ?? (await compactedThrough(tx));
+    const horizon = await changeLogHorizon(tx);
+    if (BigInt(horizon) <= BigInt(cursor)) return { published: 0, more: false };
+    const { entries, through } = await readRelayEntries(tx, cursor, horizon, ROUND);
+    const events = lifecycleEvents(entries);
+    const accepted = await publisher.publish(events);
+    if (accepted < events.length) {
+      // Stop before the refused event: everything before it stays published, it is retried on the next run.
+      const before = entries.findIndex((e) => e.resourceVersion === events[accepted]!.resourceVersion);
+      if (before > 0) await saveRelayCursor(tx, entries[before - 1]!.resourceVersion);
+      return { published: accepted, more: false };
+    }
+    await saveRelayCursor(tx, through);
+    return { published: accepted, more: entries.length === ROUND };
+  });
+}
+
+/** Runs the relay until the log is drained (or `maxRounds`), then compacts it. */
+export async function runEventRelay(
+  db: Database,
+  publisher: EventPublisher,
+  options: RelayOptions,
+): Promise<RelayResult> {
+  let published = 0;
+  try {
+    for (let i = 0; i < (options.maxRounds ?? 20); i++) {
+      const r = await round(db, publisher);
+      published += r.published;
+      if (!r.more) break;
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { published, ran: false, compacted: 0 };
+    throw err;
+  }
+  const { deleted } = await compactChangeLog(db, options);
+  return { published, ran: true, compacted: deleted };
+}

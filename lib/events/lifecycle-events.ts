@@ -1,0 +1,85 @@
+/**
+ * The lifecycle events other systems receive (docs/watch-and-events.md "Events"): one per PackageRevision lifecycle
+ * change (created, moved, deleted) and one per finished Repository sync, derived from change-log entries.
+ */
+import type { RelayEntry } from '../storage/change-log.js';
+
+export const EVENT_SOURCE = 'porch.kpt.dev';
+export const REVISION_DETAIL_TYPE = 'PackageRevision Lifecycle Changed';
+export const SYNC_DETAIL_TYPE = 'Repository Sync Finished';
+
+export interface LifecycleEvent {
+  detailType: typeof REVISION_DETAIL_TYPE | typeof SYNC_DETAIL_TYPE;
+  /** `<namespace>/<name>` of the object: events of one object are published one after the other, in order. */
+  objectKey: string;
+  /** The change-log version the event comes from (increasing per object). */
+  resourceVersion: string;
+  time: Date;
+  detail: Record<string, unknown>;
+}
+
+function revisionEvent(e: RelayEntry): LifecycleEvent | undefined {
+  const now = e.type === 'DELETED' ? null : (e.object.lifecycle as string);
+  const before = e.type === 'ADDED' ? null : e.type === 'DELETED' ? e.object.lifecycle : e.previous?.lifecycle;
+  if (now === before) return undefined;
+  const row = e.object;
+  return {
+    detailType: REVISION_DETAIL_TYPE,
+    objectKey: `${e.namespace}/${e.name}`,
+    resourceVersion: e.resourceVersion,
+    time: e.created,
+    detail: {
+      namespace: e.namespace,
+      name: e.name,
+      uid: row.uid,
+      repository: row.repository,
+      packageName: row.package_path,
+      workspaceName: row.workspace,
+      revision: row.revision,
+      lifecycle: now,
+      previousLifecycle: before ?? null,
+      change: e.type === 'ADDED' ? 'Created' : e.type === 'DELETED' ? 'Deleted' : 'LifecycleChanged',
+      ...(now === 'Published' ? { publishedBy: row.published_by ?? '' } : {}),
+      resourceVersion: e.resourceVersion,
+    },
+  };
+}
+
+// A sync's end is the only moment its state leaves Reconciling (set when it starts) for Ready or Error.
+function syncEvent(e: RelayEntry): LifecycleEvent | undefined {
+  const sync = e.object.sync;
+  const before = e.previous?.sync;
+  if (e.cause !== 'sync' || !sync || before?.state !== 'Reconciling') return undefined;
+  if (sync.state !== 'Ready' && sync.state !== 'Error') return undefined;
+  return {
+    detailType: SYNC_DETAIL_TYPE,
+    objectKey: `${e.namespace}/${e.name}`,
+    resourceVersion: e.resourceVersion,
+    time: e.created,
+    detail: {
+      namespace: e.namespace,
+      name: e.name,
+      uid: e.object.uid,
+      state: sync.state,
+      message: sync.message,
+      commitHash: sync.commit_hash ?? null,
+      packageCount: sync.package_count,
+      cachedOnly: sync.cached_only,
+      both: sync.both_count,
+      externalOnly: sync.external_only,
+      durationMs: sync.duration_ms ?? null,
+      changed: sync.cached_only > 0 || sync.external_only > 0,
+      resourceVersion: e.resourceVersion,
+    },
+  };
+}
+
+/** The events of a run of change-log entries, in their order. */
+export function lifecycleEvents(entries: RelayEntry[]): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [];
+  for (const e of entries) {
+    const event = e.kind === 'PackageRevision' ? revisionEvent(e) : e.kind === 'Repository' ? syncEvent(e) : undefined;
+    if (event) events.push(event);
+  }
+  return events;
+}
