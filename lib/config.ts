@@ -135,6 +135,12 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
 
 const MIB = 1024 * 1024;
 
+/**
+ * PACKAGE_MAX_BYTES' default: a package's files counted as a Lambda response carries them (docs/limits.md). A GET
+ * of the largest package adds only its metadata, so the response stays under the 6 MB a Lambda function may return.
+ */
+export const DEFAULT_PACKAGE_MAX_BYTES = 4 * MIB;
+
 const LOOPBACK = '127.0.0.0/8,::1/128';
 
 /**
@@ -173,7 +179,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databasePoolMax: poolMax ?? 2,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
     packageMaxFiles: integer(env, 'PACKAGE_MAX_FILES', 10_000, 1),
-    packageMaxBytes: integer(env, 'PACKAGE_MAX_BYTES', 6 * 1024 * 1024, 1024),
+    packageMaxBytes: integer(env, 'PACKAGE_MAX_BYTES', DEFAULT_PACKAGE_MAX_BYTES, 1024),
     maxBodyDepth: integer(env, 'MAX_BODY_DEPTH', 100, 2, 10_000),
     listMaxBytes: integer(env, 'LIST_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024),
     apiToken: optional(env, 'API_TOKEN'),

@@ -3,7 +3,7 @@
  * text, and how many files and bytes one package revision may have. Every write path (create, update, resources PUT,
  * sync import, publish) asks here.
  */
-import { config } from '../config.js';
+import { config, DEFAULT_PACKAGE_MAX_BYTES } from '../config.js';
 import { ResourceError } from './errors.js';
 import type { Files } from './types.js';
 
@@ -11,17 +11,17 @@ import type { Files } from './types.js';
 export const MAX_PATH_LENGTH = 4096;
 
 export interface ResourceLimits {
-  /** Largest single file, in UTF-8 bytes. */
+  /** Largest single file: its content's bytes in a response (responseTextBytes). */
   maxFileBytes: number;
-  /** Largest package (all files together), in UTF-8 bytes. */
+  /** Largest package: every path and content in a response, with their quotes and separators. */
   maxTotalBytes: number;
   maxFiles: number;
 }
 
-/** Defaults sized to Porch's 6 MiB request limit: a package never holds more than one request can carry. */
+/** The defaults of PACKAGE_MAX_BYTES and PACKAGE_MAX_FILES. */
 export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
-  maxFileBytes: 6 * 1024 * 1024,
-  maxTotalBytes: 6 * 1024 * 1024,
+  maxFileBytes: DEFAULT_PACKAGE_MAX_BYTES,
+  maxTotalBytes: DEFAULT_PACKAGE_MAX_BYTES,
   maxFiles: 10_000,
 };
 
@@ -82,13 +82,35 @@ export interface ResourceProblem {
   problem: string;
 }
 
+/**
+ * UTF-8 bytes `text` takes in the payload a Lambda function returns: escaped once as a JSON string in the response
+ * body, then again because the body is itself a string in the payload. A `"` or `\\` takes 4 bytes (`\\\"`), a
+ * control with a short escape (\n, \t, …) 3 and any other control 7 (`\\u0001`); other characters their UTF-8
+ * bytes.
+ */
+export function responseTextBytes(text: string): number {
+  let bytes = Buffer.byteLength(text, 'utf8');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) bytes += 3;
+    else if (c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) bytes += 2;
+    else if (c < 0x20) bytes += 6;
+  }
+  return bytes;
+}
+
+/** Bytes one file adds to `spec.resources` in that payload: `\"path\":\"content\",`. */
+function fileResponseBytes(path: string, content: string): number {
+  return responseTextBytes(path) + responseTextBytes(content) + 10;
+}
+
 /** The problem with one file's content, or undefined when it is text a resource can hold. */
 export function contentProblem(content: unknown, maxFileBytes: number): string | undefined {
   if (typeof content !== 'string') return 'the content must be a string';
   if (content.includes('\0')) return 'the content contains a NUL byte; only text files can be stored';
   if (LONE_SURROGATE.test(content)) return 'the content is not valid Unicode text (a lone UTF-16 surrogate)';
-  const bytes = Buffer.byteLength(content, 'utf8');
-  if (bytes > maxFileBytes) return `the file has ${bytes} bytes; at most ${maxFileBytes} are allowed`;
+  const bytes = responseTextBytes(content);
+  if (bytes > maxFileBytes) return `the file has ${bytes} bytes in a response; at most ${maxFileBytes} are allowed`;
   return undefined;
 }
 
@@ -112,7 +134,7 @@ export function resourceProblems(files: unknown, limits: ResourceLimits = DEFAUL
     const content = (files as Record<string, unknown>)[path];
     const problem = resourcePathProblem(path) ?? contentProblem(content, limits.maxFileBytes);
     if (problem) problems.push({ path, problem });
-    else total += Buffer.byteLength(content as string, 'utf8');
+    else total += fileResponseBytes(path, content as string);
     // git cannot hold `a` as a file and as the directory of `a/b`: such a tree is corrupt (duplicate entries).
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) {
@@ -122,7 +144,10 @@ export function resourceProblems(files: unknown, limits: ResourceLimits = DEFAUL
     }
   }
   if (total > limits.maxTotalBytes) {
-    problems.push({ path: '', problem: `the package has ${total} bytes; at most ${limits.maxTotalBytes} are allowed` });
+    problems.push({
+      path: '',
+      problem: `the package has ${total} bytes in a response; at most ${limits.maxTotalBytes} are allowed`,
+    });
   }
   return problems;
 }

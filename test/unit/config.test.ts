@@ -31,7 +31,7 @@ describe('parseConfig', () => {
       syncFunctionName: undefined,
       syncFanoutConcurrency: 10,
       packageMaxFiles: 10_000,
-      packageMaxBytes: 6 * 1024 * 1024,
+      packageMaxBytes: 4 * 1024 * 1024,
       maxBodyDepth: 100,
       listMaxBytes: 4 * 1024 * 1024,
       databaseSslCaFile: undefined,

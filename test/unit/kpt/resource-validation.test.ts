@@ -4,6 +4,7 @@ import {
   decodeText,
   MAX_PATH_LENGTH,
   resourcePathProblem,
+  responseTextBytes,
   resourceProblems,
   validateResourcePath,
   validateResources,
@@ -102,14 +103,29 @@ describe('validateResources', () => {
     expect(() => validateResources(files)).toThrow(problem);
   });
 
-  it('enforces the size and count limits, counting UTF-8 bytes', () => {
-    const limits = { maxFileBytes: 10, maxTotalBytes: 25, maxFiles: 3 };
+  it('enforces the size and count limits, counting bytes as a Lambda response carries them', () => {
+    const limits = { maxFileBytes: 10, maxTotalBytes: 70, maxFiles: 3 };
     expect(() => validateResources({ Kptfile: 'é'.repeat(5) }, limits)).not.toThrow();
-    expect(() => validateResources({ Kptfile: 'é'.repeat(6) }, limits)).toThrow('12 bytes; at most 10');
-    expect(() => validateResources({ Kptfile: 'k'.repeat(9), a: 'a'.repeat(9), b: 'b'.repeat(9) }, limits)).toThrow(
-      '27 bytes; at most 25',
+    expect(() => validateResources({ Kptfile: 'é'.repeat(6) }, limits)).toThrow('12 bytes in a response; at most 10');
+    // Escaped twice (body, then payload): a newline takes 3 bytes, a quote 4, another control character 7.
+    expect(() => validateResources({ Kptfile: '\n\n"' }, limits)).not.toThrow();
+    expect(() => validateResources({ Kptfile: '\u0001\n' }, limits)).not.toThrow();
+    expect(() => validateResources({ Kptfile: '\u0001\u0001' }, limits)).toThrow('14 bytes in a response; at most 10');
+    expect(() => validateResources({ Kptfile: '"""' }, limits)).toThrow('12 bytes in a response; at most 10');
+    // Paths count too, each file with its escaped quotes, colon and comma: 7+9+10, 1+9+10, 1+9+10 = 66.
+    const three = { Kptfile: 'k'.repeat(9), a: 'a'.repeat(9), b: 'b'.repeat(9) };
+    expect(() => validateResources(three, limits)).not.toThrow();
+    expect(() => validateResources(three, { ...limits, maxTotalBytes: 65 })).toThrow(
+      '66 bytes in a response; at most 65',
     );
     expect(() => validateResources({ Kptfile: '', a: '', b: '', c: '' }, limits)).toThrow('4 files; at most 3');
+  });
+
+  it('counts text as JSON.stringify escapes it twice (the body, then the Lambda payload)', () => {
+    const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
+    for (const text of ['', 'plain', 'é€😀', '"quoted" \\ back', controls, '\u007f\u2028']) {
+      expect(responseTextBytes(text)).toBe(Buffer.byteLength(JSON.stringify(JSON.stringify(text))) - 6);
+    }
   });
 
   it('names every problem, including a file that is also a directory', () => {
