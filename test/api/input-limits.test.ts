@@ -85,7 +85,12 @@ describe('publish of a draft stored before these rules', () => {
     expect(created.status).toBe(201);
     const name = 'blueprints.legacy.ws1';
     const cur = (await h.call('GET', `${PRR}/${name}`)).body;
-    // Written below the API, as an older version of the service would have accepted it.
+    // Written below the API, as an older version of the service would have accepted it: before migration 0010 the
+    // resources_path_safe CHECK allowed .git, and 0010 added its stricter CHECK NOT VALID, keeping such rows.
+    const { rows } = await h.tdb.db.query<{ def: string }>(
+      `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'resources_path_safe'`,
+    );
+    await h.tdb.db.query(`alter table resources drop constraint resources_path_safe`);
     await replaceResources(
       h.tdb.db,
       NS,
@@ -95,6 +100,7 @@ describe('publish of a draft stored before these rules', () => {
       {},
       'test',
     );
+    await h.tdb.db.query(`alter table resources add constraint resources_path_safe ${rows[0]!.def}`);
     const refsBefore = await h.repos.blueprints!.bare('for-each-ref');
     const pr = (await h.call('GET', `${PR}/${name}`)).body;
     const proposed = await h.call('PUT', `${PR}/${name}`, { body: withLifecycle(pr, 'Proposed') });
