@@ -29,6 +29,20 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   /** Steady-state requests per second and burst of the API stage. */
   throttleRateLimit: number;
   throttleBurstLimit: number;
+  /** How token claims become the caller, and the bootstrap admin group (docs/access-control.md). */
+  identity: IdentityContext;
+}
+
+/** The identity settings the API functions get as environment variables (kube-apiserver's `--oidc-*`). */
+export interface IdentityContext {
+  usernameClaim: string;
+  /** Undefined: the issuer URL + `#` (none for `email`); `-`: none. */
+  usernamePrefix: string | undefined;
+  groupsClaim: string;
+  groupsPrefix: string;
+  bootstrapAdminGroup: string;
+  /** Users made members of the bootstrap admin group (IAM role ARNs in IAM mode, which has no groups). */
+  bootstrapAdminUsers: string[];
 }
 
 export class InfraConfigError extends Error {}
@@ -125,6 +139,20 @@ export function parseInfraConfig(read: Read): InfraConfig {
       `context gitSecretPrefix must be a secret-name prefix ending in "/", got "${gitSecretPrefix}"`,
     );
   }
+  const claim = (key: string, fallback: string) => {
+    const value = text(read, key, fallback);
+    if (!/^[A-Za-z0-9_:./-]{1,100}$/.test(value))
+      throw new InfraConfigError(`context ${key} must be a claim name, got "${value}"`);
+    return value;
+  };
+  const identity: IdentityContext = {
+    usernameClaim: claim('oidcUsernameClaim', 'sub'),
+    usernamePrefix: text(read, 'oidcUsernamePrefix'),
+    groupsClaim: claim('oidcGroupsClaim', 'groups'),
+    groupsPrefix: text(read, 'oidcGroupsPrefix', ''),
+    bootstrapAdminGroup: text(read, 'bootstrapAdminGroup', 'system:masters'),
+    bootstrapAdminUsers: list(read, 'bootstrapAdminUsers'),
+  };
   const stackPrefix = text(read, 'stackPrefix', 'PorchServerless');
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackPrefix))
     throw new InfraConfigError(`context stackPrefix must be a stack name, got "${stackPrefix}"`);
@@ -147,6 +175,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
     gitSecretPrefix,
     throttleRateLimit: number(read, 'throttleRateLimit', 50, 1, 10_000),
     throttleBurstLimit: number(read, 'throttleBurstLimit', 100, 1, 5_000),
+    identity,
   };
 }
 
@@ -170,4 +199,10 @@ export const CONFIG_KEYS = [
   'gitSecretPrefix',
   'throttleRateLimit',
   'throttleBurstLimit',
+  'oidcUsernameClaim',
+  'oidcUsernamePrefix',
+  'oidcGroupsClaim',
+  'oidcGroupsPrefix',
+  'bootstrapAdminGroup',
+  'bootstrapAdminUsers',
 ] as const;

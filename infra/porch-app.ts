@@ -39,6 +39,7 @@ export function addPorchStacks(app: App, config: InfraConfig, options: { functio
     syncRateMinutes: config.syncRateMinutes,
     syncConcurrency: config.syncConcurrency,
     gitSecretPrefix: config.gitSecretPrefix,
+    identity: config.identity,
     functionsDir: options.functionsDir,
   });
   return { stateful, stateless };

@@ -3,6 +3,7 @@ import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routes, type FunctionName } from '../lib/http/routes.js';
+import type { IdentityContext } from './config.js';
 import type { DatabaseAccess } from './constructs/database.js';
 import { grantDatabaseAccess, grantGitSecretRead, grantInvoke } from './constructs/grants.js';
 import { PorchHttpApi, type ApiAuth } from './constructs/http-api.js';
@@ -21,6 +22,8 @@ export interface StatelessStackProps extends StackProps {
   syncRateMinutes: number;
   syncConcurrency: number;
   gitSecretPrefix: string;
+  /** Claims → caller and the bootstrap admin group, for the RBAC check every API function runs. */
+  identity: IdentityContext;
   /** Directory of the handler files (tests only; default: the project's `functions/`). */
   functionsDir?: string;
 }
@@ -57,6 +60,7 @@ const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
     timeout: Duration.seconds(90),
     gitTimeoutMs: 25_000,
   },
+  rbac: { description: 'RBAC objects and the self-reviews of kubectl auth', memorySize: 256, timeout: API_TIMEOUT },
 };
 
 /**
@@ -96,6 +100,7 @@ export class StatelessStack extends Stack {
         description: spec.description,
         memorySize: spec.memorySize,
         timeout: spec.timeout,
+        environment: identityEnvironment(props.identity),
       });
       grantDatabaseAccess(fn, props.database);
       if (spec.gitTimeoutMs) {
@@ -119,6 +124,9 @@ export class StatelessStack extends Stack {
 
     this.events = new EventRelay(this, 'Events', { defaults, database: props.database });
     this.watch = new WatchUrl(this, 'Watch', { defaults, database: props.database, auth: props.auth });
+    // The watch URL serves reads through the same RBAC check, so it must name callers as the API functions do.
+    for (const [key, value] of Object.entries(identityEnvironment(props.identity)))
+      this.watch.watchFunction.addEnvironment(key, value);
 
     for (const fn of [
       ...Object.values(functions),
@@ -140,6 +148,20 @@ export class StatelessStack extends Stack {
       description: 'Sync events that failed after their retries',
     });
   }
+}
+
+/** The identity settings as the variables `lib/config.ts` reads (kube-apiserver's `--oidc-*` by other names). */
+function identityEnvironment(identity: IdentityContext): Record<string, string> {
+  return {
+    OIDC_USERNAME_CLAIM: identity.usernameClaim,
+    ...(identity.usernamePrefix !== undefined ? { OIDC_USERNAME_PREFIX: identity.usernamePrefix } : {}),
+    OIDC_GROUPS_CLAIM: identity.groupsClaim,
+    ...(identity.groupsPrefix ? { OIDC_GROUPS_PREFIX: identity.groupsPrefix } : {}),
+    BOOTSTRAP_ADMIN_GROUP: identity.bootstrapAdminGroup,
+    ...(identity.bootstrapAdminUsers.length > 0
+      ? { BOOTSTRAP_ADMIN_USERS: identity.bootstrapAdminUsers.join(',') }
+      : {}),
+  };
 }
 
 function pascalCase(name: string): string {

@@ -26,6 +26,7 @@ export interface GitLimits {
   /** Largest ref listing or advertisement response, in bytes. */
   maxAdvertisementBytes: number;
 }
+import { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings } from './auth/identity-settings.js';
 
 /** Typed service configuration, parsed once from the environment; a bad value fails at start, not mid-request. */
 export interface Config {
@@ -53,6 +54,10 @@ export interface Config {
   listMaxBytes: number;
   /** Bearer token required by the local server when set. */
   apiToken: string | undefined;
+  /** Local server: kube-apiserver-style static token file (`token,user,uid,"groups"`), one user per line. */
+  tokenAuthFile: string | undefined;
+  /** How token claims become user and groups, and the bootstrap admin group (docs/access-control.md). */
+  identity: IdentitySettings;
   /** Longest silence of a git server (connect, first byte, between bytes), in milliseconds. */
   gitTimeoutMs: number;
   /** Bounds on what a git remote may send. */
@@ -183,6 +188,18 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyDepth: integer(env, 'MAX_BODY_DEPTH', 100, 2, 10_000),
     listMaxBytes: integer(env, 'LIST_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024),
     apiToken: optional(env, 'API_TOKEN'),
+    tokenAuthFile: optional(env, 'TOKEN_AUTH_FILE'),
+    identity: {
+      usernameClaim: optional(env, 'OIDC_USERNAME_CLAIM') ?? DEFAULT_IDENTITY_SETTINGS.usernameClaim,
+      usernamePrefix: env.OIDC_USERNAME_PREFIX === '' ? undefined : env.OIDC_USERNAME_PREFIX,
+      groupsClaim: optional(env, 'OIDC_GROUPS_CLAIM') ?? DEFAULT_IDENTITY_SETTINGS.groupsClaim,
+      groupsPrefix: optional(env, 'OIDC_GROUPS_PREFIX') ?? DEFAULT_IDENTITY_SETTINGS.groupsPrefix,
+      bootstrapAdminGroup: optional(env, 'BOOTSTRAP_ADMIN_GROUP') ?? DEFAULT_IDENTITY_SETTINGS.bootstrapAdminGroup,
+      bootstrapAdminUsers: (optional(env, 'BOOTSTRAP_ADMIN_USERS') ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    },
     gitTimeoutMs: integer(env, 'GIT_TIMEOUT_MS', 30_000, 100),
     gitLimits: {
       deadlineMs: integer(env, 'GIT_DEADLINE_MS', 120_000, 100),

@@ -1,23 +1,29 @@
 /**
  * Credentials for a Repository's spec.git.secretRef. In AWS (GIT_SECRET_PREFIX set) from the Secrets Manager secret
  * `<prefix><namespace>/<name>`; locally from the JSON file named by GIT_CREDENTIALS_FILE, keyed `<namespace>/<name>`.
- * Either holds {"username": …, "password": …} (a token goes in password) or {"bearerToken": …}.
+ * Either holds {"username": …, "password": …} (a token goes in password) or {"bearerToken": …}, and optionally
+ * "urlPrefixes": the only URLs it may be sent to (docs/access-control.md "Credentials").
  */
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config, type Config } from '../config.js';
 import { GitUnavailableError } from './errors.js';
 import type { GitAuth } from './types.js';
+import { checkCredentialUrl, readUrlPrefixes } from './credential-scope.js';
 
 export interface AuthSources {
   /** Where credentials live; default: the process's configuration. */
   settings?: Partial<Pick<Config, 'gitSecretPrefix' | 'gitCredentialsFile'>>;
   /** Injected in tests; a client is created on first use otherwise. */
   secrets?: Pick<SecretsManagerClient, 'send'>;
+  /** Where the credential is about to be sent; one bound to URL prefixes is refused anywhere else (or without). */
+  url?: string;
 }
 
 const TTL_MS = 5 * 60_000;
-const cache = new Map<string, { auth: GitAuth; expires: number }>();
+const cache = new Map<string, { auth: ScopedAuth; expires: number }>();
+
+type ScopedAuth = { auth: GitAuth; urlPrefixes?: string[] };
 let client: SecretsManagerClient | undefined;
 
 /** Resolves spec.git.secretRef of a Repository in `namespace`; undefined when there is no secretRef. */
@@ -32,7 +38,7 @@ export async function resolveGitAuth(
   if (gitSecretPrefix) {
     const id = `${gitSecretPrefix}${key}`;
     const hit = cache.get(id);
-    if (hit && hit.expires > Date.now()) return hit.auth;
+    if (hit && hit.expires > Date.now()) return checkCredentialUrl(hit.auth, key, sources.url);
     const secrets = sources.secrets ?? (client ??= new SecretsManagerClient({}));
     let text: string | undefined;
     try {
@@ -45,7 +51,7 @@ export async function resolveGitAuth(
     }
     const auth = parseCredentials(text, `secret "${id}"`);
     cache.set(id, { auth, expires: Date.now() + TTL_MS });
-    return auth;
+    return checkCredentialUrl(auth, key, sources.url);
   }
   if (gitCredentialsFile) {
     const file = gitCredentialsFile;
@@ -56,7 +62,11 @@ export async function resolveGitAuth(
       throw new GitUnavailableError('auth', `git credentials: cannot read ${file}: ${(err as Error).message}`);
     }
     if (!(key in all)) throw new GitUnavailableError('auth', `git credentials: no entry "${key}" in ${file}`);
-    return parseCredentials(JSON.stringify(all[key]), `entry "${key}" of ${file}`);
+    return checkCredentialUrl(
+      parseCredentials(JSON.stringify(all[key]), `entry "${key}" of ${file}`),
+      key,
+      sources.url,
+    );
   }
   throw new GitUnavailableError(
     'auth',
@@ -64,16 +74,19 @@ export async function resolveGitAuth(
   );
 }
 
-function parseCredentials(text: string | undefined, where: string): GitAuth {
+function parseCredentials(text: string | undefined, where: string): ScopedAuth {
   let value: Record<string, unknown> = {};
   try {
     value = JSON.parse(text ?? '') as Record<string, unknown>;
   } catch {
     // reported below
   }
-  if (typeof value.bearerToken === 'string' && value.bearerToken) return { bearerToken: value.bearerToken };
+  const urlPrefixes = readUrlPrefixes(value.urlPrefixes, where);
+  const scope = urlPrefixes ? { urlPrefixes } : {};
+  if (typeof value.bearerToken === 'string' && value.bearerToken)
+    return { auth: { bearerToken: value.bearerToken }, ...scope };
   if (typeof value.username === 'string' && typeof value.password === 'string') {
-    return { username: value.username, password: value.password };
+    return { auth: { username: value.username, password: value.password }, ...scope };
   }
   throw new GitUnavailableError(
     'auth',

@@ -1,7 +1,9 @@
+import type { Access } from '../api/rbac/access.js';
 import type { Database } from '../db/pool.js';
+import type { Identity } from '../rbac/types.js';
 
 /** Who made the request, as the gateway's authorizer (or the local server) established it. */
-export interface Caller {
+export interface Caller extends Identity {
   /** Recorded as `updated_by` and `publishedBy`. */
   user: string;
 }
@@ -27,6 +29,8 @@ export interface ApiRequest {
    * and the operation must not act outside the database (no sync trigger, no git push).
    */
   dryRun: boolean;
+  /** The caller's RBAC permissions, for checks that depend on the body (docs/access-control.md). */
+  access: Access;
   db: Database;
   requestId: string;
 }

@@ -11,8 +11,14 @@ export const BUFFERED_STREAM_MS = 25_000;
 export const BUFFERED_STREAM_BYTES = 5 * 1024 * 1024;
 
 /**
- * Runs a response's stream to its end (at most `limitMs`, about `BUFFERED_STREAM_BYTES`) and returns the response
- * with what it wrote as body.
+ * Once something was written, this much quiet ends the response (a long poll): the client gets its events within
+ * about a second instead of at the end of the window, and re-watches from the last one.
+ */
+export const BUFFERED_QUIET_MS = 1000;
+
+/**
+ * Runs a response's stream to its end (at most `limitMs`, about `BUFFERED_STREAM_BYTES`, or `BUFFERED_QUIET_MS`
+ * after its last write) and returns the response with what it wrote as body.
  */
 export async function collectStream<R extends APIGatewayProxyStructuredResultV2 & { stream?: ResponseStream }>(
   result: R,
@@ -24,6 +30,7 @@ export async function collectStream<R extends APIGatewayProxyStructuredResultV2 
   let size = 0;
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), limitMs);
+  let quiet: NodeJS.Timeout | undefined;
   try {
     await stream({
       write: async (chunk) => {
@@ -32,11 +39,14 @@ export async function collectStream<R extends APIGatewayProxyStructuredResultV2 
         if (size + bytes > BUFFERED_STREAM_BYTES) return stop.abort();
         chunks.push(chunk);
         size += bytes;
+        clearTimeout(quiet);
+        quiet = setTimeout(() => stop.abort(), BUFFERED_QUIET_MS);
       },
       signal: stop.signal,
     });
   } finally {
     clearTimeout(timer);
+    clearTimeout(quiet);
   }
   return { ...rest, body: chunks.join('') } as R;
 }

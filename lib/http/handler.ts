@@ -10,13 +10,17 @@ import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
 import { isWatchRequest } from './list-params.js';
 import { collectStream } from './collect-stream.js';
-import { decodeBody, parseBody, requireObjectBody } from './request-body.js';
+import { bodyBytes, decodeBody, parseBody, requireObjectBody } from './request-body.js';
 import { readDryRun } from './dry-run.js';
 import { runRolledBack } from '../storage/dry-run.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
 import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
 import { RouteNotFoundError } from './unmatched.js';
 import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
+import { createAccess } from '../api/rbac/access.js';
+import { decodeKubeProtobuf, isKubeProtobuf } from '../api/rbac/protobuf/decode-body.js';
+import type { IdentitySettings } from '../auth/identity-settings.js';
+import { requestAttributes } from '../rbac/request-attributes.js';
 
 export type { ApiRequest, ApiResult, Operation, Operations, Caller, ResponseStream, StreamSink } from './api-types.js';
 export { ignoringBody } from './api-types.js';
@@ -36,6 +40,8 @@ export interface HandlerDeps {
    * Gateway, which cannot stream) the stream is collected into the body for at most `BUFFERED_STREAM_MS`.
    */
   streaming?: boolean;
+  /** Token claims → identity, and the bootstrap admin group; default: `identity` of the configuration. */
+  identity?: IdentitySettings;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -62,6 +68,20 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   if (route.path.includes('{name}') && !params.name)
     throw new NotFoundError({ resource: 'resource', group: '', name: '' });
   const headers = normaliseHeaders(event.headers);
+  const caller = resolveCaller(
+    (event.requestContext as { authorizer?: unknown } | undefined)?.authorizer,
+    deps.identity,
+  );
+  logState(event).user = caller.user;
+  const db = await deps.database();
+  const access = createAccess(db, caller, deps.identity.bootstrapAdminGroup);
+  // The one authorization point (docs/access-control.md "Enforcement"): before the body is read, so a caller who
+  // may not do something learns nothing else about it.
+  if (route.authorize) {
+    const attrs = requestAttributes(method, route.path, params, query);
+    if (!attrs) throw new Error(`route ${route.path} is not a resource path; mark it authorize: false`);
+    await access.require(attrs);
+  }
   let body: unknown;
   let warnings: string[] = [];
   if (!ignoresBody(operation)) {
@@ -73,14 +93,18 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
         'JSON patch (application/json-patch+json) is not supported; send a merge patch (application/merge-patch+json, kubectl patch --type merge)',
       );
     }
-    const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
-    body = parseBody(text, headers['content-type'], deps.maxBodyDepth);
+    const contentType = headers['content-type'];
+    if (isKubeProtobuf(contentType)) {
+      const bytes = bodyBytes(event.body, event.isBase64Encoded, deps.maxBodyBytes);
+      body = bytes && decodeKubeProtobuf(bytes);
+    } else {
+      const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
+      body = parseBody(text, contentType, deps.maxBodyDepth);
+    }
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
     const kind = kindOfPath(route.path);
     if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
   }
-  const caller = resolveCaller((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
-  logState(event).user = caller.user;
   const request: ApiRequest = {
     operation: name,
     method,
@@ -91,7 +115,8 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     body,
     caller,
     dryRun: readDryRun(method, event.rawQueryString, body),
-    db: await deps.database(),
+    access,
+    db,
     requestId,
   };
   return { request, operation, warnings };
@@ -147,6 +172,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
     maxBodyDepth: deps.maxBodyDepth ?? config().maxBodyDepth,
     log: deps.log ?? stdoutLog,
     streaming: deps.streaming ?? false,
+    identity: deps.identity ?? config().identity,
   };
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);

@@ -1,12 +1,19 @@
 import YAML from 'yaml';
 import { BadRequestError, PayloadTooLargeError } from '../errors.js';
 
-/** Decodes the event body to text, refusing one larger than `limit` bytes before anything parses it. */
-export function decodeBody(body: string | undefined, isBase64: boolean | undefined, limit: number): string | undefined {
+/** The event body's bytes, refusing more than `limit` bytes before anything parses them. */
+export function bodyBytes(body: string | undefined, isBase64: boolean | undefined, limit: number): Buffer | undefined {
   if (body === undefined || body === null || body === '') return undefined;
   const bytes = isBase64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.length > limit) throw new PayloadTooLargeError(limit);
-  return isBase64 ? bytes.toString('utf8') : body;
+  return bytes;
+}
+
+/** Decodes the event body to text, refusing one larger than `limit` bytes before anything parses it. */
+export function decodeBody(body: string | undefined, isBase64: boolean | undefined, limit: number): string | undefined {
+  const bytes = bodyBytes(body, isBase64, limit);
+  if (bytes === undefined) return undefined;
+  return isBase64 ? bytes.toString('utf8') : (body as string);
 }
 
 const isYaml = (contentType: string) => /\b(yaml|x-yaml)\b/i.test(contentType);

@@ -8,7 +8,8 @@ export type FunctionName =
   | 'packages'
   | 'package-revisions'
   | 'package-revision-resources'
-  | 'approval';
+  | 'approval'
+  | 'rbac';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,26 +21,56 @@ export interface Route {
   operation: string;
   /** False only for /healthz, which load balancers and probes call without credentials. */
   auth: boolean;
+  /**
+   * True for resource paths, which the handler authorizes by RBAC before anything else runs; false for discovery,
+   * OpenAPI, health and the self-reviews, which need only authentication (docs/access-control.md).
+   */
+  authorize: boolean;
 }
 
 export const PORCH_GROUP = 'porch.kpt.dev';
 export const CONFIG_GROUP = 'config.porch.kpt.dev';
 export const VERSION = 'v1alpha1';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
+export const AUTHENTICATION_GROUP = 'authentication.k8s.io';
 
 const porch = `/apis/${PORCH_GROUP}/${VERSION}`;
 const config = `/apis/${CONFIG_GROUP}/${VERSION}`;
 const ns = 'namespaces/{namespace}';
+const rbac = `/apis/${RBAC_GROUP}/v1`;
 
 /** API Gateway's catch-all route key: a request no other route matches (unknown path, or a verb the path lacks). */
 export const DEFAULT_ROUTE_KEY = '$default';
 
-const r = (method: Method | 'ANY', path: string, fn: FunctionName, operation: string, auth = true): Route => ({
-  method,
-  path,
-  fn,
-  operation,
-  auth,
-});
+type Access = 'public' | 'authenticated' | 'authorized';
+
+const r = (
+  method: Method | 'ANY',
+  path: string,
+  fn: FunctionName,
+  operation: string,
+  access: Access = fn === 'discovery' ? 'authenticated' : 'authorized',
+): Route => ({ method, path, fn, operation, auth: access !== 'public', authorize: access === 'authorized' });
+
+/** List/create/get/update/patch/delete of RBAC kinds; the first two are namespaced, the others cluster-scoped. */
+function rbacRoutes(roles: string, roleBindings: string, clusterRoles: string, clusterRoleBindings: string): Route[] {
+  const crud = (collection: string, resource: string, withAllNamespaces: boolean) => [
+    ...(withAllNamespaces ? [r('GET', `${rbac}/${resource}`, 'rbac', `list:${resource}`)] : []),
+    r('GET', collection, 'rbac', `list:${resource}`),
+    r('POST', collection, 'rbac', `create:${resource}`),
+    r('GET', `${collection}/{name}`, 'rbac', `get:${resource}`),
+    r('PUT', `${collection}/{name}`, 'rbac', `update:${resource}`),
+    r('PATCH', `${collection}/{name}`, 'rbac', `patch:${resource}`),
+    r('DELETE', `${collection}/{name}`, 'rbac', `delete:${resource}`),
+  ];
+  return [
+    ...crud(`${rbac}/${ns}/${roles}`, roles, true),
+    ...crud(`${rbac}/${ns}/${roleBindings}`, roleBindings, true),
+    ...crud(`${rbac}/${clusterRoles}`, clusterRoles, false),
+    ...crud(`${rbac}/${clusterRoleBindings}`, clusterRoleBindings, false),
+  ];
+}
 
 export const routes: Route[] = [
   // Discovery, OpenAPI, health: served by one small function.
@@ -52,7 +83,9 @@ export const routes: Route[] = [
   r('GET', '/openapi/v3', 'discovery', 'openapiV3Index'),
   r('GET', `/openapi/v3${porch}`, 'discovery', 'openapiV3'),
   r('GET', `/openapi/v3${config}`, 'discovery', 'openapiV3'),
-  r('GET', '/healthz', 'discovery', 'healthz', false),
+  r('GET', `/openapi/v3${rbac}`, 'discovery', 'openapiV3'),
+  r('GET', rbac, 'discovery', 'resources'),
+  r('GET', '/healthz', 'discovery', 'healthz', 'public'),
 
   // Repositories.
   r('GET', `${config}/repositories`, 'repositories', 'list'),
@@ -90,6 +123,13 @@ export const routes: Route[] = [
   r('GET', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'get'),
   r('PUT', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'update'),
   r('PATCH', `${porch}/${ns}/packagerevisionresources/{name}`, 'package-revision-resources', 'patch'),
+
+  // RBAC objects (docs/access-control.md) and the self-reviews of `kubectl auth can-i` / `whoami`, which every
+  // authenticated caller may ask about itself.
+  ...rbacRoutes('roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'),
+  r('POST', `/apis/${AUTHORIZATION_GROUP}/v1/selfsubjectaccessreviews`, 'rbac', 'accessReview', 'authenticated'),
+  r('POST', `/apis/${AUTHORIZATION_GROUP}/v1/selfsubjectrulesreviews`, 'rbac', 'rulesReview', 'authenticated'),
+  r('POST', `/apis/${AUTHENTICATION_GROUP}/v1/selfsubjectreviews`, 'rbac', 'whoAmI', 'authenticated'),
 
   // Everything else: a Kubernetes Status 404 (or 405 for a known path), not API Gateway's own body. Behind the
   // authorizer, so unauthenticated callers cannot probe which paths and verbs exist.

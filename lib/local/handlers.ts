@@ -3,6 +3,7 @@ import { packageOperations } from '../api/packages/operations.js';
 import { approvalOperations, packageRevisionOperations } from '../api/package-revisions/operations.js';
 import { createRepositoryOperations } from '../api/repositories/operations.js';
 import { resourcesOperations } from '../api/resources/operations.js';
+import { rbacOperations } from '../api/rbac/operations.js';
 import type { Operations } from '../http/api-types.js';
 import { createHttpHandler, type HandlerDeps, type HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
@@ -26,6 +27,7 @@ export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpH
     'package-revisions': packageRevisionOperations,
     'package-revision-resources': resourcesOperations,
     approval: approvalOperations,
+    rbac: rbacOperations,
   };
   const handlers = {} as Record<FunctionName, HttpHandler>;
   for (const [fn, ops] of Object.entries(operations))

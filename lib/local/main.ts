@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateCertificate } from './self-signed.js';
+import { parseTokenFile } from '../auth/token-file.js';
 import { config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase, poolConfig, type Database } from '../db/pool.js';
@@ -83,13 +84,19 @@ async function main() {
       maxBodyBytes: cfg.maxBodyBytes,
       requestSync: (namespace, name) => sync.requestSync(database, namespace, name),
     });
-    const useTls = cfg.localTls === 'on' || (cfg.localTls === 'auto' && cfg.apiToken !== undefined);
+    const tokens = cfg.tokenAuthFile
+      ? parseTokenFile(readFileSync(cfg.tokenAuthFile, 'utf8'), cfg.tokenAuthFile)
+      : undefined;
+    const withTokens = cfg.apiToken !== undefined || tokens !== undefined;
+    const useTls = cfg.localTls === 'on' || (cfg.localTls === 'auto' && withTokens);
     const tls = useTls ? await loadOrCreateCertificate(join(cfg.dataDir, 'tls')) : undefined;
     server = await startLocalServer({
       tls,
       port: cfg.port,
       handlers,
       apiToken: cfg.apiToken,
+      tokens,
+      bootstrapAdminGroup: cfg.identity.bootstrapAdminGroup,
       user: cfg.localUser ?? userInfo().username,
       maxBodyBytes: cfg.maxBodyBytes,
       log,
@@ -100,7 +107,7 @@ async function main() {
       level: 'info',
       msg: 'listening',
       url: server.url,
-      auth: cfg.apiToken ? 'bearer token' : 'none',
+      auth: withTokens ? 'bearer token' : 'none',
       ...(tls ? { certificate: tls.certFile } : {}),
     });
   } catch (err) {

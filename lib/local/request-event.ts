@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { routeKey, type RouteMatch } from '../http/routes.js';
+import type { Identity } from '../rbac/types.js';
 
 export interface IncomingRequest {
   method: string;
@@ -28,7 +29,7 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
  * routeKey, rawPath, rawQueryString, comma-joined lower-case headers, path parameters, a body that is base64 unless
  * its type is text, and a request context carrying the caller the way a Lambda authorizer would.
  */
-export function requestToEvent(req: IncomingRequest, match: RouteMatch, user: string): APIGatewayProxyEventV2 {
+export function requestToEvent(req: IncomingRequest, match: RouteMatch, identity: Identity): APIGatewayProxyEventV2 {
   const [rawPath, rawQueryString = ''] = req.url.split(/\?(.*)/s, 2);
   const headers = flattenHeaders(req.headers);
   const queryStringParameters: Record<string, string> = {};
@@ -67,7 +68,9 @@ export function requestToEvent(req: IncomingRequest, match: RouteMatch, user: st
         sourceIp: req.sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
-      authorizer: { lambda: { user } },
+      authorizer: {
+        lambda: { user: identity.user, groups: identity.groups, ...(identity.uid ? { uid: identity.uid } : {}) },
+      },
     } as APIGatewayProxyEventV2['requestContext'],
   };
 }

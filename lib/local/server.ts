@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { StatusReason } from '../errors.js';
@@ -9,6 +8,9 @@ import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '..
 import { requestToEvent } from './request-event.js';
 import { refuseTokenless } from './request-guard.js';
 import { sendStream } from './stream-response.js';
+import { localAuthenticator } from '../auth/local-authenticator.js';
+import { ANONYMOUS_USER, DEFAULT_IDENTITY_SETTINGS, UNAUTHENTICATED_GROUP } from '../auth/identity-settings.js';
+import type { TokenEntry } from '../auth/token-file.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -17,8 +19,12 @@ export interface LocalServerOptions {
   handlers: Partial<Record<FunctionName, HttpHandler>>;
   /** When set, every route except /healthz needs `Authorization: Bearer <token>`. */
   apiToken?: string;
-  /** The identity requests run as (the local stand-in for API Gateway's authorizer). */
+  /** The owner: the identity requests run as without tokens, or with API_TOKEN (the stand-in for API Gateway's authorizer). */
   user: string;
+  /** Users of a kube-apiserver-style token file (TOKEN_AUTH_FILE); with any, a token is required. */
+  tokens?: TokenEntry[];
+  /** The owner's admin group; default `system:masters`. */
+  bootstrapAdminGroup?: string;
   maxBodyBytes: number;
   log: LogSink;
   /** Serve HTTPS with this key and certificate (PEM); kubectl sends tokens only over TLS. */
@@ -47,18 +53,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
   });
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1].trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /** Serves the route table over node:http, turning each request into a v2 event for the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
   let boundPort = options.port;
+  const tokenless = !options.apiToken && !options.tokens?.length;
+  const authenticate = localAuthenticator({
+    owner: options.user,
+    apiToken: options.apiToken,
+    tokens: options.tokens,
+    bootstrapAdminGroup: options.bootstrapAdminGroup ?? DEFAULT_IDENTITY_SETTINGS.bootstrapAdminGroup,
+  });
 
   const answer = (
     res: ServerResponse,
@@ -92,10 +97,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const found = matchRoute(method, url.split('?')[0]);
     // Unmatched requests take the catch-all route to the discovery function, as API Gateway's $default does.
     const match: RouteMatch = found.route ? found : { route: defaultRoute, params: {} };
-    if (match.route.auth && options.apiToken && !tokenMatches(req.headers.authorization, options.apiToken)) {
-      return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <API_TOKEN>');
+    const identity = authenticate(req.headers.authorization);
+    if (match.route.auth && !identity) {
+      return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <token>');
     }
-    const refused = options.apiToken ? undefined : refuseTokenless(method, req.headers, body.length > 0, boundPort);
+    // Without any token, anyone who reaches the port is the owner: serve only what a loopback caller would send.
+    const refused = tokenless ? refuseTokenless(method, req.headers, body.length > 0, boundPort) : undefined;
     if (refused) return answer(res, req, started, refused.code, refused.reason, refused.message);
     if (tooLarge) {
       return answer(
@@ -120,7 +127,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const event = requestToEvent(
       { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' },
       match,
-      options.user,
+      identity ?? { user: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] },
     );
     const result = await handler(event);
     if (result.stream) return sendStream(res, result);

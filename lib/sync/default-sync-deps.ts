@@ -13,6 +13,6 @@ function secretRefOf(repo: RepositoryRow): { name: string } | undefined {
 export function defaultSyncDeps(): SyncDeps {
   return {
     git: { listRemoteRefs, discoverRevisions, completePublish: pushPublishBranch, ensureBranch },
-    resolveAuth: (repo) => resolveGitAuth(secretRefOf(repo), repo.namespace),
+    resolveAuth: (repo) => resolveGitAuth(secretRefOf(repo), repo.namespace, { url: repo.repoUrl }),
   };
 }

@@ -38,12 +38,13 @@ describe('discovery', () => {
     });
   });
 
-  it('lists both groups', async () => {
+  it('lists both Porch groups and the RBAC group', async () => {
     const { body } = await get('/apis');
     expect(body.kind).toBe('APIGroupList');
     expect(body.groups.map((g: any) => g.preferredVersion.groupVersion)).toEqual([
       'porch.kpt.dev/v1alpha1',
       'config.porch.kpt.dev/v1alpha1',
+      'rbac.authorization.k8s.io/v1',
     ]);
     expect((await get('/api')).body).toMatchObject({ kind: 'APIVersions', versions: [] });
     expect((await get('/version')).body.major).toBe('1');

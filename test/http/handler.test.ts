@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, STALE_OBJECT } from '../../lib/errors.js';
 import { createHttpHandler, type ApiRequest, type HttpHandler } from '../../lib/http/handler.js';
 import type { LogLine } from '../../lib/http/request-log.js';
+import { DEFAULT_IDENTITY_SETTINGS } from '../../lib/auth/identity-settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent, jsonBody } from '../support/http-events.js';
 
@@ -149,17 +150,24 @@ describe('createHttpHandler', () => {
     expect(jsonBody(put).reason).toBe('MethodNotAllowed');
   });
 
-  it('resolves the caller from IAM, Lambda and missing authorizers', async () => {
-    const iam = { iam: { userArn: 'arn:aws:iam::1:user/alice' } };
-    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: iam }))).user).toBe('arn:aws:iam::1:user/alice');
-    expect(
-      jsonBody(await handler(httpEvent('GET', base, { authorizer: { jwt: { claims: { sub: 'abc', email: 'e@x' } } } })))
-        .user,
-    ).toBe('e@x');
-    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: { lambda: { user: 'bob' } } }))).user).toBe(
-      'bob',
+  it('resolves the caller from IAM, JWT and Lambda authorizers', async () => {
+    // Everyone authenticated is an admin here, so no RBAC table is read (this database is not migrated).
+    const settings = { ...DEFAULT_IDENTITY_SETTINGS, bootstrapAdminGroup: 'system:authenticated' };
+    const echo = createHttpHandler(
+      { list: async (req) => ({ status: 200, body: { user: req.caller.user, groups: req.caller.groups } }) },
+      { database: async () => tdb.db, identity: settings, log: () => undefined },
     );
-    expect(jsonBody(await handler(httpEvent('GET', base, { authorizer: null }))).user).toBe('system:anonymous');
+    const iam = { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/dev/chosen-by-caller' } };
+    expect(jsonBody(await echo(httpEvent('GET', base, { authorizer: iam }))).user).toBe(
+      'arn:aws:iam::123456789012:role/dev',
+    );
+    const jwt = { jwt: { claims: { iss: 'https://idp.example', sub: 'abc', email: 'e@x', groups: '[a b]' } } };
+    expect(jsonBody(await echo(httpEvent('GET', base, { authorizer: jwt })))).toEqual({
+      user: 'https://idp.example#abc',
+      groups: ['a', 'b', 'system:authenticated'],
+    });
+    const lambda = { lambda: { user: 'bob', groups: ['system:authenticated'] } };
+    expect(jsonBody(await echo(httpEvent('GET', base, { authorizer: lambda }))).user).toBe('bob');
   });
 
   it('writes one JSON log line per request', async () => {

@@ -70,6 +70,7 @@ describe('route table', () => {
       fn: 'discovery',
       operation: 'unmatched',
       auth: true,
+      authorize: false,
     });
     expect(routeKey(findRoute('$default')!)).toBe('$default');
   });

@@ -287,6 +287,7 @@ describe('least privilege', () => {
       'package-revisions': [db, git].sort(),
       'package-revision-resources': [db],
       approval: [db, git].sort(),
+      rbac: [db],
       'sync-fanout': [invoke, db, dlq].sort(),
       'sync-repository': [db, git, dlq].sort(),
       migrate: [db],

@@ -74,6 +74,7 @@ export const API_FUNCTIONS = [
   'package-revisions',
   'package-revision-resources',
   'approval',
+  'rbac',
 ];
 export const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync-fanout', 'sync-repository', 'migrate', 'event-relay', 'watch'];
 

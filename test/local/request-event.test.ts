@@ -18,7 +18,7 @@ describe('requestToEvent', () => {
         sourceIp: '127.0.0.1',
       },
       match,
-      'erin',
+      { user: 'erin', groups: ['team-a', 'system:authenticated'] },
     );
     expect(event).toMatchObject({
       version: '2.0',
@@ -32,7 +32,7 @@ describe('requestToEvent', () => {
       isBase64Encoded: false,
       requestContext: {
         http: { method: 'PUT', path, sourceIp: '127.0.0.1' },
-        authorizer: { lambda: { user: 'erin' } },
+        authorizer: { lambda: { user: 'erin', groups: ['team-a', 'system:authenticated'] } },
       },
     });
   });
@@ -42,14 +42,14 @@ describe('requestToEvent', () => {
     const event = requestToEvent(
       { method: 'PUT', url: path, headers: { 'content-type': 'application/octet-stream' }, body: bytes, sourceIp: '' },
       match,
-      'x',
+      { user: 'x', groups: [] },
     );
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body!, 'base64')).toEqual(bytes);
     const empty = requestToEvent(
       { method: 'PUT', url: path, headers: {}, body: Buffer.alloc(0), sourceIp: '' },
       match,
-      'x',
+      { user: 'x', groups: [] },
     );
     expect(empty.body).toBeUndefined();
   });

@@ -9,7 +9,7 @@ export interface EventOptions {
   /** An object is sent as JSON; a string is sent as is (set content-type yourself for YAML). */
   body?: unknown;
   base64?: boolean;
-  /** `requestContext.authorizer`; default: a JWT with username `tester`. */
+  /** `requestContext.authorizer`; default: the user `tester` in the bootstrap admin group (allowed everything). */
   authorizer?: unknown;
   /** Force a route key (e.g. `$default`) instead of matching the route table. */
   routeKey?: string;
@@ -62,7 +62,9 @@ export function httpEvent(method: string, path: string, options: EventOptions = 
       timeEpoch: Date.now(),
       http: { method, path: pathOnly, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
       authorizer:
-        options.authorizer === undefined ? { jwt: { claims: { username: 'tester' }, scopes: [] } } : options.authorizer,
+        options.authorizer === undefined
+          ? { lambda: { user: 'tester', groups: ['system:masters', 'system:authenticated'] } }
+          : options.authorizer,
     } as APIGatewayProxyEventV2['requestContext'],
   };
 }

@@ -6,7 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { compactChangeLog } from '../../lib/storage/change-log-state.js';
@@ -17,7 +17,7 @@ import { startGitServer, type GitServer } from '../support/git-server.js';
 import { send } from '../local/http-client.js';
 
 // The server ends every watch after 2 s, as a Lambda stream ends: the informer re-watches from its version.
-process.env.WATCH_MAX_SECONDS = '2';
+vi.stubEnv('WATCH_MAX_SECONDS', '2');
 
 let tdb: TestDatabase;
 let git: GitServer;
@@ -90,6 +90,7 @@ beforeAll(async () => {
   await informer.start();
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await informer?.stop();
   await server?.close();
   await git?.stop();

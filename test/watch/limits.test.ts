@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUFFERED_STREAM_BYTES, collectStream } from '../../lib/http/collect-stream.js';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
@@ -7,7 +7,7 @@ import { send } from '../local/http-client.js';
 import { WatchClient } from './support/watch-client.js';
 
 // One open watch per process for this file: the next one is refused.
-process.env.WATCH_MAX_OPEN = '1';
+vi.stubEnv('WATCH_MAX_OPEN', '1');
 
 let t: TestDatabase;
 let server: LocalServer;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   server = await startLocalServer({ port: 0, handlers, user: 'me', maxBodyBytes: 1 << 20, log: () => undefined });
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   open?.close();
   await server?.close();
   await t?.drop();
@@ -37,6 +38,26 @@ describe('watch limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json).toMatchObject({ kind: 'Status', reason: 'TooManyRequests' });
+  });
+
+  it('a buffered watch (API Gateway) answers about a second after its last event (a long poll)', async () => {
+    const started = Date.now();
+    const result = await collectStream({
+      statusCode: 200,
+      body: '',
+      stream: async (sink) => {
+        await sink.write('{"type":"ADDED","object":{}}\n');
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 20_000);
+          sink.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.body).toBe('{"type":"ADDED","object":{}}\n');
   });
 
   it('a buffered watch (API Gateway) stops at whole events before the Lambda response limit', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
@@ -22,7 +22,7 @@ const watch = (query: string, headers?: Record<string, string>) => {
 };
 
 beforeAll(async () => {
-  process.env.WATCH_BOOKMARK_SECONDS = '1';
+  vi.stubEnv('WATCH_BOOKMARK_SECONDS', '1');
   t = await createTestDatabase();
   const handlers = createLocalHandlers({
     database: async () => t.db,
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await addDraft(t.db, { namespace: 'w', repository: 'repo', packagePath: 'first', workspace: 'ws' });
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   for (const w of watches) w.close();
   await server?.close();
   await t?.drop();

@@ -1,24 +1,23 @@
-import { VERSION } from '../../http/routes.js';
-import { groupVersion, servedGroups, servedResources } from './served-resources.js';
+import { groupVersion, servedGroups, servedResources, versionOf } from './served-resources.js';
 
 /** `GET /api`: this server serves no core (`v1`) resources, so it lists no versions. */
 export function coreVersions() {
   return { kind: 'APIVersions', versions: [], serverAddressByClientCIDRs: [] };
 }
 
-/** `GET /apis`: the two Porch groups, each with its one version. */
+/** `GET /apis`: the two Porch groups and Kubernetes' RBAC group, each with its one version. */
 export function apiGroupList() {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
     groups: servedGroups.map((name) => {
-      const version = { groupVersion: groupVersion(name), version: VERSION };
+      const version = { groupVersion: groupVersion(name), version: versionOf(name) };
       return { name, versions: [version], preferredVersion: version };
     }),
   };
 }
 
-/** `GET /apis/<group>/v1alpha1`: the resources of the group, with their verbs and short names. */
+/** `GET /apis/<group>/<version>`: the resources of the group, with their verbs and short names. */
 export function apiResourceList(group: string) {
   return {
     kind: 'APIResourceList',
@@ -29,7 +28,7 @@ export function apiResourceList(group: string) {
       .map((r) => ({
         name: r.name,
         singularName: r.singularName,
-        namespaced: true,
+        namespaced: r.namespaced ?? true,
         kind: r.kind,
         verbs: r.verbs,
         ...(r.shortNames ? { shortNames: r.shortNames } : {}),

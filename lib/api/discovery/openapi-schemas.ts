@@ -14,6 +14,7 @@ import {
 } from './openapi-package-revision.js';
 import { repositorySpec, repositoryStatus } from './openapi-repository.js';
 import { list as listOf, obj, str, type Schema } from './openapi-types.js';
+import { RBAC_DEFINITION_PREFIX, RBAC_KINDS, rbacDefinitions } from './rbac-schemas.js';
 
 const ref = (name: string, prefix: string): Schema => ({ $ref: `${prefix}${name}` });
 
@@ -65,17 +66,20 @@ export interface KindSchema {
 
 const PORCH = 'dev.kpt.porch.v1alpha1';
 const CONFIG = 'dev.kpt.porch.config.v1alpha1';
+const RBAC = 'rbac.authorization.k8s.io';
 
 export const kindSchemas: KindSchema[] = [
   { group: 'config.porch.kpt.dev', kind: 'Repository', id: `${CONFIG}.Repository` },
   { group: 'porch.kpt.dev', kind: 'PackageRevision', id: `${PORCH}.PackageRevision` },
   { group: 'porch.kpt.dev', kind: 'PackageRevisionResources', id: `${PORCH}.PackageRevisionResources` },
   { group: 'porch.kpt.dev', kind: 'PorchPackage', id: `${PORCH}.PorchPackage` },
+  ...RBAC_KINDS.map((kind) => ({ group: RBAC, kind, id: `${RBAC_DEFINITION_PREFIX}.${kind}` })),
 ];
 
 /** Every definition of one group (its kinds and lists, plus the shared metadata types), refs under `prefix`. */
 export function definitionsOf(group: string, prefix: string): Record<string, Schema> {
   const defs: Record<string, Schema> = { [META]: objectMeta, [LIST_META]: listMeta };
+  if (group === RBAC) return { ...defs, ...rbacDefinitions(prefix, META, LIST_META) };
   const bodies: Record<string, [Schema, Schema]> = {
     Repository: [repositorySpec, repositoryStatus],
     PackageRevision: [packageRevisionSpec, packageRevisionStatus],

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { VERSION } from '../../http/routes.js';
 import { definitionsOf, kindSchemas } from './openapi-schemas.js';
-import { servedGroups, servedResources } from './served-resources.js';
+import { servedGroups, servedResources, versionOf } from './served-resources.js';
 
 const V3_PREFIX = '#/components/schemas/';
 const V2_PREFIX = '#/definitions/';
@@ -49,9 +48,10 @@ const patchTypes = (kind: string) =>
 function pathsOf(group: string, v3: boolean): Doc {
   const paths: Doc = {};
   const prefix = v3 ? V3_PREFIX : V2_PREFIX;
+  const version = versionOf(group);
   for (const res of servedResources.filter((r) => r.group === group && !r.name.includes('/'))) {
     const schema = kindSchemas.find((k) => k.kind === res.kind)!;
-    const gvk = { group, version: VERSION, kind: res.kind };
+    const gvk = { group, version, kind: res.kind };
     const body = (id: string) =>
       v3
         ? { content: { 'application/json': { schema: { $ref: `${prefix}${id}` } } } }
@@ -88,7 +88,8 @@ function pathsOf(group: string, v3: boolean): Doc {
           parameters: params('patch'),
         }
       : { consumes: patchTypes(res.kind), parameters: params('patch') };
-    const base = `/apis/${group}/${VERSION}/namespaces/{namespace}/${res.name}`;
+    const scope = (res.namespaced ?? true) ? 'namespaces/{namespace}/' : '';
+    const base = `/apis/${group}/${version}/${scope}${res.name}`;
     const collection: Doc = {};
     if (res.verbs.includes('list')) collection.get = op('list', `${schema.id}List`);
     if (res.verbs.includes('create')) collection.post = op('post', schema.id, requestBody('post'));
@@ -102,8 +103,8 @@ function pathsOf(group: string, v3: boolean): Doc {
     if (res.verbs.includes('patch')) item.patch = op('patch', schema.id, patchBody);
     paths[base] = collection;
     paths[`${base}/{name}`] = item;
-    if (res.verbs.includes('list'))
-      paths[`/apis/${group}/${VERSION}/${res.name}`] = { get: op('list', `${schema.id}List`) };
+    if (res.verbs.includes('list') && (res.namespaced ?? true))
+      paths[`/apis/${group}/${version}/${res.name}`] = { get: op('list', `${schema.id}List`) };
   }
   return paths;
 }
@@ -112,7 +113,7 @@ function pathsOf(group: string, v3: boolean): Doc {
 export function openapiV3(group: string): Doc {
   return {
     openapi: '3.0.0',
-    info: { title: 'porch-serverless', version: VERSION },
+    info: { title: 'porch-serverless', version: versionOf(group) },
     paths: pathsOf(group, true),
     components: { schemas: definitionsOf(group, V3_PREFIX) },
   };
@@ -124,7 +125,7 @@ const hashOf = (doc: Doc) => createHash('sha512').update(JSON.stringify(doc)).di
 export function openapiV3Index(): Doc {
   const paths: Doc = {};
   for (const group of servedGroups) {
-    const path = `apis/${group}/${VERSION}`;
+    const path = `apis/${group}/${versionOf(group)}`;
     paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(openapiV3(group))}` };
   }
   return { paths };
@@ -138,7 +139,7 @@ export function openapiV2(): Doc {
     Object.assign(paths, pathsOf(group, false));
     Object.assign(definitions, definitionsOf(group, V2_PREFIX));
   }
-  return { swagger: '2.0', info: { title: 'porch-serverless', version: VERSION }, paths, definitions };
+  return { swagger: '2.0', info: { title: 'porch-serverless', version: 'v1alpha1' }, paths, definitions };
 }
 
 /** The group a `/openapi/v3/apis/<group>/<version>` or `/apis/<group>/<version>` path names. */

@@ -13,7 +13,7 @@ export async function cloneFromGit(
   git: { repo: string; ref: string; directory: string; secretRef?: { name: string } },
   pkgName: string,
 ): Promise<Files> {
-  const auth = await resolveGitAuth(git.secretRef, target.namespace);
+  const auth = await resolveGitAuth(git.secretRef, target.namespace, { url: git.repo });
   const read = await readDirectoryAtRef(
     { url: git.repo, timeoutMs: config().gitTimeoutMs, ...(auth ? { auth } : {}) },
     git.ref ?? '',

@@ -16,7 +16,9 @@ export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
   const git = asRecord(repo.spec.git);
   const secretRef = asRecord(git.secretRef);
   const auth =
-    typeof secretRef.name === 'string' ? await resolveGitAuth({ name: secretRef.name }, repo.namespace) : undefined;
+    typeof secretRef.name === 'string'
+      ? await resolveGitAuth({ name: secretRef.name }, repo.namespace, { url: repo.repoUrl })
+      : undefined;
   return {
     url: repo.repoUrl,
     branch: repo.branch,

@@ -1,5 +1,6 @@
 /** The package-revision operations of the route table: ApiRequest in, ApiResult out, the work done by services. */
 import type { ApiRequest, Operations } from '../../http/api-types.js';
+import { cloneTaskSecrets, requireSecretsAccess } from '../rbac/secret-access.js';
 import { parseListParams } from '../../http/list-params.js';
 import { checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../http/table.js';
@@ -55,6 +56,12 @@ function checkComputedName(req: ApiRequest, config: Record<string, any>) {
 const update = (req: ApiRequest, body: unknown) =>
   updateRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user);
 
+/** Creates a revision; a clone task naming a secret needs `get` on it (docs/access-control.md "Credentials"). */
+async function createChecked(req: ApiRequest, body: Record<string, unknown>) {
+  await requireSecretsAccess(req.access, ns(req) ?? '', cloneTaskSecrets(body));
+  return createRevision(req.db, ns(req), body, req.caller.user);
+}
+
 export const packageRevisionOperations: Operations = {
   async list(req) {
     const params = parseListParams(req.query);
@@ -70,7 +77,7 @@ export const packageRevisionOperations: Operations = {
   },
   async create(req) {
     const body = withUpdateEntry(req, API_VERSION, undefined, requireObjectBody(req.body));
-    return { status: 201, body: await createRevision(req.db, ns(req), body, req.caller.user) };
+    return { status: 201, body: await createChecked(req, body) };
   },
   async update(req) {
     const live = await readObject(req);
@@ -85,7 +92,7 @@ export const packageRevisionOperations: Operations = {
         kind: 'PackageRevision',
         apiVersion: API_VERSION,
         read: () => readObject(req),
-        create: (body) => createRevision(req.db, ns(req), body, req.caller.user),
+        create: (body) => createChecked(req, body),
         update: (body) => update(req, body),
         checkNew: (config) => checkComputedName(req, config),
       });

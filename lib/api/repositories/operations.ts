@@ -15,6 +15,7 @@ import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
 import { isApply } from '../../http/write-options.js';
 import { listRepositoryObjects } from './list-objects.js';
 import { watchOperation } from '../watch/watch-operation.js';
+import { repositorySecrets, requireSecretsAccess } from '../rbac/secret-access.js';
 import {
   MIGRATION_ANNOTATION,
   REPOSITORY_API_VERSION,
@@ -82,6 +83,7 @@ async function get(req: ApiRequest): Promise<ApiResult> {
 function createFrom(deps: RepositoryDeps) {
   return async (req: ApiRequest, body: Record<string, unknown>) => {
     const input = readRepositoryRequest(body, req.params.namespace);
+    await requireSecretsAccess(req.access, req.params.namespace, repositorySecrets(body));
     const row = await insertRepository(req.db, {
       namespace: req.params.namespace,
       ...input,
@@ -118,6 +120,7 @@ function updateFrom(deps: RepositoryDeps) {
   return async (req: ApiRequest, body: Record<string, unknown>) => {
     const { namespace, name } = req.params;
     const input = readRepositoryRequest(body, namespace, name);
+    await requireSecretsAccess(req.access, namespace, repositorySecrets(body));
     const ref = refs.repository(name);
     if (!input.resourceVersion) throw new ConflictError(ref, 'resourceVersion must be specified for an update');
     const current = await loadExisting(req.db, namespace, name);

@@ -1,0 +1,60 @@
+/** The shapes of Kubernetes' `rbac.authorization.k8s.io/v1` objects that evaluation reads (docs/access-control.md). */
+
+/** Who a request runs as: a user name and groups, as kube-apiserver's authenticators produce them. */
+export interface Identity {
+  user: string;
+  groups: string[];
+  uid?: string;
+}
+
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+export interface Subject {
+  kind: string;
+  name: string;
+  apiGroup?: string;
+  namespace?: string;
+}
+
+export interface RoleRef {
+  apiGroup: string;
+  kind: 'Role' | 'ClusterRole' | string;
+  name: string;
+}
+
+/** A Role (namespace set) or ClusterRole (namespace ''). */
+export interface StoredRole {
+  kind: 'Role' | 'ClusterRole';
+  namespace: string;
+  name: string;
+  rules: PolicyRule[];
+}
+
+/** A RoleBinding (namespace set) or ClusterRoleBinding (namespace ''). */
+export interface StoredBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace: string;
+  name: string;
+  subjects: Subject[];
+  roleRef: RoleRef;
+}
+
+/** What a request asks to do, as Kubernetes' request info names it. */
+export interface RequestAttributes {
+  verb: string;
+  apiGroup: string;
+  resource: string;
+  subresource: string;
+  /** '' for cluster-scoped objects and for lists across all namespaces. */
+  namespace: string;
+  /** '' for collections (list, create). */
+  name: string;
+}
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
