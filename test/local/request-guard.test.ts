@@ -95,3 +95,35 @@ describe('local server without a token', () => {
     expect(await count()).toBe(1);
   });
 });
+
+describe('local server with a token file', () => {
+  it('checks the token instead of the Host: a request with a valid token is served', async () => {
+    const handlers = createLocalHandlers({
+      database: async () => tdb.db,
+      log: () => undefined,
+      maxBodyBytes: 4096,
+      requestSync: async () => undefined,
+    });
+    const tokens = [{ token: 'dave-token', identity: { user: 'dave', groups: ['system:masters'] } }];
+    const withTokens = await startLocalServer({
+      port: 0,
+      handlers,
+      user: 'carol',
+      tokens,
+      maxBodyBytes: 4096,
+      log: () => undefined,
+    });
+    try {
+      const headers = { host: `porch.example:${withTokens.port}`, origin: 'http://porch.example' };
+      const noToken = await send(`${withTokens.url}${repos}`, { headers });
+      expect(noToken.status).toBe(401);
+      const res = await send(`${withTokens.url}${repos}`, {
+        headers: { ...headers, authorization: 'Bearer dave-token' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json.kind).toBe('RepositoryList');
+    } finally {
+      await withTokens.close();
+    }
+  });
+});
