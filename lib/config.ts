@@ -38,10 +38,20 @@ export interface Config {
   databaseHost: string | undefined;
   /** TLS to PostgreSQL: off, require (encrypted, unverified) or verify (encrypted, CA-verified). */
   databaseSsl: 'off' | 'require' | 'verify';
+  /** PEM file of the authorities `verify` trusts instead of the bundled Amazon RDS ones. */
+  databaseSslCaFile: string | undefined;
   /** Pool size per container: Lambda serves one request at a time, so a small pool is enough. */
   databasePoolMax: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Most files one package revision may hold. */
+  packageMaxFiles: number;
+  /** Most bytes (all files' UTF-8 content together) one package revision may hold. */
+  packageMaxBytes: number;
+  /** Deepest nesting of arrays and objects accepted in a request body. */
+  maxBodyDepth: number;
+  /** A list response stops adding items at this many bytes of JSON and returns a `continue` token. */
+  listMaxBytes: number;
   /** Bearer token required by the local server when set. */
   apiToken: string | undefined;
   /** Local server: kube-apiserver-style static token file (`token,user,uid,"groups"`), one user per line. */
@@ -130,6 +140,12 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
 
 const MIB = 1024 * 1024;
 
+/**
+ * PACKAGE_MAX_BYTES' default: a package's files counted as a Lambda response carries them (docs/limits.md). A GET
+ * of the largest package adds only its metadata, so the response stays under the 6 MB a Lambda function may return.
+ */
+export const DEFAULT_PACKAGE_MAX_BYTES = 4 * MIB;
+
 const LOOPBACK = '127.0.0.0/8,::1/128';
 
 /**
@@ -164,8 +180,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databaseSecretArn: optional(env, 'DATABASE_SECRET_ARN'),
     databaseHost: optional(env, 'DATABASE_HOST'),
     databaseSsl: oneOf(env, 'DATABASE_SSL', ['off', 'require', 'verify'], 'off'),
+    databaseSslCaFile: optional(env, 'DATABASE_SSL_CA_FILE'),
     databasePoolMax: poolMax ?? 2,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
+    packageMaxFiles: integer(env, 'PACKAGE_MAX_FILES', 10_000, 1),
+    packageMaxBytes: integer(env, 'PACKAGE_MAX_BYTES', DEFAULT_PACKAGE_MAX_BYTES, 1024),
+    maxBodyDepth: integer(env, 'MAX_BODY_DEPTH', 100, 2, 10_000),
+    listMaxBytes: integer(env, 'LIST_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024),
     apiToken: optional(env, 'API_TOKEN'),
     tokenAuthFile: optional(env, 'TOKEN_AUTH_FILE'),
     identity: {

@@ -58,10 +58,10 @@ export function isDnsSubdomain(value: string): boolean {
 }
 
 /**
- * Problems with a package path: DNS-label segments joined by single `/`, and still a DNS label (so ≤ 63
- * characters) with the slashes removed.
+ * Problems with a package path found in git (docs/porch-behaviour.md §3.2): DNS-label segments joined by single `/`,
+ * of any total length; Porch lists such a package, and only its composed names must stay DNS subdomains.
  */
-export function validatePackagePath(path: string): string[] {
+export function validateStoredPackagePath(path: string): string[] {
   const segments = path.split('/');
   if (path !== '' && segments.some((s) => s === '')) {
     return ["must not start or end with '/' or contain '//'"];
@@ -70,7 +70,16 @@ export function validatePackagePath(path: string): string[] {
     const errs = dnsLabelErrors(segment);
     if (errs.length > 0) return segments.length > 1 ? errs.map((e) => `path segment "${segment}": ${e}`) : errs;
   }
-  return dnsLabelErrors(segments.join(''));
+  return [];
+}
+
+/**
+ * Problems with a package path given to create (docs/porch-behaviour.md §3.2): a stored package path that is still a
+ * DNS label (so ≤ 63 characters) with the slashes removed.
+ */
+export function validatePackagePath(path: string): string[] {
+  const errs = validateStoredPackagePath(path);
+  return errs.length ? errs : dnsLabelErrors(path.split('/').join(''));
 }
 
 /** Problems with a workspace name: an RFC 1123 DNS label. */

@@ -8,8 +8,8 @@ import type { DatabaseAccess } from './database.js';
 export function grantDatabaseAccess(fn: LambdaFunction, database: DatabaseAccess): void {
   database.secret.grantRead(fn);
   fn.addEnvironment('DATABASE_SECRET_ARN', database.secret.secretArn);
-  // RDS encrypts in transit; the RDS CA is not in Node's trust store, so encrypt without verifying the chain.
-  fn.addEnvironment('DATABASE_SSL', 'require');
+  // Encrypted and verified against the Amazon RDS authorities bundled with the function (lib/db/tls.ts).
+  fn.addEnvironment('DATABASE_SSL', 'verify');
   if (database.proxyEndpoint) fn.addEnvironment('DATABASE_HOST', database.proxyEndpoint);
 }
 

@@ -4,6 +4,7 @@ import { config, type Config } from '../config.js';
 import type { Queryable } from './queryable.js';
 import { readDatabaseSecret } from './secret.js';
 import { logger } from '../log.js';
+import { databaseTls } from './tls.js';
 
 /** SQLSTATEs and errors that mean the connection died before the statement could run or commit. */
 const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
@@ -70,7 +71,7 @@ export class Database implements Queryable {
 
 /** Builds pool settings from the configuration, reading the secret when one is configured. */
 export async function poolConfig(cfg: Config): Promise<PoolConfig> {
-  const ssl = cfg.databaseSsl === 'off' ? false : cfg.databaseSsl === 'require' ? { rejectUnauthorized: false } : true;
+  const ssl = databaseTls(cfg.databaseSsl, cfg.databaseSslCaFile);
   const base: PoolConfig = {
     max: cfg.databasePoolMax,
     idleTimeoutMillis: 60_000,

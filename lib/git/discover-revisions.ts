@@ -11,6 +11,7 @@ import { dedupe } from './dedupe-revisions.js';
 import { normalizeDirectory, packagePathIn } from './ref-names.js';
 import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
+import { packageLimits, resourceProblems } from '../kpt/resource-validation.js';
 import { fetchObjects, isFetchRefusal } from './upload-pack.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
@@ -123,6 +124,29 @@ function wantsFiles(ctx: Context, key: RevisionKey): boolean {
   return ctx.opts.withFiles ? ctx.opts.withFiles(key) : true;
 }
 
+/**
+ * The package's resource files, or undefined when they break the package limits (the revision is then skipped).
+ * Files a resource cannot hold stay in git and are reported, so nothing is dropped silently.
+ */
+function readFiles(ctx: Context, repo: LocalRepo, ref: string, tree: string, root: string, path: string) {
+  const files = readPackageFiles(
+    repo.store,
+    tree,
+    (file, reason) =>
+      ctx.skipped.push({
+        ref: `${ref}:${path ? `${path}/` : ''}${file}`,
+        reason: `${reason}; kept in git, not a resource`,
+      }),
+    { root, path },
+  );
+  const problems = resourceProblems(files, packageLimits());
+  if (!Object.hasOwn(files, 'Kptfile')) problems.push({ path: 'Kptfile', problem: 'no Kptfile can be read' });
+  if (problems.length === 0) return files;
+  const shown = problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.problem}` : p.problem));
+  ctx.skipped.push({ ref: `${ref}:${path || '/'}`, reason: `the package cannot be stored: ${shown.join('; ')}` });
+  return undefined;
+}
+
 function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: string, message: string) {
   const branch = ctx.remote.branch;
   for (const pkg of findPackages(repo.store, root, ctx.directory)) {
@@ -133,13 +157,15 @@ function addPlaceholders(ctx: Context, repo: LocalRepo, c: Candidate, root: stri
       continue;
     }
     const key = { packagePath, workspace: branch, revision: -1 };
+    const files = wantsFiles(ctx, key) ? readFiles(ctx, repo, c.fullRef, pkg.tree, root, pkg.fullpath) : {};
+    if (!files) continue;
     ctx.found.push({
       ...key,
       lifecycle: ctx.deletionProposed.has(`${pkg.fullpath}/${branch}`) ? 'DeletionProposed' : 'Published',
       ref: branch,
       fullRef: c.fullRef,
       commit: c.commit,
-      files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, pkg.tree) : {},
+      files,
       tasks: tasksFromHistory([message], pkg.fullpath, branch),
     });
   }
@@ -157,6 +183,8 @@ function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, 
     return undefined;
   }
   const key = { packagePath, workspace, revision };
+  const files = wantsFiles(ctx, key) ? readFiles(ctx, repo, c.fullRef, tree, root, path) : {};
+  if (!files) return undefined;
   const dpName = `${path}/${revision > 0 ? `v${revision}` : workspace}`;
   const rev: DiscoveredRevision = {
     ...key,
@@ -164,7 +192,7 @@ function tagRevision(ctx: Context, repo: LocalRepo, c: Candidate, root: string, 
     ref: `${path}/${suffix}`,
     fullRef: c.fullRef,
     commit: c.commit,
-    files: wantsFiles(ctx, key) ? readPackageFiles(repo.store, tree) : {},
+    files,
     tasks: tasksFromHistory([message], path, workspace),
   };
   ctx.found.push(rev);

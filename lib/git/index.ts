@@ -10,5 +10,5 @@ export { ensureBranch } from './ensure-branch.js';
 export { resolveGitAuth } from './resolve-auth.js';
 export { resolveAuthor, PORCH_SIGNATURE } from './signature.js';
 export { GitContentError, GitError, type GitFailureCode, gitFailureOf } from './errors.js';
-export { fullPath, normalizeDirectory, tagRef } from './ref-names.js';
+export { fullPath, normalizeDirectory, partitionRefs, tagRef } from './ref-names.js';
 export type * from './types.js';

@@ -13,9 +13,15 @@ export interface StoredObject {
 
 /** Objects by id, with the set written locally. */
 export class ObjectStore {
-  private readonly objects = new Map<string, StoredObject>();
   /** Objects written by this operation, in write order. */
   readonly written = new Set<string>();
+
+  constructor(private readonly objects = new Map<string, StoredObject>()) {}
+
+  /** A store that reads this one's objects but keeps its own writes out of this one's push. */
+  fork(): ObjectStore {
+    return new ObjectStore(this.objects);
+  }
 
   has(oid: string): boolean {
     return this.objects.has(oid);

@@ -6,8 +6,11 @@ export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 export interface TreeEntry {
   /** As stored: `100644`, `100755`, `120000`, `40000` (tree), `160000` (submodule). */
   mode: string;
+  /** The name decoded as UTF-8 (U+FFFD where its bytes are not UTF-8); `rawName` is what git holds. */
   name: string;
   oid: string;
+  /** The name's bytes as read from a tree; written back unchanged. Absent for entries made here (UTF-8 of `name`). */
+  rawName?: Buffer;
 }
 
 export interface GitSignatureLine {
@@ -29,6 +32,14 @@ export interface CommitObject {
 export const isTreeMode = (mode: string) => mode === '40000' || mode === '040000';
 export const isFileMode = (mode: string) => mode === '100644' || mode === '100755';
 
+const nameBytes = (e: TreeEntry) => e.rawName ?? Buffer.from(e.name, 'utf8');
+
+/** Whether the entry's name is exactly `name` (byte for byte, so a non-UTF-8 name never matches a decoded one). */
+export const hasName = (e: TreeEntry, name: string) => nameBytes(e).equals(Buffer.from(name, 'utf8'));
+
+/** Whether the entry's name bytes are valid UTF-8, so `name` is the name itself. */
+export const hasTextName = (e: TreeEntry) => e.rawName === undefined || e.rawName.equals(Buffer.from(e.name, 'utf8'));
+
 /** The object id git gives `data` stored as `type`. */
 export function hashObject(type: ObjectType, data: Buffer): string {
   return createHash('sha1').update(`${type} ${data.length}\0`).update(data).digest('hex');
@@ -45,6 +56,7 @@ export function parseTree(data: Buffer): TreeEntry[] {
       mode: data.toString('latin1', i, space),
       name: data.toString('utf8', space + 1, nul),
       oid: data.toString('hex', nul + 1, nul + 21),
+      rawName: Buffer.from(data.subarray(space + 1, nul)),
     });
     i = nul + 21;
   }
@@ -52,14 +64,17 @@ export function parseTree(data: Buffer): TreeEntry[] {
 }
 
 // git orders entries by name bytes, comparing a tree as if its name ended with '/'.
-const sortKey = (e: TreeEntry) => Buffer.from(isTreeMode(e.mode) ? `${e.name}/` : e.name);
+const sortKey = (e: TreeEntry) => (isTreeMode(e.mode) ? Buffer.concat([nameBytes(e), SLASH]) : nameBytes(e));
+const SLASH = Buffer.from('/');
 
-/** A tree object from entries, sorted as git requires. */
+/** A tree object from entries, sorted as git requires; names and modes are written as they were read. */
 export function encodeTree(entries: TreeEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
   return Buffer.concat(
     sorted.flatMap((e) => [
-      Buffer.from(`${isTreeMode(e.mode) ? '40000' : e.mode} ${e.name}\0`, 'utf8'),
+      Buffer.from(`${e.mode} `, 'latin1'),
+      nameBytes(e),
+      Buffer.from([0]),
       Buffer.from(e.oid, 'hex'),
     ]),
   );

@@ -1,17 +1,54 @@
 /**
- * Reading packages out of fetched trees (docs/porch-behaviour.md §7.1): a directory with a `Kptfile` blob is a package.
+ * Reading packages out of fetched trees (docs/porch-behaviour.md §7.1): a directory with a `Kptfile` is a package. Which
+ * entries of a package tree are resources (managed) is decided here once, for reading and for publishing.
  */
-import { isFileMode, isTreeMode, type TreeEntry } from './objects.js';
+import { decodeText, resourcePathProblem } from '../kpt/resource-validation.js';
+import { hasName, hasTextName, isFileMode, isTreeMode, type TreeEntry } from './objects.js';
 import type { ObjectStore } from './object-store.js';
 import type { Files } from './types.js';
 
-const hasKptfile = (entries: TreeEntry[]) => entries.some((e) => e.name === 'Kptfile' && isFileMode(e.mode));
+const SYMLINK = '120000';
+const KPTFILE = 'Kptfile';
+// A symlinked Kptfile makes a package too, as in Porch (docs/porch-behaviour.md §7.1).
+const hasKptfile = (entries: TreeEntry[]) =>
+  entries.some((e) => hasName(e, KPTFILE) && (isFileMode(e.mode) || e.mode === SYMLINK));
+const MAX_LINK_HOPS = 8;
+
+/** Where a package sits: its tree, the commit's root tree, and its path from the root. */
+export interface PackageLocation {
+  tree: string;
+  root: string;
+  path: string;
+}
+
+/**
+ * The text a symlink at `linkPath` (from the root) leads to inside the same commit, or undefined when it leaves the
+ * repository, loops, or ends at something that is not a text file.
+ */
+export function followLink(store: ObjectStore, root: string, linkPath: string, entry: TreeEntry): string | undefined {
+  let path = linkPath;
+  let e: TreeEntry | undefined = entry;
+  for (let hop = 0; e && e.mode === SYMLINK && hop < MAX_LINK_HOPS; hop++) {
+    const target = store.blob(e.oid).toString('utf8');
+    if (target.startsWith('/')) return undefined;
+    const parts = path.split('/').slice(0, -1);
+    for (const part of target.split('/')) {
+      if (part === '..') {
+        if (parts.pop() === undefined) return undefined;
+      } else if (part !== '.' && part !== '') parts.push(part);
+    }
+    path = parts.join('/');
+    const dir = treeAt(store, root, parts.slice(0, -1).join('/'));
+    e = dir === undefined ? undefined : store.tree(dir).find((x) => hasName(x, parts.at(-1) ?? ''));
+  }
+  return e && isFileMode(e.mode) ? decodeText(store.blob(e.oid)) : undefined;
+}
 
 /** The tree oid at `path` below the root tree, or undefined when the path is absent or not a directory. */
 export function treeAt(store: ObjectStore, rootTree: string, path: string): string | undefined {
   let oid = rootTree;
   for (const segment of path.split('/').filter(Boolean)) {
-    const entry = store.tree(oid).find((e) => e.name === segment);
+    const entry = store.tree(oid).find((e) => hasName(e, segment));
     if (!entry || !isTreeMode(entry.mode)) return undefined;
     oid = entry.oid;
   }
@@ -34,7 +71,8 @@ export function findPackages(store: ObjectStore, rootTree: string, directory: st
       found.push({ fullpath: path, tree: oid });
       return;
     }
-    for (const e of entries) if (isTreeMode(e.mode)) visit(e.oid, path ? `${path}/${e.name}` : e.name);
+    for (const e of entries)
+      if (isTreeMode(e.mode) && hasTextName(e)) visit(e.oid, path ? `${path}/${e.name}` : e.name);
   };
   visit(start, directory);
   return found;
@@ -46,31 +84,50 @@ export function findPackageAt(store: ObjectStore, rootTree: string, fullpath: st
   return oid && hasKptfile(store.tree(oid)) ? oid : undefined;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Text of a blob, or undefined for binary content (NUL bytes or invalid UTF-8), which resources cannot hold. */
-export function decodeText(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+/**
+ * The text of a package entry when it is a resource, else undefined: a regular (or executable) file whose name is
+ * UTF-8, whose path a resource may have, and whose content is text. Everything else (symlinks, submodules, binaries,
+ * names git holds but resources cannot) is left in git as it is: not read, and kept by a publish.
+ */
+export function managedText(store: ObjectStore, e: TreeEntry, path: string): string | undefined {
+  if (!isFileMode(e.mode) || !hasTextName(e) || resourcePathProblem(path) !== undefined) return undefined;
+  return decodeText(store.blob(e.oid));
 }
 
-/** All text files of a package tree, paths relative to the package; symlinks, submodules and binaries are left out. */
-export function readPackageFiles(store: ObjectStore, tree: string): Files {
+/** Called for an entry a package holds that resources cannot (it stays in git untouched). */
+export type OnUnmanaged = (path: string, reason: string) => void;
+
+/**
+ * All resource files of a package tree, paths relative to the package (see managedText). With the package's
+ * location, a symlinked root Kptfile is read through its link.
+ */
+export function readPackageFiles(
+  store: ObjectStore,
+  tree: string,
+  onUnmanaged?: OnUnmanaged,
+  at?: Omit<PackageLocation, 'tree'>,
+): Files {
   const files: Files = {};
+  const kptfile = store.tree(tree).find((e) => hasName(e, KPTFILE));
+  if (at && kptfile?.mode === SYMLINK) {
+    const text = followLink(store, at.root, at.path ? `${at.path}/${KPTFILE}` : KPTFILE, kptfile);
+    if (text !== undefined) files[KPTFILE] = text;
+    else onUnmanaged?.(KPTFILE, 'the Kptfile is a symlink that does not lead to a text file in the repository');
+  }
   const visit = (oid: string, prefix: string): void => {
     for (const e of store.tree(oid)) {
       const path = prefix + e.name;
-      if (isTreeMode(e.mode)) visit(e.oid, `${path}/`);
-      else if (isFileMode(e.mode)) {
-        const text = decodeText(store.blob(e.oid));
-        // defineProperty: a file named `__proto__` must stay a file, not become the object's prototype.
-        if (text !== undefined)
-          Object.defineProperty(files, path, { value: text, enumerable: true, writable: true, configurable: true });
+      if (isTreeMode(e.mode)) {
+        if (hasTextName(e)) visit(e.oid, `${path}/`);
+        else onUnmanaged?.(path, 'the directory name is not UTF-8');
+        continue;
       }
+      const text = managedText(store, e, path);
+      // defineProperty: a file named `__proto__` must stay a file, not become the object's prototype.
+      if (text !== undefined)
+        Object.defineProperty(files, path, { value: text, enumerable: true, writable: true, configurable: true });
+      else if (isFileMode(e.mode) && !hasTextName(e)) onUnmanaged?.(path, 'the file name is not UTF-8');
+      else if (isFileMode(e.mode) && resourcePathProblem(path)) onUnmanaged?.(path, resourcePathProblem(path)!);
     }
   };
   visit(tree, '');

@@ -7,11 +7,11 @@
 import type { Task } from '../kpt/types.js';
 import { ConflictError, InvalidError, UnavailableError } from '../errors.js';
 import { parseAnnotations } from '../kpt/commit-annotation.js';
+import { resourcePathProblem } from '../kpt/resource-validation.js';
 import { approvalCommitMessage, draftCommitMessage } from '../kpt/commit-message.js';
 import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
-import { ObjectStore } from './object-store.js';
 import { treeAt } from './package-tree.js';
 import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
 import { ZERO_OID } from './receive-pack.js';
@@ -55,6 +55,13 @@ export async function pushPublishTag(
       { field: 'spec.resources', message: 'package must contain Kptfile at root' },
     ]);
   }
+  const pathProblem = resourcePathProblem(full);
+  if (pathProblem) {
+    // A Repository directory no checkout can hold (registered before the rule): nothing may reach git.
+    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+      { field: 'spec.git.directory', message: `cannot be published under "${full}": ${pathProblem}` },
+    ]);
+  }
   if (!isValidRefName(tag)) {
     // A Repository directory git cannot hold in a ref name: no retry can succeed, so not a 503.
     throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
@@ -94,7 +101,10 @@ export async function pushPublishTag(
 /** C1 (draft: parent H0, tree = H0 with the package replaced) and C2 (approval: parents [H0, C1]); returns C2. */
 function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
   const { store } = repo;
-  const tree = replaceSubtree(store, store.commit(head).tree, full, writeFilesTree(store, input.files));
+  const root = store.commit(head).tree;
+  const current = treeAt(store, root, full);
+  const base = current ? { tree: current, root, path: full } : undefined;
+  const tree = replaceSubtree(store, root, full, writeFilesTree(store, input.files, base));
   const when = input.now ?? new Date();
   const author = gitSignature(input.author ?? PORCH_SIGNATURE, when);
   const committer = gitSignature(PORCH_SIGNATURE, when);
@@ -115,13 +125,16 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
  * rejected and edited; adopting it would publish the old files in git while the database publishes the new ones.
  */
 async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
-  await fetchObjects(repo, [oid], { depth: 1, filter: 'blob:none' });
+  // With blobs: which files of the tag's tree are resources depends on their content.
+  await fetchObjects(repo, [oid], { depth: 1 });
   const { message, tree } = repo.store.commit(oid);
   const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
   let owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
   if (mine?.workspaceName === input.workspace) {
-    // Hashed in a scratch store: the tree is only compared, and must not be sent by a later push.
-    if (treeAt(repo.store, tree, full) === writeFilesTree(new ObjectStore(), input.files))
+    // Hashed in a fork: the tree is only compared, and must not be sent by a later push. Writing the files over the
+    // tag's own package tree gives that tree back exactly when its resources are these files.
+    const tagged = treeAt(repo.store, tree, full);
+    if (tagged && tagged === writeFilesTree(repo.store.fork(), input.files, { tree: tagged, root: tree, path: full }))
       return { commit: oid, tag, adopted: true };
     owner += ' with other files';
   }

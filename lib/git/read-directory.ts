@@ -9,6 +9,7 @@ import { withLocalRepo } from './local-repo.js';
 import { findPackageAt, readPackageFiles } from './package-tree.js';
 import { HEADS, TAGS } from './ref-names.js';
 import type { Files, GitAuth } from './types.js';
+import { splitCredentials } from './url-credentials.js';
 import { fetchObjects } from './upload-pack.js';
 
 export interface GitSource {
@@ -28,16 +29,19 @@ export async function readDirectoryAtRef(
   directory: string,
 ): Promise<{ files: Files; lock: GitLock }> {
   const dir = directory.replace(/^\/+|\/+$/g, '');
-  const remote = { ...source, branch: 'main', directory: '' };
-  return remoteCall(source.url, async () => {
+  // Credentials in the URL authenticate this fetch only; the lock (and the Kptfile built from it) never holds them.
+  const plain = splitCredentials(source.url);
+  const auth = source.auth ?? plain.auth;
+  const remote = { ...source, url: plain.url, ...(auth ? { auth } : {}), branch: 'main', directory: '' };
+  return remoteCall(plain.url, async () => {
     const commit = /^[0-9a-f]{40}$/.test(ref) ? ref : await resolveRef(remote, ref, dir);
     return withLocalRepo(remote, async (repo) => {
       await fetchObjects(repo, [commit], { depth: 1 });
       const pkg = findPackageAt(repo.store, repo.store.commit(commit).tree, dir);
       if (!pkg)
-        throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${source.url}`);
+        throw new GitContentError(`cannot find package ${dir}@${ref}: no Kptfile in "${dir || '/'}" of ${plain.url}`);
       const files = readPackageFiles(repo.store, pkg);
-      return { files, lock: { repo: source.url, directory: dir, ref, commit } };
+      return { files, lock: { repo: plain.url, directory: dir, ref, commit } };
     });
   });
 }

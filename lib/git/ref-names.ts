@@ -1,4 +1,5 @@
 /** Pure rules for reading Porch's ref names (docs/porch-behaviour.md §7.2); no I/O. */
+import type { SkippedRef } from './types.js';
 
 /** Ref namespaces: branches, tags, and Porch's deletion-proposal branches (below refs/heads/). */
 export const HEADS = 'refs/heads/';
@@ -59,16 +60,56 @@ export function deletionProposedRef(full: string, revision: number, workspace: s
   return `${HEADS}${DELETION_PROPOSED}${full}/${revision > 0 ? `v${revision}` : workspace}`;
 }
 
-/** Whether every `/`-separated component of `name` is one git accepts in a ref name (git check-ref-format). */
+/** Longest ref name read from a remote; git has no limit, but a 60 KB name is an attack, not a tag. */
+export const MAX_REF_NAME = 4096;
+
+/** Whether `name` is one git accepts as a ref name (git check-ref-format: every rule of its components). */
 export function isValidRefName(name: string): boolean {
-  return name.split('/').every(
-    (c) =>
-      c !== '' &&
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
-      !/[\x00-\x20\x7f~^:?*[\\]/.test(c) &&
-      !c.includes('@{') &&
-      !c.startsWith('.') &&
-      !c.endsWith('.lock') &&
-      !c.endsWith('.'),
+  return (
+    name !== '@' &&
+    !name.includes('..') &&
+    name.split('/').every(
+      (c) =>
+        c !== '' &&
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
+        !/[\x00-\x20\x7f~^:?*[\\]/.test(c) &&
+        !c.includes('@{') &&
+        !c.startsWith('.') &&
+        !c.endsWith('.lock') &&
+        !c.endsWith('.'),
+    )
   );
+}
+
+// A name shown in a status: control characters spelled out, and no more of it than identifies it.
+function printable(name: string): string {
+  const shown = name
+    .slice(0, 200)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is spelled out.
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return name.length > 200 ? `${shown}…` : shown;
+}
+
+/** Why a ref name from a remote is not used, or undefined when it is a name git itself would accept. */
+export function refNameProblem(name: string): string | undefined {
+  if (name.length > MAX_REF_NAME) return `the ref name is longer than ${MAX_REF_NAME} characters`;
+  // A name whose bytes are not UTF-8 arrives with U+FFFD in their place: it is not the ref's real name.
+  if (name.includes('\ufffd')) return 'the ref name is not UTF-8';
+  if (!isValidRefName(name)) return 'git does not accept this ref name (git check-ref-format)';
+  return undefined;
+}
+
+/**
+ * The refs whose names git accepts, and the others as skipped refs named printably, so that a hostile name (a NUL,
+ * control characters, `..`, 60 KB) is reported like any other skipped ref and never stored or fetched.
+ */
+export function partitionRefs(refs: Record<string, string>): { refs: Record<string, string>; skipped: SkippedRef[] } {
+  const good: Record<string, string> = {};
+  const skipped: SkippedRef[] = [];
+  for (const [name, oid] of Object.entries(refs)) {
+    const problem = refNameProblem(name);
+    if (problem) skipped.push({ ref: printable(name), reason: problem });
+    else good[name] = oid;
+  }
+  return { refs: good, skipped };
 }

@@ -1,6 +1,6 @@
-/** Whether a discovered revision fits the storage rules (migrations/0001), so a bad ref is skipped, not fatal. */
+/** Whether a discovered revision fits the storage rules (migrations/0001 and 0010), so a bad ref is skipped, not fatal. */
 import { packageRevisionName } from '../names.js';
-import { isDnsLabel, validatePackagePath } from '../validation.js';
+import { isDnsLabel, validateStoredPackagePath } from '../validation.js';
 
 const MAX_REVISION = 2_147_483_647;
 const VERSION_WORKSPACE = /^v[0-9]+(\.[0-9]+)*$/;
@@ -13,7 +13,7 @@ export function storageProblem(
   repository?: string,
 ): string | undefined {
   if (packagePath === '') return 'a package at the repository directory itself has no package path';
-  const pathErrors = validatePackagePath(packagePath);
+  const pathErrors = validateStoredPackagePath(packagePath);
   if (pathErrors.length) return `package path "${packagePath}" is not valid: ${pathErrors.join(', ')}`;
   if (revision === 0) return 'revision 0 is reserved for drafts and proposals';
   if (revision < -1) return `revision ${revision} is negative`;

@@ -31,6 +31,8 @@ export interface HandlerDeps {
   database?: () => Promise<Database>;
   /** Largest body accepted, in bytes; default: `MAX_BODY_BYTES` of the configuration. */
   maxBodyBytes?: number;
+  /** Deepest nesting accepted in a body; default: `MAX_BODY_DEPTH` of the configuration. */
+  maxBodyDepth?: number;
   /** Where the per-request log line goes; default: stdout. */
   log?: LogSink;
   /**
@@ -95,7 +97,10 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     if (isKubeProtobuf(contentType)) {
       const bytes = bodyBytes(event.body, event.isBase64Encoded, deps.maxBodyBytes);
       body = bytes && decodeKubeProtobuf(bytes);
-    } else body = parseBody(decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes), contentType);
+    } else {
+      const text = decodeBody(event.body, event.isBase64Encoded, deps.maxBodyBytes);
+      body = parseBody(text, contentType, deps.maxBodyDepth);
+    }
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
     const kind = kindOfPath(route.path);
     if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
@@ -164,6 +169,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   const resolved: Required<HandlerDeps> = {
     database: deps.database ?? getDatabase,
     maxBodyBytes: deps.maxBodyBytes ?? config().maxBodyBytes,
+    maxBodyDepth: deps.maxBodyDepth ?? config().maxBodyDepth,
     log: deps.log ?? stdoutLog,
     streaming: deps.streaming ?? false,
     identity: deps.identity ?? config().identity,

@@ -1,3 +1,4 @@
+import { config } from '../config.js';
 import { BadRequestError } from '../errors.js';
 
 export const MAX_LIMIT = 500;
@@ -10,6 +11,8 @@ export interface ListParams {
   continue?: string;
   fieldSelector?: string;
   labelSelector?: string;
+  /** Response byte budget (LIST_MAX_BYTES): a page may end before `limit` items, with a `continue` token. */
+  maxBytes: number;
 }
 
 /** True for a list request that asks to watch instead (`watch=true` or `watch=1`, as Kubernetes reads it). */
@@ -28,7 +31,7 @@ export function parseListParams(query: Record<string, string>): ListParams {
     const n = Number(query.limit);
     limit = n === 0 ? MAX_LIMIT : Math.min(n, MAX_LIMIT);
   }
-  const params: ListParams = { limit };
+  const params: ListParams = { limit, maxBytes: config().listMaxBytes };
   if (query.continue) params.continue = query.continue;
   if (query.fieldSelector) params.fieldSelector = query.fieldSelector;
   if (query.labelSelector) params.labelSelector = query.labelSelector;

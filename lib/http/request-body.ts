@@ -47,15 +47,36 @@ function parseYaml(text: string): unknown {
 }
 
 /**
- * Parses a request body by its Content-Type: JSON (also merge-patch/strategic-merge types), YAML, or — without a
- * usable type — JSON when it looks like JSON and YAML otherwise.
+ * Refuses a value nested deeper than `maxDepth`, walking without recursion: code after the parser (merge patch,
+ * field checks, YAML output) recurses, and a 10,000-deep body would overflow its stack.
  */
-export function parseBody(text: string | undefined, contentType: string | undefined): unknown {
+export function checkDepth(value: unknown, maxDepth: number): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > maxDepth) {
+      throw new BadRequestError(`request body is nested more than ${maxDepth} levels deep; flatten it`);
+    }
+    for (const child of Object.values(node))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+}
+
+/**
+ * Parses a request body by its Content-Type: JSON (also merge-patch/strategic-merge types), YAML, or — without a
+ * usable type — JSON when it looks like JSON and YAML otherwise. Refuses nesting deeper than `maxDepth`.
+ */
+export function parseBody(text: string | undefined, contentType: string | undefined, maxDepth: number): unknown {
   if (text === undefined) return undefined;
   const type = contentType ?? '';
-  if (isYaml(type)) return parseYaml(text);
-  if (isJson(type)) return parseJson(text);
-  return /^\s*[[{]/.test(text) ? parseJson(text) : parseYaml(text);
+  const body = isYaml(type)
+    ? parseYaml(text)
+    : isJson(type) || /^\s*[[{]/.test(text)
+      ? parseJson(text)
+      : parseYaml(text);
+  checkDepth(body, maxDepth);
+  return body;
 }
 
 /** Refuses a body that is missing or not a single object, for verbs that carry one. */

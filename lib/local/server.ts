@@ -6,6 +6,7 @@ import type { HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
 import { defaultRoute, matchRoute, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { requestToEvent } from './request-event.js';
+import { refuseTokenless } from './request-guard.js';
 import { sendStream } from './stream-response.js';
 import { localAuthenticator } from '../auth/local-authenticator.js';
 import { ANONYMOUS_USER, DEFAULT_IDENTITY_SETTINGS, UNAUTHENTICATED_GROUP } from '../auth/identity-settings.js';
@@ -55,6 +56,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
 /** Serves the route table over node:http, turning each request into a v2 event for the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
+  let boundPort = options.port;
+  const tokenless = !options.apiToken && !options.tokens?.length;
   const authenticate = localAuthenticator({
     owner: options.user,
     apiToken: options.apiToken,
@@ -98,6 +101,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (match.route.auth && !identity) {
       return answer(res, req, started, 401, 'Unauthorized', 'Unauthorized: send Authorization: Bearer <token>');
     }
+    // Without any token, anyone who reaches the port is the owner: serve only what a loopback caller would send.
+    const refused = tokenless ? refuseTokenless(method, req.headers, body.length > 0, boundPort) : undefined;
+    if (refused) return answer(res, req, started, refused.code, refused.reason, refused.message);
     if (tooLarge) {
       return answer(
         res,
@@ -147,6 +153,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  boundPort = port;
   return {
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,

@@ -6,8 +6,8 @@
 import type { Queryable } from '../db/queryable.js';
 import type { SelectorKind } from '../selectors/field-selector.js';
 import { REVISION_COLUMNS } from './package-revision-columns.js';
-import { decodeContinue, pageLimit, toPage } from './pagination.js';
-import { getResourcesOf } from './resources.js';
+import { decodeContinue, jsonBytes, pageLimit, rowBudget, toPage } from './pagination.js';
+import { getResourcesOf, resourceBytesOf } from './resources.js';
 import {
   addKeyset,
   addLabelConditions,
@@ -39,7 +39,7 @@ export function buildRevisionListQuery(
 export async function listPackageRevisions(q: Queryable, opts: ListOptions = {}): Promise<Page<PackageRevisionRow>> {
   const { text, values, limit } = buildRevisionListQuery(opts);
   const { rows } = await q.query<PackageRevisionRow>(text, values);
-  return toPage(rows, limit);
+  return toPage(rows, limit, rowBudget(opts.maxBytes));
 }
 
 /** One page of package revisions with all their files (PackageRevisionResources list); two queries per page. */
@@ -49,7 +49,16 @@ export async function listPackageRevisionResources(
 ): Promise<Page<{ revision: PackageRevisionRow; files: Files }>> {
   const { text, values, limit } = buildRevisionListQuery(opts, 'packagerevisionresources');
   const { rows } = await q.query<PackageRevisionRow>(text, values);
-  const page = toPage(rows, limit);
+  // The files are sized before they are read, so a page over the budget is neither answered nor held in memory.
+  const sizes = opts.maxBytes === undefined ? undefined : await resourceBytesOf(q, rows.slice(0, limit));
+  const page = toPage(
+    rows,
+    limit,
+    sizes && {
+      maxBytes: opts.maxBytes!,
+      sizeOf: (r) => jsonBytes(r) + (sizes.get(`${r.namespace}/${r.name}`) ?? 0),
+    },
+  );
   const byNamespace = new Map<string, string[]>();
   for (const r of page.items) byNamespace.set(r.namespace, [...(byNamespace.get(r.namespace) ?? []), r.name]);
   const files = new Map<string, Files>();

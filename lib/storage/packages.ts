@@ -6,7 +6,7 @@ import type { Queryable } from '../db/queryable.js';
 import { packageName, packageUid } from '../names.js';
 import type { FieldSelector } from '../selectors/field-selector.js';
 import type { LabelSelector } from '../selectors/label-selector.js';
-import { decodeContinue, pageLimit, toPage } from './pagination.js';
+import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import type { ListOptions, PackageRow, Page } from './types.js';
@@ -72,5 +72,5 @@ export async function listPackages(q: Queryable, opts: ListOptions = {}): Promis
      limit ${f.bind(limit + 1)}`,
     f.params,
   );
-  return toPage(rows, limit);
+  return toPage(rows, limit, rowBudget(opts.maxBytes));
 }

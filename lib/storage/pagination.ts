@@ -37,9 +37,43 @@ export function decodeContinue(token: string): Key {
   return { namespace: parsed[0], name: parsed[1] };
 }
 
-/** Builds a page from `limit + 1` fetched rows: the extra row only says that another page exists. */
-export function toPage<T extends Key>(rows: T[], limit: number): { items: T[]; continue?: string } {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
+/** A response size bound: a page ends before the item that would take it past `maxBytes` (docs/limits.md). */
+export interface ByteBudget<T> {
+  maxBytes: number;
+  /** Bytes the item adds to the response (an estimate from what is in hand, never from reading more). */
+  sizeOf: (row: T) => number;
+}
+
+/** Bytes of a row as JSON: close to what its API object adds to a response. */
+export const jsonBytes = (row: unknown) => Buffer.byteLength(JSON.stringify(row), 'utf8');
+
+/**
+ * Builds a page from `limit + 1` fetched rows: the extra row only says that another page exists. With a budget the
+ * page also stops at `maxBytes` (always keeping its first item, so every page makes progress), and the `continue`
+ * token points after its last item, as Kubernetes allows a server to return fewer items than `limit`.
+ */
+export function toPage<T extends Key>(
+  rows: T[],
+  limit: number,
+  budget?: ByteBudget<T>,
+): { items: T[]; continue?: string } {
+  let end = Math.min(rows.length, limit);
+  if (budget) {
+    let total = 0;
+    for (let i = 0; i < end; i++) {
+      total += budget.sizeOf(rows[i]!);
+      if (total > budget.maxBytes && i > 0) {
+        end = i;
+        break;
+      }
+    }
+  }
+  if (end === rows.length) return { items: rows };
+  const items = rows.slice(0, end);
   return { items, continue: encodeContinue(items[items.length - 1]!) };
+}
+
+/** The budget of a list of plain rows, or none when the caller set no `maxBytes`. */
+export function rowBudget<T>(maxBytes: number | undefined): ByteBudget<T> | undefined {
+  return maxBytes === undefined ? undefined : { maxBytes, sizeOf: jsonBytes };
 }

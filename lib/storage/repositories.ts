@@ -1,7 +1,7 @@
 /** Storage of Repository objects (table `repositories`); registering one also creates its sync state row. */
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
-import { decodeContinue, pageLimit, toPage } from './pagination.js';
+import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
 import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
@@ -88,7 +88,7 @@ export async function listRepositories(q: Queryable, opts: ListOptions = {}): Pr
     `select ${REPOSITORY_COLUMNS} from repositories ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`,
     f.params,
   );
-  return toPage(rows, limit);
+  return toPage(rows, limit, rowBudget(opts.maxBytes));
 }
 
 /** The conditions of a Repository field and label selector (namespace aside), as lists and watches apply them. */

@@ -47,6 +47,27 @@ export async function getResourcesOf(q: Queryable, namespace: string, names: str
 }
 
 /**
+ * Bytes the files of each revision take as response text (`namespace/name` → bytes): paths and contents plus the
+ * JSON quoting around each. octet_length reads a stored value's size without fetching or decompressing it.
+ */
+export async function resourceBytesOf(
+  q: Queryable,
+  revisions: { namespace: string; name: string }[],
+): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (revisions.length === 0) return sizes;
+  const { rows } = await q.query<{ key: string; bytes: string }>(
+    `select r.namespace || '/' || r.package_revision as key, sum(octet_length(r.path) + octet_length(r.content) + 6) as bytes
+       from resources r join unnest($1::text[], $2::text[]) as v(namespace, name)
+         on r.namespace = v.namespace and r.package_revision = v.name
+      group by r.namespace, r.package_revision`,
+    [revisions.map((r) => r.namespace), revisions.map((r) => r.name)],
+  );
+  for (const r of rows) sizes.set(r.key, Number(r.bytes));
+  return sizes;
+}
+
+/**
  * Replaces all files of a revision and applies `changes` to its row (e.g. Kptfile-derived fields), in one
  * transaction and only if the revision still has `expectedResourceVersion` (compare-and-set on the row first, so a
  * stale writer changes nothing). Returns the updated row with its new resourceVersion.

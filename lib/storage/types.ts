@@ -140,6 +140,8 @@ export interface ListOptions {
   /** Page size; default and maximum 500. */
   limit?: number;
   continue?: string;
+  /** The page stops adding items at about this many bytes of response (LIST_MAX_BYTES); absent = no bound. */
+  maxBytes?: number;
 }
 
 const PORCH = 'porch.kpt.dev';

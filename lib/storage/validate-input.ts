@@ -6,7 +6,7 @@ import { InvalidError, invalidValue, type StatusCause } from '../errors.js';
 import { packageRevisionName } from '../names.js';
 import {
   dnsLabelErrors,
-  validatePackagePath,
+  validateStoredPackagePath,
   validatePackageRevisionName,
   validateWorkspaceName,
 } from '../validation.js';
@@ -27,7 +27,7 @@ export function checkRevisionNames(r: {
 }): void {
   const causes: StatusCause[] = [];
   check('spec.repository', r.repository, dnsLabelErrors(r.repository), causes);
-  check('spec.packageName', r.packagePath, validatePackagePath(r.packagePath), causes);
+  check('spec.packageName', r.packagePath, validateStoredPackagePath(r.packagePath), causes);
   const versioned = r.revision === -1 && VERSION_WORKSPACE.test(r.workspace);
   if (!versioned) check('spec.workspaceName', r.workspace, validateWorkspaceName(r.workspace), causes);
   const name = packageRevisionName(r.repository, r.packagePath, r.workspace);

@@ -1,7 +1,15 @@
 import { config } from '../config.js';
 import type { Database } from '../db/pool.js';
-import { GitError } from '../git/index.js';
-import type { DiscoveredRevision, DiscoverOptions, DiscoveryResult, GitAuth, RemoteSpec } from '../git/index.js';
+import {
+  type DiscoveredRevision,
+  type DiscoverOptions,
+  type DiscoveryResult,
+  GitError,
+  type GitAuth,
+  partitionRefs,
+  type RemoteSpec,
+  type SkippedRef,
+} from '../git/index.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { computeSyncChanges } from './compute-sync-changes.js';
 import { completeHalfPublish, nameOf, proposedNames } from './half-publish.js';
@@ -142,10 +150,17 @@ async function syncContent(
     phases[phase] = Math.round(t - mark);
     mark = t;
   };
-  let refs = await deps.git.listRemoteRefs(remote);
+  // Refs git would refuse by name are reported and never stored or fetched (lib/git/ref-names.ts).
+  let badRefs: SkippedRef[] = [];
+  const listRefs = async () => {
+    const listed = partitionRefs(await deps.git.listRemoteRefs(remote));
+    badRefs = listed.skipped;
+    return listed.refs;
+  };
+  let refs = await listRefs();
   if (!refs[`refs/heads/${repo.branch}`] && wantsBranchCreated(repo) && deps.git.ensureBranch) {
     await deps.git.ensureBranch(remote, true);
-    refs = await deps.git.listRemoteRefs(remote);
+    refs = await listRefs();
   }
   lap('listRefs');
   if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
@@ -192,7 +207,7 @@ async function syncContent(
   // List the refs again, after reading the stored keys: a publish pushes its tag before it commits its row, so
   // every stored revision's tag is in this listing unless it was really deleted — a revision published while this
   // sync runs can never look deleted from git.
-  refs = await deps.git.listRemoteRefs(remote);
+  refs = await listRefs();
   if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
   version = refsVersion(refs);
   lap('load');
@@ -208,7 +223,7 @@ async function syncContent(
     repo,
     changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision),
   );
-  const skipped = [...changes.skipped];
+  const skipped: ReportedSkip[] = [...changes.skipped, ...badRefs];
   const refused = await writeDiscoveredRevisions(db, repo, changes.writes);
   for (const { write, error } of refused) {
     skipped.push({

@@ -36,11 +36,11 @@ export interface Harness {
 
 const silent = () => undefined;
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(opts: { maxBodyBytes?: number } = {}): Promise<Harness> {
   const tdb = await createTestDatabase({ poolMax: 6 });
   const root = await mkdtemp(join(tmpdir(), 'porch-api-git-'));
   const server = await startGitServer(root);
-  const deps = { database: async () => tdb.db, maxBodyBytes: 256 * 1024, log: silent };
+  const deps = { database: async () => tdb.db, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024, log: silent };
   const handlers = {
     'package-revisions': createHttpHandler(packageRevisionOperations, deps),
     approval: createHttpHandler(approvalOperations, deps),

@@ -4,7 +4,7 @@ import { parseCreateRequest, requireRepository } from '../../lib/api/package-rev
 import { mergePatch } from '../../lib/api/package-revisions/merge-patch.js';
 import { checkTask } from '../../lib/api/package-revisions/task-check.js';
 import { checkUpdateLifecycle } from '../../lib/api/package-revisions/update-rules.js';
-import { readResources } from '../../lib/api/resources/update.js';
+import { checkResources } from '../../lib/api/package-revisions/kpt-resources.js';
 import type { Lifecycle, PackageRevisionRow } from '../../lib/storage/types.js';
 
 const row = (lifecycle: Lifecycle) => ({ name: 'r.p.w', lifecycle }) as PackageRevisionRow;
@@ -94,9 +94,10 @@ describe('task shape', () => {
 
 describe('resource paths', () => {
   it.each(['/abs', '..', 'a/../b', 'a/./b', 'a//b', 'a\\b', '', 'x\u0000'])('refuses %j', (path) => {
-    expect(message(() => readResources('n', { [path]: 'x' }))).toContain('is invalid');
+    expect(message(() => checkResources('n', { [path]: 'x' }))).toContain('is invalid');
   });
-  it('accepts nested relative paths', () => expect(readResources('n', { 'a/b.yaml': 'x', Kptfile: 'k' })).toBeTruthy());
+  it('accepts nested relative paths', () =>
+    expect(checkResources('n', { 'a/b.yaml': 'x', Kptfile: 'k' })).toBeTruthy());
 });
 
 describe('merge patch (RFC 7386)', () => {

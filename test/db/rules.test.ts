@@ -144,7 +144,29 @@ describe('database rules', () => {
 
   it('refuses unsafe resource paths', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
-    for (const path of ['', '/etc/passwd', '../x', 'a/../../x', 'a/..', './a', '.', 'a//b', 'a/', 'a\\b']) {
+    const dotGit = [
+      '.git/config',
+      'a/.GIT/hooks/x',
+      'a/.git. /x',
+      '.git::$INDEX_ALLOCATION/x',
+      'git~1/x',
+      '.g\u200cit/x',
+    ];
+    const control = ['a\u0001b', 'tab\there', 'del\u007f'];
+    for (const path of [
+      '',
+      '/etc/passwd',
+      '../x',
+      'a/../../x',
+      'a/..',
+      './a',
+      '.',
+      'a//b',
+      'a/',
+      'a\\b',
+      ...dotGit,
+      ...control,
+    ]) {
       await fails(
         `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', $1, 'x')`,
         [path],
@@ -154,6 +176,21 @@ describe('database rules', () => {
     await sql(
       `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', 'a/.hidden/..x', 'x')`,
     );
+    for (const path of ['.gitignore', 'a/.github/workflow.yaml', 'git~2', 'ünïcode/ok.yaml']) {
+      await sql(
+        `insert into resources (namespace, package_revision, path, content) values ('ns', 'repo.a.d', $1, 'x')`,
+        [path],
+      );
+    }
+  });
+
+  it('stores a package path of any length whose segments are DNS labels (Porch lists them from git)', async () => {
+    const insert = `insert into packages (namespace, name, repository, path, uid)
+      values ('ns', 'repo.' || replace($1, '/', '.'), 'repo', $1, gen_random_uuid())`;
+    await sql(insert, [`${'a'.repeat(60)}/${'b'.repeat(29)}`]);
+    await fails(insert, [`${'a'.repeat(64)}/b`], 'packages_path_valid');
+    await fails(insert, [Array.from({ length: 5 }, () => 'p'.repeat(60)).join('/')], 'packages_path_valid');
+    await fails(insert, ['Net/vpc'], 'packages_path_valid');
   });
 
   it('cascades deletes and removes a package with its last revision', async () => {

@@ -6,7 +6,7 @@ import { approvalCommitMessage } from '../../lib/kpt/commit-message.js';
 import { dedupe } from '../../lib/git/dedupe-revisions.js';
 import { selectCandidates } from '../../lib/git/select-candidates.js';
 import type { DiscoveredRevision } from '../../lib/git/types.js';
-import { decodeText } from '../../lib/git/package-tree.js';
+import { decodeText } from '../../lib/kpt/resource-validation.js';
 import { PktReader, pktLine } from '../../lib/git/pkt-line.js';
 import {
   deletionProposedRef,

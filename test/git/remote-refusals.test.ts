@@ -36,12 +36,13 @@ describe('refusals', () => {
       packagePath: 'p',
       workspace: 'w',
       revision: 1,
-      files: { Kptfile: kptfile('p'), '.git/config': '[core]\n' },
+      // A submodule name that climbs out of .git/modules: our file rules allow the file, git's fsck refuses it.
+      files: { Kptfile: kptfile('p'), '.gitmodules': '[submodule "../../evil"]\n\tpath = x\n\turl = ./x\n' },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitRefusedError);
     expect((err as GitRefusedError).code).toBe(409);
     expect((err as GitRefusedError).failure).toBe('refused');
-    expect((err as Error).message).toMatch(/^git push refused: unpack .*hasDotgit/);
+    expect((err as Error).message).toMatch(/^git push refused: unpack .*gitmodulesName/);
     expect((err as Error).message.length).toBeLessThan(240);
     // Not retried: a refusal of the objects themselves is the same every time.
     expect(Date.now() - started).toBeLessThan(1000);

@@ -4,13 +4,14 @@ import { humanDuration, toTable, wantsTable } from '../../lib/http/table.js';
 
 describe('parseListParams', () => {
   it('defaults and caps the limit at 500', () => {
-    expect(parseListParams({})).toEqual({ limit: 500 });
+    expect(parseListParams({})).toEqual({ limit: 500, maxBytes: 4 * 1024 * 1024 });
     expect(parseListParams({ limit: '0' }).limit).toBe(500);
     expect(parseListParams({ limit: '7', continue: 'tok', fieldSelector: 'a=b', labelSelector: 'x' })).toEqual({
       limit: 7,
       continue: 'tok',
       fieldSelector: 'a=b',
       labelSelector: 'x',
+      maxBytes: 4 * 1024 * 1024,
     });
     expect(parseListParams({ limit: '100000' }).limit).toBe(500);
   });

@@ -134,7 +134,7 @@ describe('database (Aurora Serverless v2, default)', () => {
     for (const fn of ALL_FUNCTIONS) {
       expect(stateless[defaults.functionId(fn)].Properties.Environment.Variables, fn).toMatchObject({
         DATABASE_SECRET_ARN: { 'Fn::ImportValue': expect.stringMatching(/DatabaseCredentialsAttachment/) },
-        DATABASE_SSL: 'require',
+        DATABASE_SSL: 'verify',
       });
     }
   });

@@ -80,9 +80,13 @@ describe('package revision storage', () => {
     await expect(
       addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: 'a//b', workspace: 'ws' }),
     ).rejects.toThrow('spec.packageName: Invalid value: "a//b"');
-    const long = Array.from({ length: 5 }, (_, i) => `${'p'.repeat(40)}${i}`).join('/');
+    // A path of any length is stored (Porch lists such packages from git) while the composed name stays ≤ 253.
+    const long = Array.from({ length: 7 }, (_, i) => `${'p'.repeat(40)}${i}`).join('/');
     await expect(
       addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: long, workspace: 'ws' }),
+    ).rejects.toThrow('metadata.name: Invalid value');
+    await expect(
+      addDraft(t.db, { namespace: ns, repository: 'repo', packagePath: `${'a'.repeat(64)}/b`, workspace: 'ws' }),
     ).rejects.toThrow('must be no more than 63 characters');
     expect(await getPackage(t.db, ns, 'repo.ok')).toBeUndefined();
   });

@@ -30,12 +30,22 @@ describe('parseConfig', () => {
       syncIntervalSeconds: 30,
       syncFunctionName: undefined,
       syncFanoutConcurrency: 10,
+      packageMaxFiles: 10_000,
+      packageMaxBytes: 4 * 1024 * 1024,
+      maxBodyDepth: 100,
+      listMaxBytes: 4 * 1024 * 1024,
+      databaseSslCaFile: undefined,
     });
   });
 
   it('reads every variable', () => {
     const cfg = parseConfig({
       DATABASE_SSL: 'verify',
+      DATABASE_SSL_CA_FILE: '/etc/ca.pem',
+      PACKAGE_MAX_FILES: '20',
+      PACKAGE_MAX_BYTES: '2048',
+      MAX_BODY_DEPTH: '30',
+      LIST_MAX_BYTES: '65536',
       DATABASE_POOL_MAX: '7',
       GIT_SECRET_PREFIX: 'porch/git/',
       GIT_CREDENTIALS_FILE: '/etc/creds.json',
@@ -49,6 +59,11 @@ describe('parseConfig', () => {
     });
     expect(cfg).toMatchObject({
       databaseSsl: 'verify',
+      databaseSslCaFile: '/etc/ca.pem',
+      packageMaxFiles: 20,
+      packageMaxBytes: 2048,
+      maxBodyDepth: 30,
+      listMaxBytes: 65536,
       databasePoolMax: 7,
       localPoolMax: 7,
       gitSecretPrefix: 'porch/git/',

@@ -5,6 +5,7 @@ import {
   isDnsLabel,
   isDnsSubdomain,
   validatePackagePath,
+  validateStoredPackagePath,
   validatePackageRevisionName,
   validateWorkspaceName,
 } from '../../lib/validation.js';
@@ -55,6 +56,17 @@ describe('package paths and workspaces', () => {
     expect(validatePackagePath('net/Vpc')).toEqual([`path segment "Vpc": ${LABEL_MSG}`]);
     expect(validatePackagePath('a.b')).toEqual(['must not contain dots']);
     expect(validatePackagePath(`${'a'.repeat(40)}/${'b'.repeat(30)}`)).toEqual(['must be no more than 63 characters']);
+  });
+
+  it('stores a path of any length found in git, each segment still a DNS label', () => {
+    const long = `${'a'.repeat(60)}/${'b'.repeat(29)}`;
+    expect(validateStoredPackagePath(long)).toEqual([]);
+    expect(validatePackagePath(long)).toEqual(['must be no more than 63 characters']);
+    expect(validateStoredPackagePath(`${'a'.repeat(64)}/b`)).toEqual([
+      `path segment "${'a'.repeat(64)}": must be no more than 63 characters`,
+    ]);
+    expect(validateStoredPackagePath('a//b')).toEqual(["must not start or end with '/' or contain '//'"]);
+    expect(validateStoredPackagePath('')).toEqual([LABEL_MSG]);
   });
 
   it('validates workspaces as DNS labels', () => {

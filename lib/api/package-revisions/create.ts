@@ -6,6 +6,8 @@ import { validatePackageRevisionName } from '../../validation.js';
 import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
+import { checkResources } from './kpt-resources.js';
+import { splitCredentials } from './git-api.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { GitUpstreamNeeded, runTask } from './run-task.js';
@@ -97,7 +99,11 @@ export async function createRevision(
       });
       const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task, gitUpstream);
       requireCreatedKptfile(name, task, produced);
-      const files = applyCreateSpec(produced, req.packageMetadata, req.readinessGates);
+      const files = checkResources(
+        name,
+        applyCreateSpec(produced, req.packageMetadata, req.readinessGates),
+        invalidRevision,
+      );
       const derived = deriveFromKptfile(files);
       const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
       const row = await createPackageRevision(
@@ -113,7 +119,7 @@ export async function createRevision(
             ...(derived.readinessGates ? { readinessGates: derived.readinessGates } : {}),
             ...(req.parent ? { parent: req.parent } : {}),
           },
-          tasks: [task],
+          tasks: [storedTask(task)],
           selfLock: draftLock(repository.repoUrl, packagePath, workspace),
           upstreamLock: derived.upstreamLock ?? null,
           conditions: derived.conditions ?? [],
@@ -129,4 +135,15 @@ export async function createRevision(
     if (!(err instanceof GitUpstreamNeeded)) throw err;
     return create(await err.read());
   }
+}
+
+/** The task as stored: credentials in a clone URL authenticate the fetch, but are never kept (nor published). */
+function storedTask(task: Task): Task {
+  const clone = task.clone;
+  const git = clone?.upstreamRef.git;
+  if (!clone || !git) return task;
+  return {
+    ...task,
+    clone: { ...clone, upstreamRef: { ...clone.upstreamRef, git: { ...git, repo: splitCredentials(git.repo).url } } },
+  };
 }

@@ -3,3 +3,4 @@ export { publishRevision } from '../../git/publish-revision.js';
 export { deletePublishedRevision } from '../../git/delete-revision.js';
 export { readDirectoryAtRef } from '../../git/read-directory.js';
 export { resolveGitAuth } from '../../git/resolve-auth.js';
+export { hasCredentials, splitCredentials } from '../../git/url-credentials.js';

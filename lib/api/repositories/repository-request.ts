@@ -8,6 +8,8 @@ import {
   type StatusCause,
 } from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
+import { hasCredentials, splitCredentials } from '../package-revisions/git-api.js';
+import { checkResourcePath } from '../package-revisions/kpt-resources.js';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
 
 export const REPOSITORY_GROUP = 'config.porch.kpt.dev';
@@ -44,21 +46,23 @@ function checkGit(git: Obj, causes: StatusCause[]) {
     causes.push(requiredField('spec.git.repo', 'the address of the git repository is required'));
   } else if (!/^https?:\/\/[^/\s]+/.test(repo)) {
     causes.push(invalidValue('spec.git.repo', repo, 'must be an http:// or https:// URL of a git repository'));
+  } else if (hasCredentials(repo)) {
+    // Stored, listed and synced with: a secret in the URL would be shown to every reader. Not echoed back either.
+    causes.push(
+      invalidValue(
+        'spec.git.repo',
+        splitCredentials(repo).url,
+        'must not contain a user name or password; put credentials in a Secret named by spec.git.secretRef',
+      ),
+    );
   }
   if (git.branch !== undefined && (typeof git.branch !== 'string' || git.branch === '')) {
     causes.push(invalidValue('spec.git.branch', git.branch, 'must be at least 1 character long'));
   }
   const dir = typeof git.directory === 'string' ? normaliseDirectory(git.directory) : '';
-  if (
-    dir.split('/').some((seg) => seg === '..' || seg === '.') ||
-    dir.includes('//') ||
-    dir.includes('\\') ||
-    dir.includes('\0')
-  ) {
-    causes.push(
-      invalidValue('spec.git.directory', git.directory, "must be a relative path without '.', '..' or empty segments"),
-    );
-  }
+  // Packages are published below it: the path rule of package files applies (no `..`, `.git`, control characters).
+  const dirProblem = dir === '' ? undefined : checkResourcePath(dir);
+  if (dirProblem) causes.push(invalidValue('spec.git.directory', git.directory, dirProblem));
   const secret = asObj(git.secretRef).name;
   if (secret !== undefined && secret !== '' && (typeof secret !== 'string' || dnsSubdomainErrors(secret).length > 0)) {
     causes.push(invalidValue('spec.git.secretRef.name', secret, dnsSubdomainErrors(String(secret)).join(', ')));

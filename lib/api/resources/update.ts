@@ -1,7 +1,6 @@
 import type { Database } from '../../db/pool.js';
-import { ConflictError, invalidValue, NotFoundError, type StatusCause } from '../../errors.js';
-import type { Files } from '../../kpt/types.js';
-import { carryOverComments, checkResourcePath } from '../package-revisions/kpt-resources.js';
+import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
+import { carryOverComments, checkResources } from '../package-revisions/kpt-resources.js';
 import { deriveFromKptfile, requireKptfile } from '../package-revisions/kptfile.js';
 import { revisionKey, tryLock } from '../package-revisions/locks.js';
 import { invalidResources, resourcesRef } from '../package-revisions/refs.js';
@@ -10,41 +9,6 @@ import { checkWritable } from '../package-revisions/read.js';
 import { getPackageRevision, getResources, replaceResources } from '../package-revisions/store.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from '../package-revisions/update.js';
 import { toResources, type ResourcesObject } from './to-object.js';
-
-/** `spec.resources` of a PUT: a map of safe relative paths to text; every problem named (422). */
-export function readResources(name: string, value: unknown): Files {
-  const causes: StatusCause[] = [];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidResources(name, invalidValue('spec.resources', typeof value, 'must be a map of file path to content'));
-  }
-  for (const [path, content] of Object.entries(value)) {
-    const problem = checkResourcePath(path);
-    if (problem) causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, problem));
-    else if (typeof content !== 'string')
-      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, typeof content, 'content must be a string'));
-    else if (content.includes('\0'))
-      causes.push(invalidValue(`spec.resources[${JSON.stringify(path)}]`, path, 'content must not contain NUL bytes'));
-  }
-  // git cannot hold `a` as a file and as the directory of `a/b`: such a tree is corrupt (duplicate entries).
-  for (const path of Object.keys(value)) {
-    const dirs = path
-      .split('/')
-      .slice(0, -1)
-      .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-    const clash = dirs.find((dir) => Object.hasOwn(value, dir));
-    if (clash !== undefined) {
-      causes.push(
-        invalidValue(
-          `spec.resources[${JSON.stringify(path)}]`,
-          path,
-          `its directory ${JSON.stringify(clash)} is also a file`,
-        ),
-      );
-    }
-  }
-  if (causes.length) throw invalidResources(name, ...causes);
-  return value as Files;
-}
 
 /**
  * PUT packagerevisionresources/{name} (docs/porch-behaviour.md §6.1): Draft only, compare-and-set on resourceVersion,
@@ -61,7 +25,7 @@ export async function updateRevisionResources(
   const obj = asRecord(body);
   const ref = resourcesRef(name);
   const resourceVersion = requireResourceVersion(readMeta(obj.metadata), name, ref);
-  const sent = readResources(name, asRecord(obj.spec).resources);
+  const sent = checkResources(name, asRecord(obj.spec).resources);
   return db.transaction(async (client) => {
     if (!(await tryLock(client, revisionKey(namespace, name)))) {
       throw new ConflictError(

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceError } from '../../../lib/kpt/errors.js';
 import {
-  isTextContent,
+  decodeText,
   MAX_PATH_LENGTH,
   resourcePathProblem,
+  responseTextBytes,
+  resourceProblems,
   validateResourcePath,
   validateResources,
 } from '../../../lib/kpt/resource-validation.js';
@@ -23,6 +25,19 @@ const UNSAFE_PATHS: [string, string][] = [
   ['dir/', 'ends with "/"'],
   ['a//b', 'empty segment'],
   ['x'.repeat(MAX_PATH_LENGTH + 1), 'longer than 4096'],
+  ['.git/config', '".git"'],
+  ['.GIT/hooks/post-checkout', '".git"'],
+  ['a/.Git/x', '".git"'],
+  ['.git', '".git"'],
+  ['.git./x', '".git"'],
+  ['.git /x', '".git"'],
+  ['.git::$INDEX_ALLOCATION/x', '".git"'],
+  ['GIT~1/config', '".git"'],
+  ['.g\u200cit/config', '".git"'],
+  ['a\tb.yaml', 'control character'],
+  ['a\nb.yaml', 'control character'],
+  ['a\x7fb.yaml', 'control character'],
+  ['x\x1b[31m.yaml', 'control character'],
 ];
 
 const SAFE_PATHS = [
@@ -37,6 +52,11 @@ const SAFE_PATHS = [
   'with space.yaml',
   'x'.repeat(MAX_PATH_LENGTH),
   'é'.repeat(MAX_PATH_LENGTH),
+  '.gitmodules',
+  '.github/workflows/ci.yaml',
+  'a/.gitkeep',
+  'git~2',
+  'x.git',
 ];
 
 describe('validateResourcePath', () => {
@@ -83,22 +103,46 @@ describe('validateResources', () => {
     expect(() => validateResources(files)).toThrow(problem);
   });
 
-  it('enforces the size and count limits, counting UTF-8 bytes', () => {
-    const limits = { maxFileBytes: 10, maxTotalBytes: 25, maxFiles: 3 };
+  it('enforces the size and count limits, counting bytes as a Lambda response carries them', () => {
+    const limits = { maxFileBytes: 10, maxTotalBytes: 70, maxFiles: 3 };
     expect(() => validateResources({ Kptfile: 'é'.repeat(5) }, limits)).not.toThrow();
-    expect(() => validateResources({ Kptfile: 'é'.repeat(6) }, limits)).toThrow('12 bytes; at most 10');
-    expect(() => validateResources({ Kptfile: 'k'.repeat(9), a: 'a'.repeat(9), b: 'b'.repeat(9) }, limits)).toThrow(
-      '27 bytes; at most 25',
+    expect(() => validateResources({ Kptfile: 'é'.repeat(6) }, limits)).toThrow('12 bytes in a response; at most 10');
+    // Escaped twice (body, then payload): a newline takes 3 bytes, a quote 4, another control character 7.
+    expect(() => validateResources({ Kptfile: '\n\n"' }, limits)).not.toThrow();
+    expect(() => validateResources({ Kptfile: '\u0001\n' }, limits)).not.toThrow();
+    expect(() => validateResources({ Kptfile: '\u0001\u0001' }, limits)).toThrow('14 bytes in a response; at most 10');
+    expect(() => validateResources({ Kptfile: '"""' }, limits)).toThrow('12 bytes in a response; at most 10');
+    // Paths count too, each file with its escaped quotes, colon and comma: 7+9+10, 1+9+10, 1+9+10 = 66.
+    const three = { Kptfile: 'k'.repeat(9), a: 'a'.repeat(9), b: 'b'.repeat(9) };
+    expect(() => validateResources(three, limits)).not.toThrow();
+    expect(() => validateResources(three, { ...limits, maxTotalBytes: 65 })).toThrow(
+      '66 bytes in a response; at most 65',
     );
     expect(() => validateResources({ Kptfile: '', a: '', b: '', c: '' }, limits)).toThrow('4 files; at most 3');
   });
+
+  it('counts text as JSON.stringify escapes it twice (the body, then the Lambda payload)', () => {
+    const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
+    for (const text of ['', 'plain', 'é€😀', '"quoted" \\ back', controls, '\u007f\u2028']) {
+      expect(responseTextBytes(text)).toBe(Buffer.byteLength(JSON.stringify(JSON.stringify(text))) - 6);
+    }
+  });
+
+  it('names every problem, including a file that is also a directory', () => {
+    const problems = resourceProblems({ Kptfile: kptfile, '.git/config': '', a: '', 'a/b': '', 'c\u0001': '' });
+    expect(problems.map((p) => p.path)).toEqual(['.git/config', 'a/b', 'c\u0001']);
+  });
 });
 
-describe('isTextContent', () => {
+describe('decodeText', () => {
   it('accepts UTF-8 text and refuses NUL bytes and invalid UTF-8', () => {
-    expect(isTextContent(new TextEncoder().encode('héllo\n'))).toBe(true);
-    expect(isTextContent(new Uint8Array([0x61, 0x00, 0x62]))).toBe(false);
-    expect(isTextContent(new Uint8Array([0xff, 0xfe, 0x41]))).toBe(false);
-    expect(isTextContent(new Uint8Array([]))).toBe(true);
+    expect(decodeText(new TextEncoder().encode('héllo\n'))).toBe('héllo\n');
+    expect(decodeText(new Uint8Array([0x61, 0x00, 0x62]))).toBeUndefined();
+    expect(decodeText(new Uint8Array([0xff, 0xfe, 0x41]))).toBeUndefined();
+    expect(decodeText(new Uint8Array([]))).toBe('');
+  });
+
+  it('keeps a leading byte-order mark', () => {
+    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toBe('\ufeffa');
   });
 });
