@@ -1,6 +1,6 @@
 /**
- * The change log (table `change_log`, written by the triggers of migrations/0006): read in resourceVersion order up
- * to the horizon, with each entry's row rebuilt through the same select lists the tables' reads use.
+ * The change log (table `change_log`, written by the triggers of migrations/0006 and 0011): read in resourceVersion
+ * order up to the horizon, with each entry's row rebuilt through the same select lists the tables' reads use.
  */
 import type { Queryable } from '../db/queryable.js';
 import { REVISION_COLUMNS } from './package-revision-columns.js';
