@@ -5,7 +5,7 @@
  * caller wants. drafts/ and proposed/ branches are ignored (docs/api.md).
  */
 import { remoteCall } from './errors.js';
-import { withLocalRepo, type LocalRepo } from './local-repo.js';
+import { openLocalRepo, type LocalRepo } from './local-repo.js';
 import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
 import { dedupe } from './dedupe-revisions.js';
 import { normalizeDirectory, packagePathIn } from './ref-names.js';
@@ -44,9 +44,15 @@ export async function discoverRevisions(
   const { branch, tags, deletionProposed, skipped } = selectCandidates(refs, remote.branch, directory, opts.only);
   const ctx: Context = { remote, directory, deletionProposed, opts, found: [], skipped };
   await remoteCall(remote.url, async () => {
-    if (branch) await inBatch(ctx, [branch]);
+    // The branch and the first batch of tags share one operation: tags mostly point at commits the branch fetch
+    // brought already (a publish tags the commit it puts on the branch), and those need no second fetch.
+    let repo = openLocalRepo(remote);
+    if (branch) await inBatch(ctx, repo, [branch]);
     const size = opts.batchSize ?? 2000;
-    for (let i = 0; i < tags.length; i += size) await inBatch(ctx, tags.slice(i, i + size));
+    for (let i = 0; i < tags.length; i += size) {
+      if (i > 0) repo = openLocalRepo(remote);
+      await inBatch(ctx, repo, tags.slice(i, i + size));
+    }
   });
   return { revisions: dedupe(ctx.found, skipped), skipped };
 }
@@ -60,41 +66,39 @@ interface Context {
   skipped: SkippedRef[];
 }
 
-/** One object store and one fetch per batch of refs; a fresh store per batch keeps memory flat. */
-async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
-  await withLocalRepo(ctx.remote, async (repo) => {
-    if (!(await fetchBatch(ctx, repo, batch))) return;
-    const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
-    for (const c of batch) {
-      if (!repo.store.has(c.commit)) continue;
-      try {
-        const commit = repo.store.commit(c.commit);
-        if (!c.tag) {
-          addPlaceholders(ctx, repo, c, commit.tree, commit.message);
-          continue;
-        }
-        const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
-        const full = c.tag.path;
-        if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
-          needParents.push({ rev, parent: commit.parents[1]!, full });
-        }
-      } catch (err) {
-        // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
-        ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
+/** One fetch per batch of refs into `repo`; a fresh store per later batch keeps memory flat. */
+async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<void> {
+  if (!(await fetchBatch(ctx, repo, batch))) return;
+  const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
+  for (const c of batch) {
+    if (!repo.store.has(c.commit)) continue;
+    try {
+      const commit = repo.store.commit(c.commit);
+      if (!c.tag) {
+        addPlaceholders(ctx, repo, c, commit.tree, commit.message);
+        continue;
       }
+      const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
+      const full = c.tag.path;
+      if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
+        needParents.push({ rev, parent: commit.parents[1]!, full });
+      }
+    } catch (err) {
+      // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
+      ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
     }
-    if (needParents.length === 0) return;
-    // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
-    // those commits, without their trees where the server allows filters.
-    await fetchObjects(
-      repo,
-      needParents.map((n) => n.parent),
-      { depth: 1, filter: 'tree:0', parentsOf: needParents.map((n) => n.rev.commit) },
-    );
-    for (const n of needParents) {
-      n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
-    }
-  });
+  }
+  if (needParents.length === 0) return;
+  // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
+  // those commits, without their trees where the server allows filters.
+  await fetchObjects(
+    repo,
+    needParents.map((n) => n.parent),
+    { depth: 1, filter: 'tree:0', parentsOf: needParents.map((n) => n.rev.commit) },
+  );
+  for (const n of needParents) {
+    n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
+  }
 }
 
 /**
