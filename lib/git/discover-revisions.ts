@@ -13,6 +13,7 @@ import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
 import { packageLimits, resourceProblems } from '../kpt/resource-validation.js';
 import { fetchObjects, isFetchRefusal } from './upload-pack.js';
+import { canFetchBlobless, fetchPackageBlobs, type PackageAt } from './package-blobs.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
@@ -68,7 +69,9 @@ interface Context {
 
 /** One fetch per batch of refs into `repo`; a fresh store per later batch keeps memory flat. */
 async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<void> {
-  if (!(await fetchBatch(ctx, repo, batch))) return;
+  const blobless = await canFetchBlobless(repo);
+  if (!(await fetchBatch(ctx, repo, batch, blobless))) return;
+  if (blobless) await fetchPackageBlobs(repo, packagesOf(ctx, repo, batch));
   const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
   for (const c of batch) {
     if (!repo.store.has(c.commit)) continue;
@@ -105,12 +108,12 @@ async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promi
  * Fetches a batch in one request; when the server refuses the request (a want it will not serve), fetches the
  * refs one by one so only the bad ones are skipped. False when nothing could be fetched.
  */
-async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<boolean> {
+async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[], blobless: boolean): Promise<boolean> {
   try {
     await fetchObjects(
       repo,
       batch.map((c) => c.commit),
-      { depth: 1 },
+      { depth: 1, ...(blobless ? { filter: 'blob:none' } : {}) },
     );
     return true;
   } catch (err) {
@@ -120,8 +123,26 @@ async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Pr
       return false;
     }
   }
-  for (const c of batch) await fetchBatch(ctx, repo, [c]);
+  for (const c of batch) await fetchBatch(ctx, repo, [c], blobless);
   return true;
+}
+
+/** The package trees discovery reads from a batch (commits and trees fetched); unusable refs are left to it. */
+function packagesOf(ctx: Context, repo: LocalRepo, batch: Candidate[]): PackageAt[] {
+  const found: PackageAt[] = [];
+  for (const c of batch) {
+    if (!repo.store.has(c.commit) || repo.store.get(c.commit).type !== 'commit') continue;
+    const root = repo.store.commit(c.commit).tree;
+    if (!repo.store.has(root)) continue;
+    if (!c.tag) {
+      for (const p of findPackages(repo.store, root, ctx.directory))
+        found.push({ root, tree: p.tree, path: p.fullpath });
+      continue;
+    }
+    const tree = findPackageAt(repo.store, root, c.tag.path);
+    if (tree) found.push({ root, tree, path: c.tag.path });
+  }
+  return found;
 }
 
 function wantsFiles(ctx: Context, key: RevisionKey): boolean {

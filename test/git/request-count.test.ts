@@ -4,39 +4,13 @@
  * refs) is read afresh by every listing; a tag on the commit the branch fetch brought needs no second fetch.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverRevisions, listRemoteRefs, type RemoteSpec } from '../../lib/git/index.js';
+import { countingProxy } from '../support/counting-proxy.js';
 import { createFixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
-
-/** A proxy in front of `target` that counts discovery GETs and service POSTs by step. */
-async function countingProxy(target: string) {
-  const counts = { discovery: 0, posts: [] as string[] };
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.includes('/info/refs')) counts.discovery++;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (req.method === 'POST') counts.posts.push(/command=(\w[\w-]*)/.exec(body.toString('latin1'))?.[1] ?? 'v0');
-      const out = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      out.end(body);
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts,
-    stop: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
-}
 
 let root: string;
 let servers: GitServer[] = [];
