@@ -69,7 +69,9 @@ interface Context {
 
 /** One fetch per batch of refs into `repo`; a fresh store per later batch keeps memory flat. */
 async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<void> {
-  const blobless = await canFetchBlobless(repo);
+  // Blob-less pays where the Repository's directory leaves part of the repository out; for a repository of
+  // packages only it is one more round trip for the same blobs (measured: discovery of 20 revisions +150 ms).
+  const blobless = ctx.directory !== '' && (await canFetchBlobless(repo));
   if (!(await fetchBatch(ctx, repo, batch, blobless))) return;
   if (blobless) await fetchPackageBlobs(repo, packagesOf(ctx, repo, batch));
   const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
