@@ -6,14 +6,14 @@
  */
 import { remoteCall } from './errors.js';
 import { openLocalRepo, type LocalRepo } from './local-repo.js';
-import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
+import { findPackageAt, findPackages, readPackageFiles, type PackageLocation } from './package-tree.js';
 import { dedupe } from './dedupe-revisions.js';
 import { normalizeDirectory, packagePathIn } from './ref-names.js';
 import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
 import { packageLimits, resourceProblems } from '../kpt/resource-validation.js';
 import { fetchObjects, isFetchRefusal } from './upload-pack.js';
-import { canFetchBlobless, fetchPackageBlobs, type PackageAt } from './package-blobs.js';
+import { canFetchBlobless, fetchPackageBlobs } from './package-blobs.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
@@ -130,8 +130,8 @@ async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[], blo
 }
 
 /** The package trees discovery reads from a batch (commits and trees fetched); unusable refs are left to it. */
-function packagesOf(ctx: Context, repo: LocalRepo, batch: Candidate[]): PackageAt[] {
-  const found: PackageAt[] = [];
+function packagesOf(ctx: Context, repo: LocalRepo, batch: Candidate[]): PackageLocation[] {
+  const found: PackageLocation[] = [];
   for (const c of batch) {
     if (!repo.store.has(c.commit) || repo.store.get(c.commit).type !== 'commit') continue;
     const root = repo.store.commit(c.commit).tree;

@@ -1,10 +1,10 @@
 /**
  * Discovery reads only the blobs of the packages it reads where the server can filter (lib/git/package-blobs.ts):
- * a large file beside the package directory never crosses the wire, and the revisions are the same as from a server
- * that cannot filter (which sends whole commits).
+ * a large file beside the package directory never crosses the wire, a Kptfile symlinked to a file outside it is still
+ * read, and the revisions are the same as from a server that cannot filter (which sends whole commits).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,12 @@ beforeAll(async () => {
     await repo.writePackage('pkgs/a');
     await mkdir(join(repo.workDir, 'site'), { recursive: true });
     await writeFile(join(repo.workDir, 'site', 'asset.bin'), randomBytes(ASSET));
+    await writeFile(
+      join(repo.workDir, 'site', 'Kptfile'),
+      'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: b\n',
+    );
+    await mkdir(join(repo.workDir, 'pkgs', 'b'), { recursive: true });
+    await symlink('../../site/Kptfile', join(repo.workDir, 'pkgs', 'b', 'Kptfile'));
     await repo.commit('a and an asset');
     await repo.tag('pkgs/a/v1');
     await repo.push();
@@ -39,7 +45,7 @@ describe('discovery of a package beside a large file', () => {
   it('fetches the package blobs only from a server that filters, the whole commit from one that cannot', async () => {
     const server = await startGitServer(root);
     servers.push(server);
-    const seen: Record<string, { revisions: string[]; bytes: number }> = {};
+    const seen: Record<string, { revisions: string[]; bytes: number; kptfileOfB?: string }> = {};
     for (const name of ['filtering', 'plain']) {
       const proxy = await countingProxy(server.url);
       try {
@@ -53,13 +59,16 @@ describe('discovery of a package beside a large file', () => {
         seen[name] = {
           revisions: revisions.map((r) => `${r.packagePath}#${r.revision}:${Object.keys(r.files).sort()}`).sort(),
           bytes: proxy.counts.answeredBytes,
+          kptfileOfB: revisions.find((r) => r.packagePath === 'b')?.files.Kptfile,
         };
       } finally {
         await proxy.stop();
       }
     }
     expect(seen.filtering!.revisions).toEqual(seen.plain!.revisions);
-    expect(seen.filtering!.revisions.length).toBe(2);
+    expect(seen.filtering!.revisions).toContain('b#-1:Kptfile');
+    expect(seen.filtering!.kptfileOfB).toContain('name: b');
+    expect(seen.filtering!.revisions.length).toBe(3);
     expect(seen.plain!.bytes).toBeGreaterThan(ASSET);
     expect(seen.filtering!.bytes).toBeLessThan(ASSET / 10);
   });
