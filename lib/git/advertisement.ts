@@ -7,6 +7,7 @@ import type { GitLimits } from '../config.js';
 import { GitError, httpStatusError, redact } from './errors.js';
 import { credentialsFor, type GitService, type LocalRepo } from './local-repo.js';
 import { PktReader } from './pkt-line.js';
+import type { RemoteSpec } from './types.js';
 
 export interface Advertisement {
   version: 0 | 2;
@@ -18,10 +19,25 @@ export interface Advertisement {
   peeled: Map<string, string>;
 }
 
-/** The advertisement of `service`, read once per operation. */
+/**
+ * Protocol-v2 upload-pack advertisements per remote object, with the URL the conversation continues at. A v2
+ * advertisement holds capabilities only (refs come from each ls-refs), so the operations that share one RemoteSpec
+ * (a sync: its ref listings and its fetches) share one discovery request, as one git process does. v0/v1
+ * advertisements carry refs and receive-pack's carry the old values a push compares against: those stay per
+ * operation, always fresh.
+ */
+const sharedV2 = new WeakMap<RemoteSpec, { ad: Advertisement; baseUrl: string }>();
+
+/** The advertisement of `service`, read once per operation (once per remote object for a v2 upload-pack). */
 export async function advertisement(repo: LocalRepo, service: GitService): Promise<Advertisement> {
   const cached = repo.advertised[service];
   if (cached) return cached;
+  const shared = service === 'git-upload-pack' ? sharedV2.get(repo.remote) : undefined;
+  if (shared) {
+    repo.baseUrl = shared.baseUrl;
+    repo.advertised[service] = shared.ad;
+    return shared.ad;
+  }
   const suffix = `/info/refs?service=${service}`;
   const res = await repo.http.request({
     url: `${repo.baseUrl}${suffix}`,
@@ -54,6 +70,9 @@ export async function advertisement(repo: LocalRepo, service: GitService): Promi
   try {
     const parsed = await parseAdvertisement(reader, service, repo.limits, redact(repo.baseUrl));
     repo.advertised[service] = parsed;
+    if (service === 'git-upload-pack' && parsed.version === 2) {
+      sharedV2.set(repo.remote, { ad: parsed, baseUrl: repo.baseUrl });
+    }
     return parsed;
   } finally {
     await reader.drain().catch(() => undefined);

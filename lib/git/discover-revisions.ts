@@ -5,14 +5,15 @@
  * caller wants. drafts/ and proposed/ branches are ignored (docs/api.md).
  */
 import { remoteCall } from './errors.js';
-import { withLocalRepo, type LocalRepo } from './local-repo.js';
-import { findPackageAt, findPackages, readPackageFiles } from './package-tree.js';
+import { openLocalRepo, type LocalRepo } from './local-repo.js';
+import { findPackageAt, findPackages, readPackageFiles, type PackageLocation } from './package-tree.js';
 import { dedupe } from './dedupe-revisions.js';
 import { normalizeDirectory, packagePathIn } from './ref-names.js';
 import { selectCandidates, type Candidate } from './select-candidates.js';
 import { storageProblem } from './storage-rules.js';
 import { packageLimits, resourceProblems } from '../kpt/resource-validation.js';
 import { fetchObjects, isFetchRefusal } from './upload-pack.js';
+import { canFetchBlobless, fetchPackageBlobs } from './package-blobs.js';
 import { tasksFromHistory, workspaceFromMessage } from '../kpt/commit-annotation.js';
 import { mentionsPackage } from './tasks-from-commits.js';
 import type { DiscoveredRevision, DiscoveryResult, RemoteSpec, SkippedRef } from './types.js';
@@ -44,9 +45,15 @@ export async function discoverRevisions(
   const { branch, tags, deletionProposed, skipped } = selectCandidates(refs, remote.branch, directory, opts.only);
   const ctx: Context = { remote, directory, deletionProposed, opts, found: [], skipped };
   await remoteCall(remote.url, async () => {
-    if (branch) await inBatch(ctx, [branch]);
+    // The branch and the first batch of tags share one operation: tags mostly point at commits the branch fetch
+    // brought already (a publish tags the commit it puts on the branch), and those need no second fetch.
+    let repo = openLocalRepo(remote);
+    if (branch) await inBatch(ctx, repo, [branch]);
     const size = opts.batchSize ?? 2000;
-    for (let i = 0; i < tags.length; i += size) await inBatch(ctx, tags.slice(i, i + size));
+    for (let i = 0; i < tags.length; i += size) {
+      if (i > 0) repo = openLocalRepo(remote);
+      await inBatch(ctx, repo, tags.slice(i, i + size));
+    }
   });
   return { revisions: dedupe(ctx.found, skipped), skipped };
 }
@@ -60,53 +67,55 @@ interface Context {
   skipped: SkippedRef[];
 }
 
-/** One object store and one fetch per batch of refs; a fresh store per batch keeps memory flat. */
-async function inBatch(ctx: Context, batch: Candidate[]): Promise<void> {
-  await withLocalRepo(ctx.remote, async (repo) => {
-    if (!(await fetchBatch(ctx, repo, batch))) return;
-    const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
-    for (const c of batch) {
-      if (!repo.store.has(c.commit)) continue;
-      try {
-        const commit = repo.store.commit(c.commit);
-        if (!c.tag) {
-          addPlaceholders(ctx, repo, c, commit.tree, commit.message);
-          continue;
-        }
-        const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
-        const full = c.tag.path;
-        if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
-          needParents.push({ rev, parent: commit.parents[1]!, full });
-        }
-      } catch (err) {
-        // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
-        ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
+/** One fetch per batch of refs into `repo`; a fresh store per later batch keeps memory flat. */
+async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<void> {
+  // Blob-less pays where the Repository's directory leaves part of the repository out; for a repository of
+  // packages only it is one more round trip for the same blobs (measured: discovery of 20 revisions +150 ms).
+  const blobless = ctx.directory !== '' && (await canFetchBlobless(repo));
+  if (!(await fetchBatch(ctx, repo, batch, blobless))) return;
+  if (blobless) await fetchPackageBlobs(repo, packagesOf(ctx, repo, batch));
+  const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
+  for (const c of batch) {
+    if (!repo.store.has(c.commit)) continue;
+    try {
+      const commit = repo.store.commit(c.commit);
+      if (!c.tag) {
+        addPlaceholders(ctx, repo, c, commit.tree, commit.message);
+        continue;
       }
+      const rev = tagRevision(ctx, repo, c, commit.tree, commit.message);
+      const full = c.tag.path;
+      if (rev && rev.tasks.length === 0 && commit.parents.length > 1 && mentionsPackage(commit.message, full)) {
+        needParents.push({ rev, parent: commit.parents[1]!, full });
+      }
+    } catch (err) {
+      // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
+      ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
     }
-    if (needParents.length === 0) return;
-    // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
-    // those commits, without their trees where the server allows filters.
-    await fetchObjects(
-      repo,
-      needParents.map((n) => n.parent),
-      { depth: 1, filter: 'tree:0', parentsOf: needParents.map((n) => n.rev.commit) },
-    );
-    for (const n of needParents) {
-      n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
-    }
-  });
+  }
+  if (needParents.length === 0) return;
+  // Porch's approval commit has the draft commit (which carries the task) as its second parent: fetch only
+  // those commits, without their trees where the server allows filters.
+  await fetchObjects(
+    repo,
+    needParents.map((n) => n.parent),
+    { depth: 1, filter: 'tree:0', parentsOf: needParents.map((n) => n.rev.commit) },
+  );
+  for (const n of needParents) {
+    n.rev.tasks = tasksFromHistory([repo.store.commit(n.parent).message], n.full, n.rev.workspace);
+  }
 }
 
 /**
  * Fetches a batch in one request; when the server refuses the request (a want it will not serve), fetches the
  * refs one by one so only the bad ones are skipped. False when nothing could be fetched.
  */
-async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promise<boolean> {
+async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[], blobless: boolean): Promise<boolean> {
   try {
     await fetchObjects(
       repo,
       batch.map((c) => c.commit),
-      { depth: 1 },
+      { depth: 1, ...(blobless ? { filter: 'blob:none' } : {}) },
     );
     return true;
   } catch (err) {
@@ -116,8 +125,26 @@ async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Pr
       return false;
     }
   }
-  for (const c of batch) await fetchBatch(ctx, repo, [c]);
+  for (const c of batch) await fetchBatch(ctx, repo, [c], blobless);
   return true;
+}
+
+/** The package trees discovery reads from a batch (commits and trees fetched); unusable refs are left to it. */
+function packagesOf(ctx: Context, repo: LocalRepo, batch: Candidate[]): PackageLocation[] {
+  const found: PackageLocation[] = [];
+  for (const c of batch) {
+    if (!repo.store.has(c.commit) || repo.store.get(c.commit).type !== 'commit') continue;
+    const root = repo.store.commit(c.commit).tree;
+    if (!repo.store.has(root)) continue;
+    if (!c.tag) {
+      for (const p of findPackages(repo.store, root, ctx.directory))
+        found.push({ root, tree: p.tree, path: p.fullpath });
+      continue;
+    }
+    const tree = findPackageAt(repo.store, root, c.tag.path);
+    if (tree) found.push({ root, tree, path: c.tag.path });
+  }
+  return found;
 }
 
 function wantsFiles(ctx: Context, key: RevisionKey): boolean {

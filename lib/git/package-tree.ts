@@ -7,12 +7,12 @@ import { hasName, hasTextName, isFileMode, isTreeMode, type TreeEntry } from './
 import type { ObjectStore } from './object-store.js';
 import type { Files } from './types.js';
 
-const SYMLINK = '120000';
+export const SYMLINK = '120000';
 const KPTFILE = 'Kptfile';
 // A symlinked Kptfile makes a package too, as in Porch (docs/porch-behaviour.md §7.1).
 const hasKptfile = (entries: TreeEntry[]) =>
   entries.some((e) => hasName(e, KPTFILE) && (isFileMode(e.mode) || e.mode === SYMLINK));
-const MAX_LINK_HOPS = 8;
+export const MAX_LINK_HOPS = 8;
 
 /** Where a package sits: its tree, the commit's root tree, and its path from the root. */
 export interface PackageLocation {
@@ -26,22 +26,29 @@ export interface PackageLocation {
  * repository, loops, or ends at something that is not a text file.
  */
 export function followLink(store: ObjectStore, root: string, linkPath: string, entry: TreeEntry): string | undefined {
-  let path = linkPath;
-  let e: TreeEntry | undefined = entry;
-  for (let hop = 0; e && e.mode === SYMLINK && hop < MAX_LINK_HOPS; hop++) {
-    const target = store.blob(e.oid).toString('utf8');
-    if (target.startsWith('/')) return undefined;
-    const parts = path.split('/').slice(0, -1);
-    for (const part of target.split('/')) {
-      if (part === '..') {
-        if (parts.pop() === undefined) return undefined;
-      } else if (part !== '.' && part !== '') parts.push(part);
-    }
-    path = parts.join('/');
-    const dir = treeAt(store, root, parts.slice(0, -1).join('/'));
-    e = dir === undefined ? undefined : store.tree(dir).find((x) => hasName(x, parts.at(-1) ?? ''));
+  let at: { path: string; entry: TreeEntry | undefined } | undefined = { path: linkPath, entry };
+  for (let hop = 0; at?.entry && at.entry.mode === SYMLINK && hop < MAX_LINK_HOPS; hop++) {
+    at = linkStep(store, root, at.path, at.entry);
   }
-  return e && isFileMode(e.mode) ? decodeText(store.blob(e.oid)) : undefined;
+  return at?.entry && isFileMode(at.entry.mode) ? decodeText(store.blob(at.entry.oid)) : undefined;
+}
+
+/**
+ * One hop of a symlink at `linkPath` (its blob must be fetched): the path it names and the entry there, if any;
+ * undefined when it leaves the repository.
+ */
+export function linkStep(store: ObjectStore, root: string, linkPath: string, link: TreeEntry) {
+  const target = store.blob(link.oid).toString('utf8');
+  if (target.startsWith('/')) return undefined;
+  const parts = linkPath.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') {
+      if (parts.pop() === undefined) return undefined;
+    } else if (part !== '.' && part !== '') parts.push(part);
+  }
+  const dir = treeAt(store, root, parts.slice(0, -1).join('/'));
+  const entry = dir === undefined ? undefined : store.tree(dir).find((x) => hasName(x, parts.at(-1) ?? ''));
+  return { path: parts.join('/'), entry };
 }
 
 /** The tree oid at `path` below the root tree, or undefined when the path is absent or not a directory. */
