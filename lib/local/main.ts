@@ -3,12 +3,12 @@
  * against $DATABASE_URL or an embedded PostgreSQL whose data survives restarts, with the scheduled sync fan-out
  * running in-process. Ctrl-C (or SIGTERM) stops everything, the embedded PostgreSQL included.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateCertificate } from './self-signed.js';
 import { parseTokenFile } from '../auth/token-file.js';
-import { config } from '../config.js';
+import { config, type Config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase, poolConfig, type Database } from '../db/pool.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
@@ -20,23 +20,47 @@ import { startEventRelayLoop } from './event-relay-loop.js';
 
 const log = stdoutLog;
 
-/** A PostgreSQL left running on the data directory (e.g. after a SIGKILL) would make the start fail obscurely. */
-function refuseRunningServer(dataDir: string) {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+/** Our own marker in the data directory: who serves it now. */
+const serverPidFile = (dataDir: string) => join(dataDir, 'porch-server.pid');
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch {
-    return; // stale file: PostgreSQL cleans it up itself
+    return false;
   }
-  throw new Error(
-    `a PostgreSQL (pid ${pid}) is already running on ${dataDir}: stop it (kill ${pid}) or set PORCH_DATA_DIR`,
-  );
+}
+
+const pidIn = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined);
+
+/**
+ * One server per data directory: a second `npm start` is told that another server runs there. A PostgreSQL left
+ * running without its server (the server was SIGKILLed) would make the start fail obscurely, so it is named too.
+ */
+function claimDataDir(dataDir: string) {
+  const owner = pidIn(serverPidFile(dataDir));
+  if (owner && owner !== process.pid && isAlive(owner))
+    throw new Error(
+      `another porch-serverless server (pid ${owner}) is running on ${dataDir}: stop it, or set PORCH_DATA_DIR to another directory`,
+    );
+  const postgres = pidIn(join(dataDir, 'postmaster.pid'));
+  if (postgres && isAlive(postgres))
+    throw new Error(
+      `a PostgreSQL (pid ${postgres}) left running by a server that was killed holds ${dataDir}: stop it (kill ${postgres}) or set PORCH_DATA_DIR`,
+    );
+}
+
+/** Start failures a newcomer can fix, in one line that names the setting. */
+function describeStartFailure(err: unknown, port: number | undefined): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return `port ${port} on 127.0.0.1 is in use: set PORT to a free port (0 picks one)`;
+  return (err as Error | undefined)?.message ?? String(err);
 }
 
 async function main() {
-  const cfg = config();
+  let cfg: Config | undefined;
+  let claimed: string | undefined;
   let embedded: EmbeddedServer | undefined;
   let db: Database | undefined;
   let server: LocalServer | undefined;
@@ -47,7 +71,7 @@ async function main() {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    log({ level: 'info', msg: 'shutting down' });
+    if (server) log({ level: 'info', msg: 'shutting down' });
     await loop?.stop().catch(() => undefined);
     await relay?.stop().catch(() => undefined);
     await settleSyncs().catch(() => undefined);
@@ -56,6 +80,7 @@ async function main() {
     await embedded
       ?.stop()
       .catch((err: Error) => log({ level: 'error', msg: 'embedded PostgreSQL did not stop', error: err.message }));
+    if (claimed) rmSync(serverPidFile(claimed), { force: true });
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -66,10 +91,14 @@ async function main() {
   });
 
   try {
+    cfg = config();
     let pool = cfg.databaseUrl || cfg.databaseSecretArn ? await poolConfig(cfg) : undefined;
     if (!pool) {
-      refuseRunningServer(cfg.dataDir);
+      claimDataDir(cfg.dataDir);
+      claimed = cfg.dataDir;
       embedded = await startEmbeddedPostgres(cfg.dataDir, true);
+      // After initdb, which wants an empty directory.
+      writeFileSync(serverPidFile(cfg.dataDir), `${process.pid}\n`);
       log({ level: 'info', msg: 'embedded PostgreSQL started', dataDir: cfg.dataDir });
       pool = { connectionString: embedded.url };
     }
@@ -111,7 +140,7 @@ async function main() {
       ...(tls ? { certificate: tls.certFile } : {}),
     });
   } catch (err) {
-    log({ level: 'error', msg: 'start failed', error: (err as Error).message });
+    log({ level: 'error', msg: 'start failed', error: describeStartFailure(err, cfg?.port) });
     await shutdown(1);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -11,9 +11,16 @@ declare module 'vitest' {
 }
 
 let server: EmbeddedServer | undefined;
+let runDir: string | undefined;
 
-/** Uses DATABASE_URL when set; otherwise starts one embedded PostgreSQL for the whole run. */
+/**
+ * Gives the run one temporary folder that teardown removes, so `npm test` leaves nothing in the temp directory
+ * whatever a test forgets: TMPDIR points into it for the workers (os.tmpdir() reads it), git and PostgreSQL.
+ * Uses DATABASE_URL when set; otherwise starts one embedded PostgreSQL for the whole run.
+ */
 export async function setup(project: TestProject) {
+  runDir = await mkdtemp(join(tmpdir(), 'porch-test-run-'));
+  process.env.TMPDIR = runDir;
   let url = process.env.DATABASE_URL;
   if (!url) {
     server = await startEmbeddedPostgres(await mkdtemp(join(tmpdir(), 'porch-test-pg-')), false);
@@ -24,4 +31,5 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await server?.stop();
+  if (runDir) await rm(runDir, { recursive: true, force: true });
 }
