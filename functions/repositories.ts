@@ -1,11 +1,11 @@
-import { createRepositoryOperations, type RepositoryDeps } from '../lib/api/repositories/operations.js';
+import { createRepositoryOperations } from '../lib/api/repositories/operations.js';
 import { createHttpHandler } from '../lib/http/handler.js';
 import { requestSync } from '../lib/sync/request-sync.js';
 
-/** Repository CRUD. Registration asks for the first sync at once; the scheduled fan-out is the fallback. */
-export const createOperations = (deps: RepositoryDeps) => createRepositoryOperations(deps);
-
-// In AWS an async invoke of the sync function (SYNC_FUNCTION_NAME); the fan-out also finds new repositories due.
+/**
+ * Repository CRUD. Registration asks for the first sync at once; the scheduled fan-out is the fallback.
+ * In AWS an async invoke of the sync function (SYNC_FUNCTION_NAME); the fan-out also finds new repositories due.
+ */
 export const operations = createRepositoryOperations({
   requestSync: (namespace, name) => requestSync(namespace, name),
 });

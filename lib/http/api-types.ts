@@ -31,9 +31,15 @@ export interface ApiRequest {
   dryRun: boolean;
   /** The caller's RBAC permissions, for checks that depend on the body (docs/access-control.md). */
   access: Access;
+  /** The container's database, opened before the operation runs (except for operations marked `withoutDatabase`). */
   db: Database;
+  /** Opens (or returns) the database; for operations that bound the wait themselves, such as /healthz. */
+  database: () => Promise<Database>;
   requestId: string;
 }
+
+/** A request to an operation that needs no database: static documents answer even while it is down. */
+export type StaticRequest = Omit<ApiRequest, 'db' | 'access'>;
 
 /** Where a streamed response goes: each write resolves once the client took it (or the stream was closed). */
 export interface StreamSink {
@@ -63,6 +69,17 @@ const IGNORES_BODY = Symbol('ignoresBody');
 export function ignoringBody(operation: Operation): Operation {
   return Object.assign(operation, { [IGNORES_BODY]: true });
 }
+
+const WITHOUT_DATABASE = Symbol('withoutDatabase');
+
+/** Marks an operation that does not use `req.db`, so the handler does not wait for the database before it runs. */
+export function withoutDatabase(operation: (req: StaticRequest) => Promise<ApiResult>): Operation {
+  return Object.assign(operation, { [WITHOUT_DATABASE]: true });
+}
+
+/** True for operations marked with `withoutDatabase`. */
+export const needsDatabase = (operation: Operation) =>
+  (operation as { [WITHOUT_DATABASE]?: boolean })[WITHOUT_DATABASE] !== true;
 
 /** True for operations marked with `ignoringBody`. */
 export const ignoresBody = (operation: Operation) => (operation as { [IGNORES_BODY]?: boolean })[IGNORES_BODY] === true;

@@ -3,8 +3,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
-import { ApiError, BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors.js';
-import { ignoresBody, type ApiRequest, type ApiResult, type Operations, type ResponseStream } from './api-types.js';
+import { ApiError, BadRequestError, MethodNotAllowedError } from '../errors.js';
+import {
+  ignoresBody,
+  needsDatabase,
+  type ApiRequest,
+  type ApiResult,
+  type Operations,
+  type ResponseStream,
+  type StaticRequest,
+} from './api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
@@ -65,22 +73,23 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[key] = value;
   if (route.path.includes('{namespace}') && !params.namespace) throw new BadRequestError('namespace must be specified');
-  if (route.path.includes('{name}') && !params.name)
-    throw new NotFoundError({ resource: 'resource', group: '', name: '' });
+  if (route.path.includes('{name}') && !params.name) throw new BadRequestError('resource name may not be empty');
   const headers = normaliseHeaders(event.headers);
   const caller = resolveCaller(
     (event.requestContext as { authorizer?: unknown } | undefined)?.authorizer,
     deps.identity,
   );
   logState(event).user = caller.user;
-  const db = await deps.database();
-  const access = createAccess(db, caller, deps.identity.bootstrapAdminGroup);
+  // Static documents and the 404/405 answers run without waiting for a database that may be down (they are typed
+  // to receive no `db`); every authorized route needs it for RBAC.
+  const db = needsDatabase(operation) || route.authorize ? await deps.database() : undefined;
+  const access = db && createAccess(db, caller, deps.identity.bootstrapAdminGroup);
   // The one authorization point (docs/access-control.md "Enforcement"): before the body is read, so a caller who
   // may not do something learns nothing else about it.
   if (route.authorize) {
     const attrs = requestAttributes(method, route.path, params, query);
     if (!attrs) throw new Error(`route ${route.path} is not a resource path; mark it authorize: false`);
-    await access.require(attrs);
+    await access!.require(attrs);
   }
   let body: unknown;
   let warnings: string[] = [];
@@ -105,7 +114,7 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     const kind = kindOfPath(route.path);
     if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
   }
-  const request: ApiRequest = {
+  const base: StaticRequest = {
     operation: name,
     method,
     path: event.rawPath,
@@ -115,10 +124,10 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
     body,
     caller,
     dryRun: readDryRun(method, event.rawQueryString, body),
-    access,
-    db,
+    database: deps.database,
     requestId,
   };
+  const request = (db && access ? { ...base, db, access } : base) as ApiRequest;
   return { request, operation, warnings };
 }
 
@@ -177,9 +186,11 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);
     const { request, operation, warnings } = await buildRequest(event, operations, resolved, requestId);
-    const result = request.dryRun
-      ? await runRolledBack(request.db, (db) => operation({ ...request, db }))
-      : await operation(request);
+    // An operation without a database (a 404/405 answer) has nothing to roll back.
+    const result =
+      request.dryRun && needsDatabase(operation)
+        ? await runRolledBack(request.db, (db) => operation({ ...request, db }))
+        : await operation(request);
     // Kubernetes' Warning header format; kubectl prints each one.
     if (warnings.length > 0)
       result.headers = { ...result.headers, warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };

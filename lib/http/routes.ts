@@ -150,11 +150,6 @@ export function findRoute(key: string): Route | undefined {
   return byKey.get(key);
 }
 
-/** The routes served by one function (CDK attaches exactly these to it). */
-export function routesOf(fn: FunctionName): Route[] {
-  return routes.filter((route) => route.fn === fn);
-}
-
 interface CompiledRoute {
   route: Route;
   pattern: RegExp;

@@ -1,5 +1,5 @@
 import { ApiError, MethodNotAllowedError } from '../errors.js';
-import { ignoringBody, type Operation } from './api-types.js';
+import { ignoringBody, withoutDatabase, type Operation } from './api-types.js';
 import { matchRoute } from './routes.js';
 
 /** Kubernetes' answer for a path no route serves. */
@@ -13,9 +13,11 @@ export class RouteNotFoundError extends ApiError {
  * The catch-all route's operation: 405 when the path is served with other verbs (API Gateway sends a wrong verb to
  * `$default` too), 404 otherwise; the body is never read.
  */
-export const answerUnmatched: Operation = ignoringBody(async (req) => {
-  const match = matchRoute(req.method, req.path);
-  if (!match.route && match.allowed.length > 0)
-    throw new MethodNotAllowedError(`${req.method} is not supported on ${req.path}`);
-  throw new RouteNotFoundError();
-});
+export const answerUnmatched: Operation = ignoringBody(
+  withoutDatabase(async (req) => {
+    const match = matchRoute(req.method, req.path);
+    if (!match.route && match.allowed.length > 0)
+      throw new MethodNotAllowedError(`${req.method} is not supported on ${req.path}`);
+    throw new RouteNotFoundError();
+  }),
+);

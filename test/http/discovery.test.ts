@@ -111,4 +111,27 @@ describe('discovery', () => {
     });
     expect((await down(httpEvent('GET', '/healthz'))).statusCode).toBe(503);
   });
+
+  it('serves discovery, /version, OpenAPI and unknown paths while the database is down: they need none', async () => {
+    const down = createHttpHandler(discoveryOperations, {
+      database: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+      log: () => undefined,
+    });
+    for (const path of ['/api', '/apis', '/apis/porch.kpt.dev/v1alpha1', '/version', '/openapi/v2', '/openapi/v3'])
+      expect((await down(httpEvent('GET', path))).statusCode, path).toBe(200);
+    expect((await down(httpEvent('GET', '/apis/nope', { routeKey: '$default' }))).statusCode).toBe(404);
+  });
+
+  it('answers /healthz 503 within its 2 s when opening the pool hangs', async () => {
+    const hanging = createHttpHandler(discoveryOperations, {
+      database: () => new Promise(() => undefined),
+      log: () => undefined,
+    });
+    const started = Date.now();
+    const res = await hanging(httpEvent('GET', '/healthz'));
+    expect(res.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(4000);
+  }, 10_000);
 });

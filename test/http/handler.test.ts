@@ -150,6 +150,14 @@ describe('createHttpHandler', () => {
     expect(jsonBody(put).reason).toBe('MethodNotAllowed');
   });
 
+  it('answers a route whose name parameter is empty with 400 in Kubernetes words', async () => {
+    const event = httpEvent('GET', `${base}/r1`);
+    event.pathParameters = { namespace: 'ns1', name: '' };
+    const res = await handler(event);
+    expect(res.statusCode).toBe(400);
+    expect(jsonBody(res).message).toBe('resource name may not be empty');
+  });
+
   it('resolves the caller from IAM, JWT and Lambda authorizers', async () => {
     // Everyone authenticated is an admin here, so no RBAC table is read (this database is not migrated).
     const settings = { ...DEFAULT_IDENTITY_SETTINGS, bootstrapAdminGroup: 'system:authenticated' };
