@@ -1,6 +1,7 @@
 import { discoveryOperations } from '../lib/api/discovery/operations.js';
 import { createHttpHandler } from '../lib/http/handler.js';
+import { answerUnmatched } from '../lib/http/unmatched.js';
 
-/** Discovery documents, OpenAPI and /healthz. */
-export const operations = discoveryOperations;
+/** Discovery documents, OpenAPI, /healthz, and the Status answer of the catch-all route. */
+export const operations = { ...discoveryOperations, unmatched: answerUnmatched };
 export const handler = createHttpHandler(operations);

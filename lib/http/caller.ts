@@ -2,7 +2,7 @@ import { IdentityError, identityFromClaims } from '../auth/oidc-claims.js';
 import { identityFromArn } from '../auth/iam-principal.js';
 import { ANONYMOUS_USER, UNAUTHENTICATED_GROUP, type IdentitySettings } from '../auth/identity-settings.js';
 import { UnauthorizedError } from '../errors.js';
-import type { Caller } from './api-types.js';
+import type { Caller } from '../contract/api-types.js';
 
 /** The shape of `requestContext.authorizer` for the authorizers API Gateway HTTP APIs support. */
 interface Authorizer {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ResponseStream } from './api-types.js';
+import type { ResponseStream } from '../contract/api-types.js';
 
 /**
  * How long a streamed response (a watch) runs when the caller cannot stream: API Gateway ends every integration at

@@ -1,29 +1,13 @@
-import { ApiError, type StatusDetails, type StatusReason } from '../errors.js';
+import { ApiError } from '../errors.js';
+import { statusBody, type Status } from '../contract/status.js';
 import { isConnectionLost } from '../db/pool.js';
 
-/** The Kubernetes `Status` object every error response carries (docs/api.md "Errors"). */
-export interface Status {
-  kind: 'Status';
-  apiVersion: 'v1';
-  metadata: Record<string, never>;
-  status: 'Failure';
-  message: string;
-  reason: StatusReason;
-  code: number;
-  details?: StatusDetails;
-}
+export { statusBody, type Status };
 
 export interface ErrorResponse {
   status: Status;
   /** True when the failure was not a domain error: the caller must log the original error. */
   unexpected: boolean;
-}
-
-/** Builds a Status body from its parts. */
-export function statusBody(code: number, reason: StatusReason, message: string, details?: StatusDetails): Status {
-  const body: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) body.details = details;
-  return body;
 }
 
 /** Connection-level failures of PostgreSQL (refused, reset, server shutting down, too many clients). */

@@ -5,6 +5,7 @@ import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
 import { ApiError, BadRequestError, MethodNotAllowedError } from '../errors.js';
 import {
+  bodyCheckOf,
   ignoresBody,
   needsDatabase,
   type ApiRequest,
@@ -12,11 +13,11 @@ import {
   type Operations,
   type ResponseStream,
   type StaticRequest,
-} from './api-types.js';
+} from '../contract/api-types.js';
 import { resolveCaller } from './caller.js';
 import { toErrorResponse, statusBody } from './error-response.js';
 import { normaliseHeaders, parseQuery } from './headers.js';
-import { isWatchRequest } from './list-params.js';
+import { isWatchRequest } from '../contract/list-params.js';
 import { collectStream } from './collect-stream.js';
 import { bodyBytes, decodeBody, parseBody, requireObjectBody } from './request-body.js';
 import { readDryRun } from './dry-run.js';
@@ -24,14 +25,21 @@ import { runRolledBack } from '../storage/dry-run.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
 import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
 import { RouteNotFoundError } from './unmatched.js';
-import { checkKnownFields, kindOfPath } from '../api/discovery/known-fields.js';
 import { createAccess } from '../api/rbac/access.js';
 import { decodeKubeProtobuf, isKubeProtobuf } from '../api/rbac/protobuf/decode-body.js';
 import type { IdentitySettings } from '../auth/identity-settings.js';
 import { requestAttributes } from '../rbac/request-attributes.js';
 
-export type { ApiRequest, ApiResult, Operation, Operations, Caller, ResponseStream, StreamSink } from './api-types.js';
-export { ignoringBody } from './api-types.js';
+export type {
+  ApiRequest,
+  ApiResult,
+  Operation,
+  Operations,
+  Caller,
+  ResponseStream,
+  StreamSink,
+} from '../contract/api-types.js';
+export { ignoringBody } from '../contract/api-types.js';
 
 /** What a handler needs from outside; tests and the local server pass their own, Lambda uses the defaults. */
 export interface HandlerDeps {
@@ -111,8 +119,7 @@ async function buildRequest(event: HttpEvent, operations: Operations, deps: Requ
       body = parseBody(text, contentType, deps.maxBodyDepth);
     }
     if (BODY_VERBS.has(method)) body = requireObjectBody(body);
-    const kind = kindOfPath(route.path);
-    if (kind && (method === 'POST' || method === 'PUT')) warnings = checkKnownFields(kind, body, query.fieldValidation);
+    warnings = bodyCheckOf(operations)?.(route.path, method, body, query.fieldValidation) ?? [];
   }
   const base: StaticRequest = {
     operation: name,

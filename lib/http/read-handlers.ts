@@ -5,6 +5,7 @@ import { createRepositoryOperations } from '../api/repositories/operations.js';
 import { resourcesOperations } from '../api/resources/operations.js';
 import { createHttpHandler, type HandlerDeps, type HttpHandler } from './handler.js';
 import type { FunctionName } from './routes.js';
+import { answerUnmatched } from './unmatched.js';
 
 /**
  * Streaming handlers of the functions that serve the read routes (discovery, lists, gets, watches), built from the
@@ -16,7 +17,7 @@ export function createReadHandlers(deps: HandlerDeps): Partial<Record<FunctionNa
     throw new Error('the watch function does not write');
   };
   return {
-    discovery: createHttpHandler(discoveryOperations, streaming),
+    discovery: createHttpHandler({ ...discoveryOperations, unmatched: answerUnmatched }, streaming),
     repositories: createHttpHandler(createRepositoryOperations({ requestSync: noSync }), streaming),
     packages: createHttpHandler(packageOperations, streaming),
     'package-revisions': createHttpHandler(packageRevisionOperations, streaming),

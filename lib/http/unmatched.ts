@@ -1,5 +1,5 @@
 import { ApiError, MethodNotAllowedError } from '../errors.js';
-import { ignoringBody, withoutDatabase, type Operation } from './api-types.js';
+import { ignoringBody, withoutDatabase, type Operation } from '../contract/api-types.js';
 import { matchRoute } from './routes.js';
 
 /** Kubernetes' answer for a path no route serves. */

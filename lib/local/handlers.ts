@@ -4,10 +4,11 @@ import { approvalOperations, packageRevisionOperations } from '../api/package-re
 import { createRepositoryOperations } from '../api/repositories/operations.js';
 import { resourcesOperations } from '../api/resources/operations.js';
 import { rbacOperations } from '../api/rbac/operations.js';
-import type { Operations } from '../http/api-types.js';
+import type { Operations } from '../contract/api-types.js';
 import { createHttpHandler, type HandlerDeps, type HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
 import type { FunctionName } from '../http/routes.js';
+import { answerUnmatched } from '../http/unmatched.js';
 
 /** What the local server hands to every function: its database, log, and the in-process sync trigger. */
 export interface LocalDeps extends HandlerDeps {
@@ -21,7 +22,7 @@ export interface LocalDeps extends HandlerDeps {
  */
 export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpHandler> {
   const operations: Record<FunctionName, Operations> = {
-    discovery: discoveryOperations,
+    discovery: { ...discoveryOperations, unmatched: answerUnmatched },
     repositories: createRepositoryOperations({ requestSync: deps.requestSync }),
     packages: packageOperations,
     'package-revisions': packageRevisionOperations,

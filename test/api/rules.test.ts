@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkApproval } from '../../lib/api/package-revisions/approve.js';
 import { parseCreateRequest, requireRepository } from '../../lib/api/package-revisions/create-request.js';
-import { mergePatch } from '../../lib/api/package-revisions/merge-patch.js';
+import { mergePatch } from '../../lib/contract/merge-patch.js';
 import { checkTask } from '../../lib/api/package-revisions/task-check.js';
 import { checkUpdateLifecycle } from '../../lib/api/package-revisions/update-rules.js';
 import { checkResources } from '../../lib/api/package-revisions/kpt-resources.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toPackageRevision } from '../../lib/api/package-revisions/to-object.js';
 import { toResources } from '../../lib/api/resources/to-object.js';
 import { revisionColumns } from '../../lib/api/package-revisions/table.js';
-import { toTable } from '../../lib/http/table.js';
+import { toTable } from '../../lib/contract/table.js';
 import type { PackageRevisionRow } from '../../lib/storage/types.js';
 
 const lock = (ref: string, commit: string) => ({

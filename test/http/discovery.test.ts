@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoveryOperations } from '../../lib/api/discovery/operations.js';
+import { operations as discoveryOperations } from '../../functions/discovery.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { routes } from '../../lib/http/routes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

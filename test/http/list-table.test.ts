@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseListParams, isWatchRequest } from '../../lib/http/list-params.js';
-import { humanDuration, toTable, wantsTable } from '../../lib/http/table.js';
+import { parseListParams, isWatchRequest } from '../../lib/contract/list-params.js';
+import { humanDuration, toTable, wantsTable } from '../../lib/contract/table.js';
 
 describe('parseListParams', () => {
   it('defaults and caps the limit at 500', () => {

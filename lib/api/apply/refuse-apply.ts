@@ -1,5 +1,5 @@
-import type { ApiRequest } from '../../http/api-types.js';
-import { isApply } from '../../http/write-options.js';
+import type { ApiRequest } from '../../contract/api-types.js';
+import { isApply } from '../../contract/write-options.js';
 import { ApiError } from '../../errors.js';
 
 /** 415 for a server-side apply where none is served (docs/dry-run-and-apply.md), instead of a silent merge patch. */

@@ -1,7 +1,6 @@
 /** Server-side apply and Update ownership for any kind (docs/dry-run-and-apply.md). */
-import type { ApiRequest, ApiResult } from '../../http/api-types.js';
-import { requireObjectBody } from '../../http/request-body.js';
-import { readWriteOptions } from '../../http/write-options.js';
+import { objectBody, type ApiRequest, type ApiResult } from '../../contract/api-types.js';
+import { readWriteOptions } from '../../contract/write-options.js';
 import { BadRequestError, ConflictError, STALE_OBJECT } from '../../errors.js';
 import { applyConfig, recordUpdate } from './managed-fields.js';
 import { checkKnownFields } from '../discovery/known-fields.js';
@@ -51,7 +50,7 @@ const ATTEMPTS = 3;
  */
 export async function serveApply(req: ApiRequest, target: ApplyTarget): Promise<ApiResult> {
   const { manager, force } = readWriteOptions(req);
-  const config = requireObjectBody(req.body);
+  const config = objectBody(req);
   if ((config.metadata as KubeObject | undefined)?.managedFields !== undefined) {
     throw new BadRequestError('metadata.managedFields must be nil');
   }

@@ -1,3 +1,4 @@
+import type { BodyCheck } from '../../contract/api-types.js';
 import { BadRequestError } from '../../errors.js';
 import { definitionsOf, kindSchemas } from './openapi-schemas.js';
 
@@ -70,3 +71,9 @@ export function checkKnownFields(kind: string, body: unknown, fieldValidation: s
   if (errors.length > 0) throw new BadRequestError(`strict decoding error: ${errors.join(', ')}`);
   return mode === 'warn' ? unknown : [];
 }
+
+/** The body check of every function that takes bodies: POST and PUT bodies of a served kind, by their route's path. */
+export const checkBodyFields: BodyCheck = (routePath, method, body, fieldValidation) => {
+  const kind = kindOfPath(routePath);
+  return kind && (method === 'POST' || method === 'PUT') ? checkKnownFields(kind, body, fieldValidation) : [];
+};

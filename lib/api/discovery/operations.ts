@@ -1,12 +1,14 @@
-import { withoutDatabase, type ApiResult, type Operations } from '../../http/api-types.js';
-import { answerUnmatched } from '../../http/unmatched.js';
+import { withoutDatabase, type ApiResult, type Operations } from '../../contract/api-types.js';
 import { apiGroupList, apiResourceList, coreVersions, serverVersion } from './documents.js';
 import { checkHealth } from './health.js';
 import { groupOfPath, openapiV2, openapiV3, openapiV3Index } from './openapi.js';
 
 const ok = (body: unknown): ApiResult => ({ status: 200, body });
 
-/** The discovery function's operations, by the route table's operation names. */
+/**
+ * The discovery function's operations, by the route table's operation names; the entry points add lib/http's
+ * `unmatched` answer for the catch-all route.
+ */
 export const discoveryOperations: Operations = {
   coreVersions: withoutDatabase(async () => ok(coreVersions())),
   groups: withoutDatabase(async () => ok(apiGroupList())),
@@ -17,5 +19,4 @@ export const discoveryOperations: Operations = {
   openapiV3: withoutDatabase(async (req) => ok(openapiV3(groupOfPath(req.path)))),
   // Opening the pool counts against the check's own 2 s.
   healthz: withoutDatabase(async (req) => checkHealth(req.database)),
-  unmatched: answerUnmatched,
 };

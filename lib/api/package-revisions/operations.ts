@@ -1,21 +1,20 @@
 /** The package-revision operations of the route table: ApiRequest in, ApiResult out, the work done by services. */
-import type { ApiRequest, Operations } from '../../http/api-types.js';
+import { objectBody, checkingBodies, type ApiRequest, type Operations } from '../../contract/api-types.js';
 import { cloneTaskSecrets, requireSecretsAccess } from '../rbac/secret-access.js';
-import { parseListParams } from '../../http/list-params.js';
-import { checkKnownFields } from '../discovery/known-fields.js';
-import { listOrTable, objectOrTable } from '../../http/table.js';
+import { parseListParams } from '../../contract/list-params.js';
+import { checkBodyFields, checkKnownFields } from '../discovery/known-fields.js';
+import { listOrTable, objectOrTable } from '../../contract/table.js';
 import { approveRevision } from './approve.js';
 import { createRevision } from './create.js';
 import { deleteRevision } from './delete.js';
-import { mergePatch } from './merge-patch.js';
+import { mergePatch } from '../../contract/merge-patch.js';
 import { getRevision, listRevisions } from './read.js';
 import { revisionColumns } from './table.js';
 import { toPackageRevisionList } from './to-object.js';
 import { updateRevision } from './update.js';
 import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
 import { refuseApply } from '../apply/refuse-apply.js';
-import { isApply } from '../../http/write-options.js';
-import { requireObjectBody } from '../../http/request-body.js';
+import { isApply } from '../../contract/write-options.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { packageRevisionName } from '../../names.js';
 import { API_VERSION } from './refs.js';
@@ -62,64 +61,70 @@ async function createChecked(req: ApiRequest, body: Record<string, unknown>) {
   return createRevision(req.db, ns(req), body, req.caller.user);
 }
 
-export const packageRevisionOperations: Operations = {
-  async list(req) {
-    const params = parseListParams(req.query);
-    const version = await changeLogHorizon(req.db);
-    const page = await listRevisions(req.db, { ...params, namespace: ns(req) });
-    const list = toPackageRevisionList(page.items, page.continue, version);
-    return { status: 200, body: listOrTable(req.headers, req.query, revisionColumns, list) };
+export const packageRevisionOperations: Operations = checkingBodies(
+  {
+    async list(req) {
+      const params = parseListParams(req.query);
+      const version = await changeLogHorizon(req.db);
+      const page = await listRevisions(req.db, { ...params, namespace: ns(req) });
+      const list = toPackageRevisionList(page.items, page.continue, version);
+      return { status: 200, body: listOrTable(req.headers, req.query, revisionColumns, list) };
+    },
+    watch: watchOperation('packagerevisions'),
+    async get(req) {
+      const item = await getRevision(req.db, ns(req)!, req.params.name!);
+      return { status: 200, body: objectOrTable(req.headers, req.query, revisionColumns, item) };
+    },
+    async create(req) {
+      const body = withUpdateEntry(req, API_VERSION, undefined, objectBody(req));
+      return { status: 201, body: await createChecked(req, body) };
+    },
+    async update(req) {
+      const live = await readObject(req);
+      return {
+        status: 200,
+        body: await update(req, withUpdateEntry(req, API_VERSION, live, objectBody(req))),
+      };
+    },
+    async patch(req) {
+      if (isApply(req)) {
+        return serveApply(req, {
+          kind: 'PackageRevision',
+          apiVersion: API_VERSION,
+          read: () => readObject(req),
+          create: (body) => createChecked(req, body),
+          update: (body) => update(req, body),
+          checkNew: (config) => checkComputedName(req, config),
+        });
+      }
+      const { current, merged } = await patched(req);
+      return { status: 200, body: await update(req, withUpdateEntry(req, API_VERSION, current, merged)) };
+    },
   },
-  watch: watchOperation('packagerevisions'),
-  async get(req) {
-    const item = await getRevision(req.db, ns(req)!, req.params.name!);
-    return { status: 200, body: objectOrTable(req.headers, req.query, revisionColumns, item) };
-  },
-  async create(req) {
-    const body = withUpdateEntry(req, API_VERSION, undefined, requireObjectBody(req.body));
-    return { status: 201, body: await createChecked(req, body) };
-  },
-  async update(req) {
-    const live = await readObject(req);
-    return {
-      status: 200,
-      body: await update(req, withUpdateEntry(req, API_VERSION, live, requireObjectBody(req.body))),
-    };
-  },
-  async patch(req) {
-    if (isApply(req)) {
-      return serveApply(req, {
-        kind: 'PackageRevision',
-        apiVersion: API_VERSION,
-        read: () => readObject(req),
-        create: (body) => createChecked(req, body),
-        update: (body) => update(req, body),
-        checkNew: (config) => checkComputedName(req, config),
-      });
-    }
-    const { current, merged } = await patched(req);
-    return { status: 200, body: await update(req, withUpdateEntry(req, API_VERSION, current, merged)) };
-  },
-};
+  checkBodyFields,
+);
 
-export const approvalOperations: Operations = {
-  async approve(req) {
-    const startedAt = new Date();
-    return {
-      status: 200,
-      body: await approveRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user, startedAt),
-    };
+export const approvalOperations: Operations = checkingBodies(
+  {
+    async approve(req) {
+      const startedAt = new Date();
+      return {
+        status: 200,
+        body: await approveRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user, startedAt),
+      };
+    },
+    async patch(req) {
+      refuseApply(req, 'the approval subresource');
+      const startedAt = new Date();
+      const { merged: body } = await patched(req);
+      return {
+        status: 200,
+        body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
+      };
+    },
+    async delete(req) {
+      return { status: 200, body: await deleteRevision(req.db, ns(req)!, req.params.name!, req.caller.user) };
+    },
   },
-  async patch(req) {
-    refuseApply(req, 'the approval subresource');
-    const startedAt = new Date();
-    const { merged: body } = await patched(req);
-    return {
-      status: 200,
-      body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
-    };
-  },
-  async delete(req) {
-    return { status: 200, body: await deleteRevision(req.db, ns(req)!, req.params.name!, req.caller.user) };
-  },
-};
+  checkBodyFields,
+);

@@ -1,4 +1,4 @@
-import type { TableColumn } from '../../http/table.js';
+import type { TableColumn } from '../../contract/table.js';
 import type { ResourcesObject } from '../resources/to-object.js';
 import { LATEST_LABEL } from './refs.js';
 import type { PackageRevisionObject } from './to-object.js';

@@ -1,6 +1,6 @@
-import { ignoringBody, type ApiRequest, type ApiResult, type Operations } from '../../http/api-types.js';
-import { parseListParams } from '../../http/list-params.js';
-import { listOrTable, objectOrTable } from '../../http/table.js';
+import { ignoringBody, type ApiRequest, type ApiResult, type Operations } from '../../contract/api-types.js';
+import { parseListParams } from '../../contract/list-params.js';
+import { listOrTable, objectOrTable } from '../../contract/table.js';
 import { MethodNotAllowedError, NotFoundError } from '../../errors.js';
 import { getPackage, listPackages } from '../../storage/packages.js';
 import { refs } from '../../storage/types.js';

@@ -1,4 +1,4 @@
-import { ageOf, type TableColumn } from '../../http/table.js';
+import { ageOf, type TableColumn } from '../../contract/table.js';
 import type { PackageRow } from '../../storage/types.js';
 
 export const PACKAGE_API_VERSION = 'porch.kpt.dev/v1alpha1';

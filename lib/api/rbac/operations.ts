@@ -4,11 +4,11 @@
  * and delete, as `kubectl create role|rolebinding`, `kubectl get` and `kubectl apply` use them. The request was
  * already authorized; writes also pass the escalation checks.
  */
-import type { ApiRequest, ApiResult, Operations } from '../../http/api-types.js';
-import { parseListParams } from '../../http/list-params.js';
-import { mergePatch } from '../../http/merge-patch.js';
+import type { ApiRequest, ApiResult, Operations } from '../../contract/api-types.js';
+import { parseListParams } from '../../contract/list-params.js';
+import { mergePatch } from '../../contract/merge-patch.js';
 import { requireObjectBody } from '../../http/request-body.js';
-import { listOrTable, objectOrTable } from '../../http/table.js';
+import { listOrTable, objectOrTable } from '../../contract/table.js';
 import { ApiError, ConflictError, InvalidError, NotFoundError, invalidValue } from '../../errors.js';
 import { RBAC_GROUP } from '../../rbac/types.js';
 import {
@@ -26,7 +26,7 @@ import { checkKnownFields } from '../discovery/known-fields.js';
 import { checkBindingWrite, checkRoleWrite } from './escalation.js';
 import { RBAC_API_VERSION, readRbacObject, toRbacObject, type RbacInput } from './rbac-object.js';
 import { rbacColumns } from './rbac-columns.js';
-import { isApply } from '../../http/write-options.js';
+import { isApply } from '../../contract/write-options.js';
 import { reviewOperations } from './reviews.js';
 
 const namespaceOf = (kind: RbacKind, req: ApiRequest) =>

@@ -1,5 +1,5 @@
 /** The columns `kubectl get` prints for RBAC kinds (server-side printing, as kube-apiserver does). */
-import { ageOf, type TableColumn } from '../../http/table.js';
+import { ageOf, type TableColumn } from '../../contract/table.js';
 import type { RoleRef, Subject } from '../../rbac/types.js';
 import type { RbacKind } from '../../storage/rbac-objects.js';
 import { isRole } from './rbac-object.js';

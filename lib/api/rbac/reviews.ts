@@ -3,7 +3,7 @@
  * (`--list`: a SelfSubjectRulesReview), `kubectl auth whoami` a SelfSubjectReview. Each answers about the caller
  * only, so every authenticated caller may ask.
  */
-import type { ApiRequest, ApiResult, Operations } from '../../http/api-types.js';
+import type { ApiRequest, ApiResult, Operations } from '../../contract/api-types.js';
 import { requireObjectBody } from '../../http/request-body.js';
 import { BadRequestError } from '../../errors.js';
 import { BASIC_USER_RULES, DISCOVERY_URLS, isDiscoveryPath } from '../../rbac/basic-user.js';

@@ -1,9 +1,14 @@
-import type { ApiRequest, ApiResult, Operations } from '../../http/api-types.js';
-import { parseListParams } from '../../http/list-params.js';
-import { requireObjectBody } from '../../http/request-body.js';
-import { mergePatch } from '../../http/merge-patch.js';
-import { checkKnownFields } from '../discovery/known-fields.js';
-import { listOrTable, objectOrTable } from '../../http/table.js';
+import {
+  checkingBodies,
+  objectBody,
+  type ApiRequest,
+  type ApiResult,
+  type Operations,
+} from '../../contract/api-types.js';
+import { parseListParams } from '../../contract/list-params.js';
+import { mergePatch } from '../../contract/merge-patch.js';
+import { checkBodyFields, checkKnownFields } from '../discovery/known-fields.js';
+import { listOrTable, objectOrTable } from '../../contract/table.js';
 import { ConflictError, GoneError, InvalidError, NotFoundError, invalidValue, type StatusCause } from '../../errors.js';
 import { deleteRepository, getRepository, insertRepository, updateRepository } from '../../storage/repositories.js';
 import { getSyncState } from '../../storage/repository-sync.js';
@@ -12,7 +17,7 @@ import { refs, type RepositoryRow } from '../../storage/types.js';
 import type { Queryable } from '../../db/queryable.js';
 import { repositoryColumns, toRepositoryObject } from './repository-object.js';
 import { serveApply, withUpdateEntry } from '../apply/serve-apply.js';
-import { isApply } from '../../http/write-options.js';
+import { isApply } from '../../contract/write-options.js';
 import { listRepositoryObjects } from './list-objects.js';
 import { watchOperation } from '../watch/watch-operation.js';
 import { repositorySecrets, requireSecretsAccess } from '../rbac/secret-access.js';
@@ -97,7 +102,7 @@ function createFrom(deps: RepositoryDeps) {
 function create(deps: RepositoryDeps) {
   const store = createFrom(deps);
   return async (req: ApiRequest): Promise<ApiResult> => {
-    const body = withUpdateEntry(req, REPOSITORY_API_VERSION, undefined, requireObjectBody(req.body));
+    const body = withUpdateEntry(req, REPOSITORY_API_VERSION, undefined, objectBody(req));
     return { status: 201, body: await store(req, body) };
   };
 }
@@ -153,7 +158,7 @@ async function readObject(req: ApiRequest) {
 function update(deps: RepositoryDeps) {
   const store = updateFrom(deps);
   return async (req: ApiRequest): Promise<ApiResult> => {
-    const body = requireObjectBody(req.body);
+    const body = objectBody(req);
     const live = await readObject(req);
     return { status: 200, body: await store(req, withUpdateEntry(req, REPOSITORY_API_VERSION, live, body)) };
   };
@@ -177,7 +182,7 @@ function patch(deps: RepositoryDeps) {
       });
     }
     const current = await withStatus(req.db, await loadExisting(req.db, req.params.namespace, req.params.name));
-    const merged = mergePatch(current, requireObjectBody(req.body)) as Record<string, any>;
+    const merged = mergePatch(current, objectBody(req)) as Record<string, any>;
     const given = (req.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     merged.metadata = { ...merged.metadata, resourceVersion: given ?? current.metadata.resourceVersion };
     checkKnownFields('Repository', merged, req.query.fieldValidation);
@@ -197,13 +202,16 @@ async function remove(req: ApiRequest): Promise<ApiResult> {
 
 /** The repositories function's operations; `deps` carries the sync trigger (injected so tests and the local server choose). */
 export function createRepositoryOperations(deps: RepositoryDeps): Operations {
-  return {
-    list,
-    watch: watchOperation('repositories'),
-    get,
-    create: create(deps),
-    update: update(deps),
-    patch: patch(deps),
-    delete: remove,
-  };
+  return checkingBodies(
+    {
+      list,
+      watch: watchOperation('repositories'),
+      get,
+      create: create(deps),
+      update: update(deps),
+      patch: patch(deps),
+      delete: remove,
+    },
+    checkBodyFields,
+  );
 }

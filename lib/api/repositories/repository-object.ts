@@ -1,5 +1,5 @@
 import type { RepositoryRow, RepositorySyncRow } from '../../storage/types.js';
-import { ageOf, type TableColumn } from '../../http/table.js';
+import { ageOf, type TableColumn } from '../../contract/table.js';
 import { REPOSITORY_API_VERSION } from './repository-request.js';
 
 export interface RepositoryObject {

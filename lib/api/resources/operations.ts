@@ -1,9 +1,9 @@
 /** The package-revision-resources operations of the route table. */
-import type { ApiRequest, Operations } from '../../http/api-types.js';
-import { parseListParams } from '../../http/list-params.js';
+import type { ApiRequest, Operations } from '../../contract/api-types.js';
+import { parseListParams } from '../../contract/list-params.js';
 import { checkKnownFields } from '../discovery/known-fields.js';
-import { listOrTable, objectOrTable } from '../../http/table.js';
-import { mergePatch } from '../package-revisions/merge-patch.js';
+import { listOrTable, objectOrTable } from '../../contract/table.js';
+import { mergePatch } from '../../contract/merge-patch.js';
 import { resourcesColumns } from '../package-revisions/table.js';
 import { getRevisionResources, listRevisionResources } from './read.js';
 import { toResourcesList } from './to-object.js';

@@ -1,5 +1,5 @@
 /** Turns a batch of changes into one watch's event lines: its resource, namespace and selectors applied. */
-import { toTable } from '../../http/table.js';
+import { toTable } from '../../contract/table.js';
 import { matchChanges } from '../../storage/change-log-match.js';
 import type { ChangeEntry, ChangeType } from '../../storage/change-log.js';
 import type { ChangeBatch } from './change-batch.js';

@@ -1,6 +1,6 @@
 import { config } from '../../config.js';
 import { ApiError } from '../../errors.js';
-import type { Operation } from '../../http/api-types.js';
+import type { Operation } from '../../contract/api-types.js';
 import type { SelectorKind } from '../../selectors/field-selector.js';
 import { parseWatchOptions } from './watch-options.js';
 import { watchHubFor } from './watch-hub.js';

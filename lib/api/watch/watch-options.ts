@@ -1,5 +1,5 @@
 import { BadRequestError } from '../../errors.js';
-import { wantsTable } from '../../http/table.js';
+import { wantsTable } from '../../contract/table.js';
 import { parseFieldSelector, type FieldSelector, type SelectorKind } from '../../selectors/field-selector.js';
 import { parseLabelSelector, type LabelSelector } from '../../selectors/label-selector.js';
 import { effectiveNamespace } from '../../storage/selector-sql.js';

@@ -4,8 +4,8 @@
  * deadline or the client leaves. Holds no database connection between polls.
  */
 import type { Database } from '../../db/pool.js';
-import type { StreamSink } from '../../http/api-types.js';
-import { statusBody } from '../../http/error-response.js';
+import type { StreamSink } from '../../contract/api-types.js';
+import { statusBody } from '../../contract/status.js';
 import { logger } from '../../log.js';
 import { compactedThrough } from '../../storage/change-log-state.js';
 import { changeLogHorizon } from '../../storage/change-log.js';

@@ -3,7 +3,7 @@
  * kind feeds it, and how a batch of changes becomes its API objects (the same conversions GET and list use).
  */
 import type { Queryable } from '../../db/queryable.js';
-import type { TableColumn } from '../../http/table.js';
+import type { TableColumn } from '../../contract/table.js';
 import type { SelectorKind } from '../../selectors/field-selector.js';
 import {
   packageChanges,

@@ -63,6 +63,28 @@ export type Operation = (req: ApiRequest) => Promise<ApiResult>;
 
 export type Operations = Record<string, Operation>;
 
+/**
+ * Checks a parsed request body before its operation runs (e.g. fields the kind does not know); answers the warnings
+ * to send as `Warning` headers, or throws the 400. `routePath` is the route table's path, with `{param}`s.
+ */
+export type BodyCheck = (
+  routePath: string,
+  method: string,
+  body: unknown,
+  fieldValidation: string | undefined,
+) => string[];
+
+const BODY_CHECK = Symbol('bodyCheck');
+
+/** Gives the handler factory the body check of a set of operations (so lib/http needs no import of lib/api). */
+export function checkingBodies(operations: Operations, check: BodyCheck): Operations {
+  return Object.assign(operations, { [BODY_CHECK]: check });
+}
+
+/** The body check given with `checkingBodies`, if any. */
+export const bodyCheckOf = (operations: Operations): BodyCheck | undefined =>
+  (operations as { [BODY_CHECK]?: BodyCheck })[BODY_CHECK];
+
 const IGNORES_BODY = Symbol('ignoresBody');
 
 /** Marks an operation that never reads the body (e.g. a 405 answer), so the handler does not parse or check it. */
@@ -83,3 +105,6 @@ export const needsDatabase = (operation: Operation) =>
 
 /** True for operations marked with `ignoringBody`. */
 export const ignoresBody = (operation: Operation) => (operation as { [IGNORES_BODY]?: boolean })[IGNORES_BODY] === true;
+
+/** The body of a POST, PUT or PATCH: the handler has already refused any that is not a single object. */
+export const objectBody = (req: Pick<ApiRequest, 'body'>) => req.body as Record<string, unknown>;
