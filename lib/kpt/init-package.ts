@@ -1,11 +1,6 @@
 import { Document } from 'yaml';
 import { PACKAGE_CONTEXT_FILE, packageContextYaml } from './package-context.js';
-import type { Files, InitTaskSpec, Task } from './types.js';
-
-/** The task Porch records when a create request carries no task (docs/porch-behaviour.md §4.5 step 4). */
-export function defaultInitTask(packageName: string): Task {
-  return { type: 'init', init: { description: `${packageName} description` } };
-}
+import type { Files, InitTaskSpec } from './types.js';
 
 /**
  * Files of a new package, laid out as `kpt pkg init` writes them (docs/porch-behaviour.md §6): Kptfile, README.md and

@@ -1,23 +1,21 @@
 import { config } from '../../config.js';
-import type { Files } from '../../kpt/types.js';
-import { readDirectoryAtRef, resolveGitAuth } from './git-api.js';
-import { rebaseClone } from './kptfile.js';
-import type { TaskTarget } from './run-task.js';
+import { readDirectoryAtRef } from '../../git/read-directory.js';
+import { resolveGitAuth } from '../../git/resolve-auth.js';
+import type { Files, Lock } from '../../kpt/types.js';
 
 /**
- * clone from a Git URL (docs/porch-behaviour.md §6): files of `directory` at `ref`, which must hold a Kptfile; upstream
- * points there.
+ * The source of a clone from a git URL (docs/porch-behaviour.md §6): the files of `directory` at `ref` and the lock
+ * that the new Kptfile's upstream points at.
  */
-export async function cloneFromGit(
-  target: TaskTarget,
+export async function readFromGit(
+  namespace: string,
   git: { repo: string; ref: string; directory: string; secretRef?: { name: string } },
-  pkgName: string,
-): Promise<Files> {
-  const auth = await resolveGitAuth(git.secretRef, target.namespace, { url: git.repo });
+): Promise<{ files: Files; lock: Lock }> {
+  const auth = await resolveGitAuth(git.secretRef, namespace, { url: git.repo });
   const read = await readDirectoryAtRef(
     { url: git.repo, timeoutMs: config().gitTimeoutMs, ...(auth ? { auth } : {}) },
     git.ref ?? '',
     git.directory ?? '',
   );
-  return rebaseClone(read.files, pkgName, { type: 'git', git: read.lock });
+  return { files: read.files, lock: { type: 'git', git: read.lock } };
 }

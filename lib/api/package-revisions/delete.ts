@@ -5,7 +5,11 @@ import type { PackageRevisionRow } from '../../storage/types.js';
 import { deleteFromGit } from './git-remote.js';
 import { checkWritable, requireRevision } from './read.js';
 import { revisionRef } from './refs.js';
-import { deletePackageRevision, findUpstreamReferences, updatePackageRevision } from './store.js';
+import {
+  deletePackageRevision,
+  findUpstreamReferences,
+  updatePackageRevision,
+} from '../../storage/package-revisions.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision } from './locks.js';
 

@@ -3,12 +3,15 @@ import { config } from '../../config.js';
 import type { Queryable } from '../../db/queryable.js';
 import { ConflictError } from '../../errors.js';
 import { resolveAuthor } from '../../git/signature.js';
-import { deletePublishedRevision, publishRevision, resolveGitAuth } from './git-api.js';
+import { deletePublishedRevision } from '../../git/delete-revision.js';
+import { publishRevision } from '../../git/publish-revision.js';
+import { resolveGitAuth } from '../../git/resolve-auth.js';
 import type { RemoteSpec, Signature } from '../../git/types.js';
 import type { Lock } from '../../kpt/types.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
 import { asRecord } from './request-fields.js';
-import { getRepository, getResources } from './store.js';
+import { getRepository } from '../../storage/repositories.js';
+import { getResources } from '../../storage/resources.js';
 import { isDryRun } from '../../storage/dry-run.js';
 
 /** How to reach a Repository's git remote, credentials resolved. */

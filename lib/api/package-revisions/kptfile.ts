@@ -5,45 +5,14 @@
 import { invalidValue, type StatusCause } from '../../errors.js';
 import { deriveKptfileFields, readKptfile } from '../../kpt/kptfile-read.js';
 import { invalidResources, invalidRevision } from './refs.js';
-import {
-  setConditions,
-  setName,
-  setPackageMetadata,
-  setReadinessGates,
-  setUpstream,
-  upstreamFromLock,
-} from '../../kpt/kptfile-edit.js';
-import type { Condition, Files, InitTaskSpec, Lock, PackageMetadata, ReadinessGate, Task } from '../../kpt/types.js';
-import { deploymentContext, initPackage } from './kpt-init.js';
+import { setConditions, setPackageMetadata, setReadinessGates } from '../../kpt/kptfile-edit.js';
+import type { Condition, Files, Lock, PackageMetadata, ReadinessGate, Task } from '../../kpt/types.js';
 
 export interface DerivedFields {
   packageMetadata?: PackageMetadata;
   readinessGates?: ReadinessGate[];
   conditions?: Condition[];
   upstreamLock?: Lock;
-}
-
-/**
- * Files of a new package made by the `init` task (docs/porch-behaviour.md §6). Also in a deployment repository: Porch
- * adds the deployment package context for clone only, so init keeps its own package-context.yaml (`data.name:
- * example`).
- */
-export function initFiles(pkgName: string, init: InitTaskSpec): Files {
-  return initPackage(pkgName, init);
-}
-
-/** A deployment repository's clone gets a package-context.yaml naming the package (docs/porch-behaviour.md §6). */
-export function withDeploymentContext(files: Files, pkgName: string, packagePath?: string): Files {
-  return { ...files, 'package-context.yaml': deploymentContext(pkgName, packagePath) };
-}
-
-/** An upstream's files as the downstream's: Kptfile renamed, `upstream`/`upstreamLock` pointing at the source. */
-export function rebaseClone(files: Files, pkgName: string, lock: Lock | null): Files {
-  const kptfile = files['Kptfile'];
-  if (kptfile === undefined) return files;
-  let text = setName(kptfile, pkgName);
-  if (lock) text = setUpstream(text, upstreamFromLock(lock), lock);
-  return { ...files, Kptfile: text };
 }
 
 /**

@@ -2,7 +2,9 @@ import type { Queryable } from '../../db/queryable.js';
 import { NotFoundError } from '../../errors.js';
 import type { ListOptions, Page, PackageRevisionRow } from '../../storage/types.js';
 import { checkNotMigrated, revisionRef } from './refs.js';
-import { deploymentFlags, getPackageRevision, getRepository, listPackageRevisions } from './store.js';
+import { listPackageRevisions } from '../../storage/package-revision-list.js';
+import { getPackageRevision } from '../../storage/package-revisions.js';
+import { deploymentFlags, getRepository } from '../../storage/repositories.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
 /** The stored revision, or 404 in Porch's wording. */

@@ -1,10 +1,14 @@
 import type { Queryable } from '../../db/queryable.js';
 import { invalidValue } from '../../errors.js';
 import type { Files, Lock, Task } from '../../kpt/types.js';
-import { getPackageRevision, getRepository, getResources } from './store.js';
+import { getPackageRevision } from '../../storage/package-revisions.js';
+import { getRepository } from '../../storage/repositories.js';
+import { getResources } from '../../storage/resources.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
-import { cloneFromGit } from './clone-from-git.js';
-import { initFiles, rebaseClone, withDeploymentContext } from './kptfile.js';
+import { readFromGit } from './clone-from-git.js';
+import { cloneFiles } from '../../kpt/clone-package.js';
+import { addDeploymentContext } from '../../kpt/package-context.js';
+import { generateInitPackage } from '../../kpt/init-package.js';
 import { packageName } from '../../names.js';
 import { invalidRevision } from './refs.js';
 import { runUpgrade } from './run-upgrade.js';
@@ -17,6 +21,10 @@ export interface TaskTarget {
 }
 
 const packageNameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** Porch adds the deployment package context to clones into a deployment repository (docs/porch-behaviour.md §6). */
+const deploymentOf = (target: TaskTarget) =>
+  target.repository.deployment ? { deployment: { packagePath: target.packagePath } } : {};
 
 /** A placeholder mirrors the branch head: revision -1 with the branch as workspace (docs/porch-behaviour.md §6). */
 async function isPlaceholder(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
@@ -46,7 +54,7 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task, gitU
   const pkgName = packageNameOf(target.packagePath);
   switch (task.type) {
     case 'init':
-      return initFiles(pkgName, task.init ?? {});
+      return generateInitPackage(pkgName, task.init ?? {});
     case 'edit': {
       const field = 'spec.tasks[0].edit.sourceRef.name';
       const source = await findSource(q, target, field, task.edit?.sourceRef?.name ?? '');
@@ -80,12 +88,18 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task, gitU
         }
         const files = await getResources(q, target.namespace, source.name);
         const lock = source.selfLock as Lock | null;
-        const cloned = rebaseClone(files, pkgName, lock);
-        return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
+        return cloneFiles(files, { packageName: pkgName, upstreamLock: lock, ...deploymentOf(target) });
       }
-      if (!gitUpstream) throw new GitUpstreamNeeded(() => cloneFromGit(target, up.git!, pkgName));
-      const cloned = gitUpstream;
-      return target.repository.deployment ? withDeploymentContext(cloned, pkgName, target.packagePath) : cloned;
+      // Read with no transaction open: the first pass asks for the upstream, the second clones it.
+      if (!gitUpstream)
+        throw new GitUpstreamNeeded(() =>
+          readFromGit(target.namespace, up.git!).then(({ files, lock }) =>
+            cloneFiles(files, { packageName: pkgName, upstreamLock: lock }),
+          ),
+        );
+      return target.repository.deployment
+        ? addDeploymentContext(gitUpstream, pkgName, target.packagePath)
+        : gitUpstream;
     }
     default:
       // checkTask has already refused unknown types; upgrade is the only one left.

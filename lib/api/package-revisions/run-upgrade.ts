@@ -3,7 +3,7 @@ import { invalidValue } from '../../errors.js';
 import type { Files, Lock, Task } from '../../kpt/types.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { invalidRevision } from './refs.js';
-import { getResources } from './store.js';
+import { getResources } from '../../storage/resources.js';
 import { upgradeFiles } from './upgrade-merge.js';
 
 export interface UpgradeDeps {

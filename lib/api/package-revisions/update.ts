@@ -8,7 +8,8 @@ import { lockRevision } from './locks.js';
 import { checkWritable, requireRevision } from './read.js';
 import { asRecord, labelCauses, readMeta, type RequestMeta } from './request-fields.js';
 import { invalidRevision, LATEST_LABEL, revisionRef } from './refs.js';
-import { getResources, replaceResources, updatePackageRevision } from './store.js';
+import { updatePackageRevision } from '../../storage/package-revisions.js';
+import { getResources, replaceResources } from '../../storage/resources.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { checkLatestLabel, checkPublishedSpec, checkUpdateLifecycle } from './update-rules.js';
 

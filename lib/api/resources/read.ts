@@ -2,7 +2,9 @@ import type { Queryable } from '../../db/queryable.js';
 import { NotFoundError } from '../../errors.js';
 import type { ListOptions, Page } from '../../storage/types.js';
 import { resourcesRef } from '../package-revisions/refs.js';
-import { getPackageRevision, getResources, listPackageRevisionResources } from '../package-revisions/store.js';
+import { listPackageRevisionResources } from '../../storage/package-revision-list.js';
+import { getPackageRevision } from '../../storage/package-revisions.js';
+import { getResources } from '../../storage/resources.js';
 import { toResources, type ResourcesObject } from './to-object.js';
 
 /** GET packagerevisionresources/{name}: the revision with all its files. */

@@ -1,8 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { cloneFiles, copyFiles, pointAtUpstream } from '../../../lib/kpt/clone-package.js';
-import { KptfileError } from '../../../lib/kpt/errors.js';
-import { defaultInitTask, generateInitPackage } from '../../../lib/kpt/init-package.js';
+import { cloneFiles, pointAtUpstream } from '../../../lib/kpt/clone-package.js';
+import { generateInitPackage } from '../../../lib/kpt/init-package.js';
 import { readKptfile } from '../../../lib/kpt/kptfile-read.js';
 import { packageContextYaml } from '../../../lib/kpt/package-context.js';
 import type { Lock } from '../../../lib/kpt/types.js';
@@ -60,9 +59,7 @@ describe('generateInitPackage', () => {
     expect(readKptfile(files['child/Kptfile']).name).toBe('parent');
   });
 
-  it('uses the default task description and quotes values YAML would retype', () => {
-    const task = defaultInitTask('vpc');
-    expect(task).toEqual({ type: 'init', init: { description: 'vpc description' } });
+  it('quotes values YAML would retype', () => {
     const files = generateInitPackage('vpc', { description: 'yes', keywords: ['1', 'a: b'] });
     const kptfile = parse(files.Kptfile);
     expect(kptfile.info).toEqual({ description: 'yes', keywords: ['1', 'a: b'] });
@@ -125,11 +122,16 @@ describe('cloneFiles', () => {
     expect(parse(files['package-context.yaml']).data).toEqual({ name: 'vpc', 'package-path': 'edge/vpc' });
   });
 
-  it('refuses a package without a Kptfile', () => {
-    expect(() => cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toThrow(KptfileError);
-    expect(() => cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toThrow(
-      'missing Kptfile',
-    );
+  it('leaves a package without a Kptfile as it is (create refuses it afterwards with Porch text)', () => {
+    expect(cloneFiles({ 'a.yaml': 'a: 1\n' }, { packageName: 'x', upstreamLock: lock })).toEqual({
+      'a.yaml': 'a: 1\n',
+    });
+  });
+
+  it('renames without an upstream when the source revision has no self lock', () => {
+    const files = cloneFiles(upstreamFiles, { packageName: 'copy', upstreamLock: null });
+    expect(readKptfile(files.Kptfile).name).toBe('copy');
+    expect(readKptfile(files.Kptfile).upstreamLock).toBeNull();
   });
 });
 
@@ -138,13 +140,5 @@ describe('pointAtUpstream', () => {
     const files = pointAtUpstream(upstreamFiles, lock);
     expect(readKptfile(files.Kptfile).name).toBe('vpc');
     expect(readKptfile(files.Kptfile).upstreamLock).toEqual(lock);
-  });
-});
-
-describe('copyFiles', () => {
-  it('copies every file verbatim into a new object', () => {
-    const copy = copyFiles(upstreamFiles);
-    expect(copy).toEqual(upstreamFiles);
-    expect(copy).not.toBe(upstreamFiles);
   });
 });
