@@ -3,6 +3,15 @@ import type { Queryable } from '../db/queryable.js';
 import { REVISION_COLUMNS } from './package-revision-columns.js';
 import type { PackageRevisionRow } from './types.js';
 
+/** True when a package revision of this name exists in the namespace. */
+export async function revisionExists(q: Queryable, namespace: string, name: string): Promise<boolean> {
+  const { rowCount } = await q.query('select 1 from package_revisions where namespace = $1 and name = $2', [
+    namespace,
+    name,
+  ]);
+  return Boolean(rowCount);
+}
+
 /** Several revisions of one namespace by name (missing names are left out), ordered by name. */
 export async function getPackageRevisions(
   q: Queryable,

@@ -74,3 +74,33 @@ export async function listPackages(q: Queryable, opts: ListOptions = {}): Promis
   );
   return toPage(rows, limit, rowBudget(opts.maxBytes));
 }
+
+/** True when the repository has a package at exactly this path. */
+export async function packageExists(q: Queryable, namespace: string, repository: string, path: string) {
+  const { rowCount } = await q.query('select 1 from packages where namespace = $1 and repository = $2 and path = $3', [
+    namespace,
+    repository,
+    path,
+  ]);
+  return Boolean(rowCount);
+}
+
+/** The first package of the repository whose path lies above or below `path` (packages cannot nest), if any. */
+export async function findNestingPackage(
+  q: Queryable,
+  namespace: string,
+  repository: string,
+  path: string,
+): Promise<string | undefined> {
+  const ancestors = path
+    .split('/')
+    .slice(0, -1)
+    .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+  const { rows } = await q.query<{ path: string }>(
+    `select path from packages
+      where namespace = $1 and repository = $2 and (path = any($3) or starts_with(path, $4))
+      order by path limit 1`,
+    [namespace, repository, ancestors, `${path}/`],
+  );
+  return rows[0]?.path;
+}

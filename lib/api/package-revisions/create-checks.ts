@@ -1,5 +1,7 @@
 import type { Queryable } from '../../db/queryable.js';
 import { ConflictError } from '../../errors.js';
+import { revisionExists } from '../../storage/package-revision-lookups.js';
+import { findNestingPackage, packageExists } from '../../storage/packages.js';
 
 /**
  * The uniqueness and nesting rules of docs/porch-behaviour.md §4.5 steps 6–8, on full package paths (docs/api.md), run
@@ -17,20 +19,14 @@ export async function checkNewRevision(
   },
 ): Promise<void> {
   const { namespace, repository, packagePath, workspace, name, taskType } = input;
-  const taken = await q.query('select 1 from package_revisions where namespace = $1 and name = $2', [namespace, name]);
-  if (taken.rowCount) {
+  if (await revisionExists(q, namespace, name)) {
     throw new ConflictError(
       undefined,
       `package revision workspaceNames must be unique; package revision with name ${packagePath} in repo ${repository} with workspaceName ${workspace} already exists`,
     );
   }
   if (taskType !== 'init' && taskType !== 'clone') return;
-  const existing = await q.query('select 1 from packages where namespace = $1 and repository = $2 and path = $3', [
-    namespace,
-    repository,
-    packagePath,
-  ]);
-  if (existing.rowCount) {
+  if (await packageExists(q, namespace, repository, packagePath)) {
     throw new ConflictError(
       undefined,
       taskType === 'clone'
@@ -38,20 +34,11 @@ export async function checkNewRevision(
         : `package "${packagePath}" already exists in repository "${repository}"`,
     );
   }
-  const ancestors = packagePath
-    .split('/')
-    .slice(0, -1)
-    .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-  const nested = await q.query<{ path: string }>(
-    `select path from packages
-      where namespace = $1 and repository = $2 and (path = any($3) or starts_with(path, $4))
-      order by path limit 1`,
-    [namespace, repository, ancestors, `${packagePath}/`],
-  );
-  if (nested.rowCount) {
+  const nested = await findNestingPackage(q, namespace, repository, packagePath);
+  if (nested) {
     throw new ConflictError(
       undefined,
-      `package path "${packagePath}" conflicts with existing package "${nested.rows[0]!.path}": packages cannot be nested`,
+      `package path "${packagePath}" conflicts with existing package "${nested}": packages cannot be nested`,
     );
   }
 }
