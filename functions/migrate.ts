@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { migrate } from '../lib/db/migrate.js';
 import { getDatabase, type Database } from '../lib/db/pool.js';
+import { logger } from '../lib/log.js';
 
 /** Same id on every create and update, so CloudFormation never sees a replacement (and never sends a Delete). */
 const PHYSICAL_ID = 'porch-serverless-migrations';
@@ -16,9 +17,7 @@ async function connect(): Promise<Database> {
       return await getDatabase();
     } catch (err) {
       if (Date.now() + CONNECT_RETRY_MS > deadline) throw err;
-      console.warn(
-        JSON.stringify({ level: 'warn', msg: 'database not reachable yet, retrying', error: (err as Error).message }),
-      );
+      logger.warn('database not reachable yet, retrying', { error: (err as Error).message });
       await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
     }
   }
@@ -31,6 +30,6 @@ async function connect(): Promise<Database> {
 export async function handler(event: CloudFormationCustomResourceEvent) {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
   const applied = await migrate(await connect());
-  console.log(JSON.stringify({ level: 'info', msg: 'migrations applied', applied }));
+  logger.info('migrations applied', { applied });
   return { PhysicalResourceId: PHYSICAL_ID, Data: { Applied: String(applied.length) } };
 }

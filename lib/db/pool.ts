@@ -3,11 +3,19 @@ import type { PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { config, type Config } from '../config.js';
 import type { Queryable } from './queryable.js';
 import { readDatabaseSecret } from './secret.js';
+import { SQLSTATE } from './sqlstate.js';
 import { logger } from '../log.js';
 import { databaseTls } from './tls.js';
 
 /** SQLSTATEs and errors that mean the connection died before the statement could run or commit. */
-const RETRYABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const RETRYABLE_CODES = new Set<string>([
+  SQLSTATE.adminShutdown,
+  SQLSTATE.crashShutdown,
+  SQLSTATE.cannotConnectNow,
+  SQLSTATE.connectionException,
+  SQLSTATE.connectionDoesNotExist,
+  SQLSTATE.connectionFailure,
+]);
 
 /** True when an error means the connection was lost (server-side kill, failover), not that the SQL failed. */
 export function isConnectionLost(err: unknown): boolean {

@@ -13,6 +13,7 @@ import {
   type StatusCause,
 } from '../errors.js';
 import { isConnectionLost } from './pool.js';
+import { SQLSTATE } from './sqlstate.js';
 
 /** What a failing statement was about, so errors can name the object. */
 export interface SqlErrorSubject {
@@ -129,33 +130,33 @@ export function translateSqlError(err: unknown, subject: SqlErrorSubject): unkno
   const e = err as PgError;
   if (!(err instanceof Error) || typeof e.code !== 'string') return err;
   switch (e.code) {
-    case '23505':
+    case SQLSTATE.uniqueViolation:
       return uniqueViolation(e, subject);
-    case '23514':
+    case SQLSTATE.checkViolation:
       return checkViolation(e, subject);
-    case '23503':
+    case SQLSTATE.foreignKeyViolation:
       // A revision's package row went away under it: its last other revision was deleted concurrently.
       if (e.constraint?.startsWith('package_revisions_')) {
         return new ConflictError(subject.ref, 'the package was changed concurrently; please try again');
       }
       return new NotFoundError(subject.parent ?? subject.ref);
-    case '23502':
+    case SQLSTATE.notNullViolation:
       return invalid(subject.ref, { field: FIELDS[e.column ?? ''] ?? e.column, message: 'Required value' });
-    case '40001':
-    case '40P01':
+    case SQLSTATE.serializationFailure:
+    case SQLSTATE.deadlockDetected:
       return new ConflictError(subject.ref, 'the object was changed concurrently; please try again');
-    case '55P03':
+    case SQLSTATE.lockNotAvailable:
       return new ConflictError(undefined, `another request is already in progress on ${describe(subject.ref)}`);
-    case '57014':
-    case '53300':
+    case SQLSTATE.queryCanceled:
+    case SQLSTATE.tooManyConnections:
       return new UnavailableError('the database is busy, please retry');
-    case '22021': // a NUL byte or invalid UTF-8 in a text value
-    case '22P05':
-    case '22P02':
-    case '22001':
-    case '22003':
-    case '22007':
-    case '22008':
+    case SQLSTATE.characterNotInRepertoire: // a NUL byte or invalid UTF-8 in a text value
+    case SQLSTATE.untranslatableCharacter:
+    case SQLSTATE.invalidTextRepresentation:
+    case SQLSTATE.stringDataRightTruncation:
+    case SQLSTATE.numericValueOutOfRange:
+    case SQLSTATE.invalidDatetimeFormat:
+    case SQLSTATE.datetimeFieldOverflow:
       return new BadRequestError(`invalid value for ${describe(subject.ref)}: ${e.message}`);
     default:
       return err;

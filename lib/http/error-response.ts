@@ -1,6 +1,7 @@
 import { ApiError } from '../errors.js';
 import { statusBody, type Status } from '../contract/status.js';
 import { isConnectionLost } from '../db/pool.js';
+import { CONNECTION_EXCEPTION_CLASS, SQLSTATE, sqlStateOf } from '../db/sqlstate.js';
 
 export { statusBody, type Status };
 
@@ -10,20 +11,26 @@ export interface ErrorResponse {
   unexpected: boolean;
 }
 
+/** Node's errors of a database connection that never opened. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /** Connection-level failures of PostgreSQL (refused, reset, server shutting down, too many clients). */
 function isDatabaseUnavailable(err: unknown): boolean {
   if (isConnectionLost(err)) return true;
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string') return false;
+  const code = sqlStateOf(err);
+  if (code === undefined) return false;
   return (
-    ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '53300', '57P03'].includes(code) || code.startsWith('08')
+    NETWORK_CODES.has(code) ||
+    code === SQLSTATE.tooManyConnections ||
+    code === SQLSTATE.cannotConnectNow ||
+    code.startsWith(CONNECTION_EXCEPTION_CLASS)
   );
 }
 
 /** PostgreSQL refusing a text value it cannot hold: a NUL byte (22021, 22P05 in JSON) or invalid UTF-8. */
 function isUnstorableText(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === '22021' || code === '22P05';
+  const code = sqlStateOf(err);
+  return code === SQLSTATE.characterNotInRepertoire || code === SQLSTATE.untranslatableCharacter;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/queryable.js';
+import { SQLSTATE, sqlStateOf } from '../../db/sqlstate.js';
 import { ConflictError } from '../../errors.js';
 import { revisionRef } from './refs.js';
 
@@ -25,7 +26,7 @@ export async function waitLock(q: Queryable, key: string, busy: () => Error, tim
   try {
     await q.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   } catch (err) {
-    if ((err as { code?: string }).code === '55P03') throw busy();
+    if (sqlStateOf(err) === SQLSTATE.lockNotAvailable) throw busy();
     throw err;
   }
   await q.query(`select set_config('lock_timeout', '0', true)`);

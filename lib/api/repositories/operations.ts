@@ -1,3 +1,4 @@
+import { logger } from '../../log.js';
 import {
   checkingBodies,
   objectBody,
@@ -38,15 +39,11 @@ async function trySync(deps: RepositoryDeps, namespace: string, name: string) {
   try {
     await deps.requestSync(namespace, name);
   } catch (err) {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'sync request failed; the fan-out will pick it up',
-        namespace,
-        repository: name,
-        error: (err as Error).message,
-      }),
-    );
+    logger.warn('sync request failed; the fan-out will pick it up', {
+      namespace,
+      repository: name,
+      error: (err as Error).message,
+    });
   }
 }
 
