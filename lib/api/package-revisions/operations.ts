@@ -4,6 +4,7 @@ import { cloneTaskSecrets, requireSecretsAccess } from '../rbac/secret-access.js
 import { parseListParams } from '../../contract/list-params.js';
 import { checkBodyFields, checkKnownFields } from '../discovery/known-fields.js';
 import { listOrTable, objectOrTable } from '../../contract/table.js';
+import { measurePublish } from '../../metrics.js';
 import { approveRevision } from './approve.js';
 import { createRevision } from './create.js';
 import { deleteRevision } from './delete.js';
@@ -104,23 +105,24 @@ export const packageRevisionOperations: Operations = checkingBodies(
   checkBodyFields,
 );
 
+/** Runs an approval; one asking for Published is measured (lib/metrics.ts). */
+function approve(req: ApiRequest, body: unknown) {
+  const startedAt = new Date();
+  const publishing = (body as { spec?: { lifecycle?: unknown } } | undefined)?.spec?.lifecycle === 'Published';
+  return measurePublish(publishing, () =>
+    approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
+  );
+}
+
 export const approvalOperations: Operations = checkingBodies(
   {
     async approve(req) {
-      const startedAt = new Date();
-      return {
-        status: 200,
-        body: await approveRevision(req.db, ns(req)!, req.params.name!, req.body, req.caller.user, startedAt),
-      };
+      return { status: 200, body: await approve(req, req.body) };
     },
     async patch(req) {
       refuseApply(req, 'the approval subresource');
-      const startedAt = new Date();
       const { merged: body } = await patched(req);
-      return {
-        status: 200,
-        body: await approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
-      };
+      return { status: 200, body: await approve(req, body) };
     },
     async delete(req) {
       return { status: 200, body: await deleteRevision(req.db, ns(req)!, req.params.name!, req.caller.user) };

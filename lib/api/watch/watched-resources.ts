@@ -17,7 +17,7 @@ import { getResourcesOf } from '../../storage/resources.js';
 import type { Files, ListOptions, Page, PackageRevisionRow } from '../../storage/types.js';
 import { PACKAGE_API_VERSION, packageColumns, toPackageObject } from '../packages/package-object.js';
 import { API_VERSION } from '../package-revisions/refs.js';
-import { deploymentFlags } from '../package-revisions/store.js';
+import { deploymentFlags } from '../../storage/repositories.js';
 import { listRevisions } from '../package-revisions/read.js';
 import { resourcesColumns, revisionColumns } from '../package-revisions/table.js';
 import { toPackageRevision } from '../package-revisions/to-object.js';
