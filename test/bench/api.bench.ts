@@ -21,6 +21,7 @@ import { createFixtureRepo, git } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
 import { httpEvent } from '../support/http-events.js';
 import { addRepository, seedDrafts, seedPublished } from './api-seed.js';
+import { check, finish, info, section } from './report.js';
 
 const run = promisify(execFile);
 const BASE = '/apis/porch.kpt.dev/v1alpha1/namespaces';
@@ -59,9 +60,6 @@ async function time(fn: () => Promise<unknown>, n: number): Promise<number> {
   return median(samples);
 }
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
-const ratio = (a: number, b: number) => (a / b).toFixed(2);
-const line = (what: string, value: string, target = '') =>
-  console.log(`${what.padEnd(58)} ${value.padStart(22)}  ${target}`);
 
 try {
   console.log('seeding 10,000 and 100,000 revisions …');
@@ -70,13 +68,13 @@ try {
   await seedDrafts(db, 'b10k', 'r', 200, 50);
   await seedDrafts(db, 'b100k', 'r', 2000, 50);
 
-  console.log('\n== reads ==');
+  section('reads');
   const pointSql = `select * from package_revisions where namespace = $1 and name = $2`;
   const rawGet = await time(() => db.query(pointSql, ['b100k', 'r.p1234.w7']), 300);
   const handlerGet = await time(() => call(pr, 'GET', `${BASE}/b100k/packagerevisions/r.p1234.w7`), 300);
-  line('GET one revision: raw point query', fmt(rawGet));
-  line('GET one revision: handler (full middy stack)', fmt(handlerGet));
-  line('  handler ÷ raw', ratio(handlerGet, rawGet), 'target ≤ 10');
+  info('GET one revision: raw point query', fmt(rawGet));
+  info('GET one revision: handler (full middy stack)', fmt(handlerGet));
+  check('  GET: handler ÷ raw point query', handlerGet / rawGet, { max: 3 });
 
   const keyset = `select * from package_revisions where namespace = $1 and name > $2 order by namespace, name limit 101`;
   for (const ns of ['b10k', 'b100k']) {
@@ -100,29 +98,25 @@ try {
       100,
     );
     const label = ns === 'b10k' ? '10,000' : '100,000';
-    line(`list 100 at ${label}: raw keyset SQL`, fmt(rawFirst));
-    line(`list 100 at ${label}: handler, first page`, fmt(handlerFirst));
-    line(`list 100 at ${label}: handler, last page`, fmt(handlerLast));
-    line('  handler ÷ raw', ratio(handlerFirst, rawFirst), 'target ≤ 5');
-    line('  last page ÷ first page', ratio(handlerLast, handlerFirst), 'target ≤ 1.5');
+    info(`list 100 at ${label}: raw keyset SQL`, fmt(rawFirst));
+    info(`list 100 at ${label}: handler, first page`, fmt(handlerFirst));
+    info(`list 100 at ${label}: handler, last page`, fmt(handlerLast));
+    check(`  list at ${label}: handler ÷ raw keyset SQL`, handlerFirst / rawFirst, { max: 3 });
+    check(`  list at ${label}: last page ÷ first page`, handlerLast / handlerFirst, { max: 1.5 });
   }
 
-  console.log('\n== peak RSS of the list handler paging through a namespace (500 per page) ==');
+  section('peak RSS of the list handler paging through a namespace (500 per page)');
   const rss: Record<string, number> = {};
   for (const ns of ['b10k', 'b100k']) {
     const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
     const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20, env });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     rss[ns] = out.peakRssMiB;
-    line(
-      `peak RSS listing ${out.items} revisions`,
-      `${out.peakRssMiB} MiB`,
-      `(heap after GC ${out.heapAfterGcMiB} MiB)`,
-    );
+    info(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB (heap after GC ${out.heapAfterGcMiB} MiB)`);
   }
-  line('  100k ÷ 10k', ratio(rss.b100k!, rss.b10k!), 'target ≤ 1.2');
+  check('  list peak RSS: 100k ÷ 10k', rss.b100k! / rss.b10k!, { max: 1.2 });
 
-  console.log('\n== write latency by published revisions in the package (median of 11 alternating rounds) ==');
+  section('write latency by published revisions in the package (median of 11 alternating rounds)');
   const repo = await createFixtureRepo(join(work, 'git'), 'lat');
   const latUrl = `${gitServer.url}/lat.git`;
   await addRepository(db, 'lat', 'lat', latUrl);
@@ -201,12 +195,11 @@ try {
   for (const op of Object.keys(samples[50]!)) {
     const a = median(samples[50]![op]!);
     const b = median(samples[5000]![op]!);
-    line(
-      `${op}: 50 → 5,000 published`,
-      `${fmt(a)} → ${fmt(b)}`,
-      `growth ${ratio(b, a)}${op.startsWith('lib/git') ? '' : ' (target ≤ 1.2)'}`,
-    );
+    info(`${op}: 50 → 5,000 published`, `${fmt(a)} → ${fmt(b)}`);
+    if (op.startsWith('lib/git')) info(`  ${op}: growth`, (b / a).toFixed(2));
+    else check(`  ${op}: growth 50 → 5,000`, b / a, { max: 1.2, unit: '×' });
   }
+  finish();
 } finally {
   await db.close();
   await admin.query(`drop database if exists ${dbName} with (force)`);

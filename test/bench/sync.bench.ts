@@ -17,6 +17,7 @@ import { openDatabase } from '../../lib/db/pool.js';
 import { publishRevision } from '../../lib/git/index.js';
 import { defaultSyncDeps } from '../../lib/sync/default-sync-deps.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
+import { check, finish, info, section } from './report.js';
 import { appendRevisions, generateRepository, pkgName } from './sync-generate.js';
 
 const run = promisify(execFile);
@@ -119,9 +120,10 @@ try {
   const first = await syncInChild(dbUrl, 'bench');
   const count = (await db.query(`select count(*)::int as n from package_revisions where namespace = 'bench'`)).rows[0]
     .n;
-  console.log(
-    `first full sync: ${fmt(first.durationMs)}, peak RSS ${first.maxRssMiB.toFixed(0)} MiB (target ≤ 1024), ${count} revisions stored, result ${JSON.stringify(first.result)}`,
-  );
+  section('first full sync');
+  info(`first full sync of ${count} revisions`, fmt(first.durationMs));
+  info('  result', JSON.stringify(first.result).slice(0, 120));
+  check('  first full sync: peak RSS', first.maxRssMiB, { max: 384, unit: 'MiB' });
 
   // 2. No-change sync vs native git ls-remote (medians).
   const deps = { ...defaultSyncDeps(), log: () => undefined };
@@ -138,21 +140,18 @@ try {
     );
     lsRemote.push(await time(() => git(work, 'ls-remote', repoUrl)));
   }
-  const ratio = median(noChange) / median(lsRemote);
-  console.log(
-    `no-change sync: ${fmt(median(noChange))} vs git ls-remote ${fmt(median(lsRemote))} → ratio ${ratio.toFixed(2)} (target ≤ 1.5)`,
-  );
+  section('no-change sync');
+  info('no-change sync vs native git ls-remote', `${fmt(median(noChange))} vs ${fmt(median(lsRemote))}`);
+  check('  no-change sync ÷ git ls-remote', median(noChange) / median(lsRemote), { max: 1.5 });
 
   // 3. Incremental sync of 20 new revisions (one new commit on main, 20 new tags), in a child process.
   await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + 1);
   const inc = await syncInChild(dbUrl, 'bench');
-  console.log(
-    `incremental sync of ${NEW_REVISIONS} new revisions: ${fmt(inc.durationMs)} (target ≤ 2000), peak RSS ${inc.maxRssMiB.toFixed(0)} MiB (target ≤ 256), result ${JSON.stringify(inc.result)}`,
-  );
+  section(`incremental sync of ${NEW_REVISIONS} new revisions`);
+  check('  incremental sync: duration', inc.durationMs, { max: 1500, unit: 'ms' });
+  check('  incremental sync: peak RSS', inc.maxRssMiB, { max: 256, unit: 'MiB' });
   const idle = await syncInChild(dbUrl, 'bench');
-  console.log(
-    `  (baseline: the same child doing a no-change sync peaks at ${idle.maxRssMiB.toFixed(0)} MiB — Node, tsx and the modules)`,
-  );
+  info('  baseline: a no-change sync in the same child peaks at', `${idle.maxRssMiB.toFixed(0)} MiB`);
 
   // 4. Publish through lib/git vs native git push of branch + tag (same kind of change, medians of 3).
   const clone = join(work, 'clone');
@@ -181,10 +180,11 @@ try {
       ),
     );
   }
-  console.log(
-    `publish: ${fmt(median(publish))} vs native git push of branch + tag ${fmt(median(push))} → ratio ${(median(publish) / median(push)).toFixed(2)} (target ≤ 10)`,
-  );
+  section('publish');
+  info('publish vs native git push of branch + tag', `${fmt(median(publish))} vs ${fmt(median(push))}`);
+  check('  publish ÷ native git push', median(publish) / median(push), { max: 3 });
   await db.close();
+  finish();
 } finally {
   if (server?.child.pid) {
     try {
