@@ -2,7 +2,7 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
-import { REVISION_COLUMNS, setList, storedMeta } from './package-revision-columns.js';
+import { REVISION_COLUMNS, revisionColumns, setList, storedMeta } from './package-revision-columns.js';
 import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
@@ -114,6 +114,23 @@ export async function getPackageRevision(
     [namespace, name],
   );
   return rows[0];
+}
+
+/** One revision with its Repository's deployment flag (`status.deployment`), in one round trip; or undefined. */
+export async function getPackageRevisionForRead(
+  q: Queryable,
+  namespace: string,
+  name: string,
+): Promise<{ row: PackageRevisionRow; deployment: boolean } | undefined> {
+  const { rows } = await q.query<PackageRevisionRow & { deployment: boolean }>(
+    `select ${revisionColumns('p')}, coalesce((select r.deployment from repositories r
+       where r.namespace = p.namespace and r.name = p.repository), false) as deployment
+       from package_revisions p where p.namespace = $1 and p.name = $2`,
+    [namespace, name],
+  );
+  if (!rows[0]) return undefined;
+  const { deployment, ...row } = rows[0];
+  return { row, deployment };
 }
 
 /**

@@ -84,6 +84,8 @@ describe('POST packagerevisions: init', () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.status.deployment).toBe(true);
+    expect((await h.call('GET', `${PR}/deploy.site1.ws1`)).body.status.deployment).toBe(true);
+    expect((await h.call('GET', `${PR}/blueprints.net.vpc.ws1`)).body.status.deployment).toBeUndefined();
     expect(res.body.status.upstreamLock.git).toMatchObject({ ref: 'drafts/net/vpc/ws1', commit: 'not-pushed' });
     const prr = await h.call(
       'GET',

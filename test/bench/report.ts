@@ -34,7 +34,10 @@ export function check(label: string, value: number, target: Target): boolean {
   return ok;
 }
 
-/** Prints the verdict; sets a non-zero exit code when any check missed. Answers the number of misses. */
+/**
+ * Prints the verdict; sets a non-zero exit code when any check missed. Answers the number of misses. Call it after
+ * the benchmark's clean-up and end with `process.exit()`: a library's handle must not keep the verdict waiting.
+ */
 export function finish(): number {
   const missed = results.filter((r) => !r.ok);
   console.log(

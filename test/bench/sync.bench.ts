@@ -184,7 +184,6 @@ try {
   info('publish vs native git push of branch + tag', `${fmt(median(publish))} vs ${fmt(median(push))}`);
   check('  publish ÷ native git push', median(publish) / median(push), { max: 3 });
   await db.close();
-  finish();
 } finally {
   if (server?.child.pid) {
     try {
@@ -196,3 +195,5 @@ try {
   await embedded?.stop();
   await rm(work, { recursive: true, force: true });
 }
+finish();
+process.exit();

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import type { ListOptions, Page, PackageRevisionRow } from '../../storage/types.js';
 import { checkNotMigrated, revisionRef } from './refs.js';
 import { listPackageRevisions } from '../../storage/package-revision-list.js';
-import { getPackageRevision } from '../../storage/package-revisions.js';
+import { getPackageRevision, getPackageRevisionForRead } from '../../storage/package-revisions.js';
 import { deploymentFlags, getRepository } from '../../storage/repositories.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
@@ -24,15 +24,11 @@ export async function checkWritable(q: Queryable, row: PackageRevisionRow): Prom
   return repo?.deployment ?? false;
 }
 
-/** Whether the revision's Repository is a deployment repository (status.deployment). */
-export async function isDeployment(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
-  return (await getRepository(q, row.namespace, row.repository))?.deployment ?? false;
-}
-
-/** GET packagerevisions/{name}. */
+/** GET packagerevisions/{name}: one query for the row and its Repository's deployment flag. */
 export async function getRevision(q: Queryable, namespace: string, name: string): Promise<PackageRevisionObject> {
-  const row = await requireRevision(q, namespace, name);
-  return toPackageRevision(row, await isDeployment(q, row));
+  const found = await getPackageRevisionForRead(q, namespace, name);
+  if (!found) throw new NotFoundError(revisionRef(name));
+  return toPackageRevision(found.row, found.deployment);
 }
 
 /** One page of revisions as objects; the deployment flags of their repositories are read in one query. */
