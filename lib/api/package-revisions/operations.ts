@@ -108,7 +108,8 @@ export const packageRevisionOperations: Operations = checkingBodies(
 /** Runs an approval; one asking for Published is measured (lib/metrics.ts). */
 function approve(req: ApiRequest, body: unknown) {
   const startedAt = new Date();
-  const publishing = (body as { spec?: { lifecycle?: unknown } } | undefined)?.spec?.lifecycle === 'Published';
+  const publishing =
+    !req.dryRun && (body as { spec?: { lifecycle?: unknown } } | undefined)?.spec?.lifecycle === 'Published';
   return measurePublish(publishing, () =>
     approveRevision(req.db, ns(req)!, req.params.name!, body, req.caller.user, startedAt),
   );
