@@ -19,10 +19,11 @@ import {
 import { SqlFilter } from './sql-filter.js';
 import type { Files, ListOptions, Page, PackageRevisionRow } from './types.js';
 
-/** The SELECT of one page, exposed for EXPLAIN in tests and benchmarks. */
+/** The SELECT of one page (plus `extraColumns`, SQL of this module only), exposed for EXPLAIN in tests and benchmarks. */
 export function buildRevisionListQuery(
   opts: ListOptions,
   kind: SelectorKind = 'packagerevisions',
+  extraColumns = '',
 ): { text: string; values: unknown[]; limit: number } {
   const fields = toFieldSelector(opts.fieldSelector, kind);
   const labels = toLabelSelector(opts.labelSelector);
@@ -31,14 +32,25 @@ export function buildRevisionListQuery(
   addKeyset(f, effectiveNamespace(opts.namespace, fields), opts.continue ? decodeContinue(opts.continue) : undefined);
   addRevisionFieldConditions(f, fields);
   addLabelConditions(f, `meta -> 'labels'`, labels, true);
-  const text = `select ${REVISION_COLUMNS} from package_revisions ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`;
+  const columns = extraColumns ? `${REVISION_COLUMNS}, ${extraColumns}` : REVISION_COLUMNS;
+  const text = `select ${columns} from package_revisions ${f.clause()} order by namespace, name limit ${f.bind(limit + 1)}`;
   return { text, values: f.params, limit };
 }
 
-/** One page of package revisions ordered by (namespace, name). Bad selectors or tokens → BadRequestError. */
-export async function listPackageRevisions(q: Queryable, opts: ListOptions = {}): Promise<Page<PackageRevisionRow>> {
-  const { text, values, limit } = buildRevisionListQuery(opts);
-  const { rows } = await q.query<PackageRevisionRow>(text, values);
+/** The Repository's deployment flag of each row, as one more column of the page's own query (no second round trip). */
+const DEPLOYMENT_COLUMN = `coalesce((select r.deployment from repositories r
+  where r.namespace = package_revisions.namespace and r.name = package_revisions.repository), false) as deployment`;
+
+/**
+ * One page of package revisions ordered by (namespace, name), each with its Repository's deployment flag
+ * (`status.deployment`). Bad selectors or tokens → BadRequestError.
+ */
+export async function listPackageRevisions(
+  q: Queryable,
+  opts: ListOptions = {},
+): Promise<Page<PackageRevisionRow & { deployment: boolean }>> {
+  const { text, values, limit } = buildRevisionListQuery(opts, 'packagerevisions', DEPLOYMENT_COLUMN);
+  const { rows } = await q.query<PackageRevisionRow & { deployment: boolean }>(text, values);
   return toPage(rows, limit, rowBudget(opts.maxBytes));
 }
 

@@ -86,6 +86,10 @@ describe('POST packagerevisions: init', () => {
     expect(res.body.status.deployment).toBe(true);
     expect((await h.call('GET', `${PR}/deploy.site1.ws1`)).body.status.deployment).toBe(true);
     expect((await h.call('GET', `${PR}/blueprints.net.vpc.ws1`)).body.status.deployment).toBeUndefined();
+    const listed = (await h.call('GET', PR)).body.items as { metadata: { name: string }; status: object }[];
+    const deployment = (name: string) => listed.find((i) => i.metadata.name === name)?.status;
+    expect(deployment('deploy.site1.ws1')).toMatchObject({ deployment: true });
+    expect(deployment('blueprints.net.vpc.ws1')).not.toHaveProperty('deployment');
     expect(res.body.status.upstreamLock.git).toMatchObject({ ref: 'drafts/net/vpc/ws1', commit: 'not-pushed' });
     const prr = await h.call(
       'GET',

@@ -49,15 +49,21 @@ const call = async (h: typeof pr, method: string, path: string, opts = {}) => {
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-async function time(fn: () => Promise<unknown>, n: number): Promise<number> {
-  for (let i = 0; i < Math.min(5, n); i++) await fn();
-  const samples: number[] = [];
+/**
+ * Medians of several measures taken in alternation (a, b, c, a, b, c, …), so that each sees the same machine load:
+ * measured one block after the other, a burst of load on the shared machine landed on one side of a ratio.
+ */
+async function timeAlternating(fns: (() => Promise<unknown>)[], n: number): Promise<number[]> {
+  for (let i = 0; i < Math.min(5, n); i++) for (const fn of fns) await fn();
+  const samples: number[][] = fns.map(() => []);
   for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    for (const [k, fn] of fns.entries()) {
+      const t = process.hrtime.bigint();
+      await fn();
+      samples[k]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  return median(samples);
+  return samples.map(median);
 }
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 
@@ -70,20 +76,20 @@ try {
 
   section('reads');
   const pointSql = `select * from package_revisions where namespace = $1 and name = $2`;
-  const rawGet = await time(() => db.query(pointSql, ['b100k', 'r.p1234.w7']), 300);
-  const handlerGet = await time(() => call(pr, 'GET', `${BASE}/b100k/packagerevisions/r.p1234.w7`), 300);
+  const [rawGet, handlerGet] = await timeAlternating(
+    [
+      () => db.query(pointSql, ['b100k', 'r.p1234.w7']),
+      () => call(pr, 'GET', `${BASE}/b100k/packagerevisions/r.p1234.w7`),
+    ],
+    300,
+  );
   info('GET one revision: raw point query', fmt(rawGet));
   info('GET one revision: handler (full middy stack)', fmt(handlerGet));
   check('  GET: handler ÷ raw point query', handlerGet / rawGet, { max: 3 });
 
   const keyset = `select * from package_revisions where namespace = $1 and name > $2 order by namespace, name limit 101`;
   for (const ns of ['b10k', 'b100k']) {
-    const rawFirst = await time(() => db.query(keyset, [ns, '']), 100);
     const first = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } });
-    const handlerFirst = await time(
-      () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } }),
-      100,
-    );
     // The last page: its token is the key before the last 100 names.
     const { rows } = await db.query(
       `select name from package_revisions where namespace = $1 order by name desc offset 100 limit 1`,
@@ -93,8 +99,12 @@ try {
     const last = await call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } });
     if (first.items.length !== 100 || last.items.length !== 100 || last.metadata.continue)
       throw new Error('unexpected pages');
-    const handlerLast = await time(
-      () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } }),
+    const [rawFirst, handlerFirst, handlerLast] = await timeAlternating(
+      [
+        () => db.query(keyset, [ns, '']),
+        () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100' } }),
+        () => call(pr, 'GET', `${BASE}/${ns}/packagerevisions`, { query: { limit: '100', continue: token } }),
+      ],
       100,
     );
     const label = ns === 'b10k' ? '10,000' : '100,000';

@@ -4,7 +4,7 @@ import type { ListOptions, Page, PackageRevisionRow } from '../../storage/types.
 import { checkNotMigrated, revisionRef } from './refs.js';
 import { listPackageRevisions } from '../../storage/package-revision-list.js';
 import { getPackageRevision, getPackageRevisionForRead } from '../../storage/package-revisions.js';
-import { deploymentFlags, getRepository } from '../../storage/repositories.js';
+import { getRepository } from '../../storage/repositories.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
 /** The stored revision, or 404 in Porch's wording. */
@@ -31,12 +31,8 @@ export async function getRevision(q: Queryable, namespace: string, name: string)
   return toPackageRevision(found.row, found.deployment);
 }
 
-/** One page of revisions as objects; the deployment flags of their repositories are read in one query. */
+/** One page of revisions as objects, with their repositories' deployment flags, in one query. */
 export async function listRevisions(q: Queryable, options: ListOptions): Promise<Page<PackageRevisionObject>> {
   const page = await listPackageRevisions(q, options);
-  const flags = await deploymentFlags(q, page.items);
-  return {
-    items: page.items.map((row) => toPackageRevision(row, flags.has(`${row.namespace}/${row.repository}`))),
-    continue: page.continue,
-  };
+  return { items: page.items.map((row) => toPackageRevision(row, row.deployment)), continue: page.continue };
 }
