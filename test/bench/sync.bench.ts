@@ -148,6 +148,7 @@ try {
   await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + 1);
   const inc = await syncInChild(dbUrl, 'bench');
   section(`incremental sync of ${NEW_REVISIONS} new revisions`);
+  info('  result (phases in ms)', JSON.stringify((inc.result as { phases?: unknown }).phases ?? inc.result));
   check('  incremental sync: duration', inc.durationMs, { max: 1500, unit: 'ms' });
   check('  incremental sync: peak RSS', inc.maxRssMiB, { max: 256, unit: 'MiB' });
   const idle = await syncInChild(dbUrl, 'bench');
