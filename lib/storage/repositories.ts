@@ -164,3 +164,15 @@ export async function deleteRepository(
     refs.repository(name),
   );
 }
+
+/** `<ns>/<repo>` of every deployment repository among the rows' repositories, in one query (watch event batches). */
+export async function deploymentFlags(q: Queryable, rows: { namespace: string; repository: string }[]) {
+  const keys = [...new Set(rows.map((r) => `${r.namespace}/${r.repository}`))];
+  if (!keys.length) return new Set<string>();
+  const { rows: found } = await q.query<{ key: string }>(
+    `select namespace || '/' || name as key from repositories
+      where deployment and (namespace, name) in (select * from unnest($1::text[], $2::text[]))`,
+    [keys.map((k) => k.split('/')[0]), keys.map((k) => k.slice(k.indexOf('/') + 1))],
+  );
+  return new Set(found.map((r) => r.key));
+}
