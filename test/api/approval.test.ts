@@ -168,7 +168,9 @@ describe('publish (Proposed → Published through /approval)', () => {
   it('converges after a publish whose database write was lost: the retry adopts its own tag', async () => {
     await create('blueprints', 'net/vpc', 'ws7', copyOf('blueprints.net.vpc.ws2'));
     const proposed = await propose('blueprints.net.vpc.ws7');
-    const next = (await get('blueprints.net.vpc.ws4')).spec.revision + 1;
+    // The two simultaneous approvals above took 3 and 4 in either order.
+    const revisionOf = async (name: string) => (await get(name)).spec.revision as number;
+    const next = Math.max(await revisionOf('blueprints.net.vpc.ws3'), await revisionOf('blueprints.net.vpc.ws4')) + 1;
     // What a first approval did before its process died: tag and branch pushed, database not written.
     const files = (await h.call('GET', `${PRR}/blueprints.net.vpc.ws7`)).body.spec.resources;
     const pushed = await publishRevision(
