@@ -1,6 +1,5 @@
-import type { Access } from '../api/rbac/access.js';
 import type { Database } from '../db/pool.js';
-import type { Identity } from '../rbac/types.js';
+import type { Access, Identity } from '../rbac/types.js';
 
 /** Who made the request, as the gateway's authorizer (or the local server) established it. */
 export interface Caller extends Identity {

@@ -58,3 +58,16 @@ export interface RequestAttributes {
 }
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** The authorization of one request's caller (lib/api/rbac/access.ts builds it). */
+export interface Access {
+  readonly identity: Identity;
+  /** Members of the bootstrap admin group are allowed everything. */
+  readonly isAdmin: boolean;
+  /** The RBAC decision for `attrs`. */
+  allows(attrs: RequestAttributes): Promise<boolean>;
+  /** Throws the 403 Kubernetes answers when `attrs` is not allowed. */
+  require(attrs: RequestAttributes): Promise<void>;
+  /** The rules the caller holds in `namespace` ('' = cluster-wide). */
+  rulesIn(namespace: string): Promise<PolicyRule[]>;
+}

@@ -7,20 +7,10 @@ import type { Queryable } from '../../db/queryable.js';
 import { ApiError } from '../../errors.js';
 import { isAllowed, isBootstrapAdmin, rulesFor, type PolicySnapshot } from '../../rbac/authorize.js';
 import { forbiddenMessage } from '../../rbac/forbidden-message.js';
-import type { Identity, PolicyRule, RequestAttributes } from '../../rbac/types.js';
-import { loadPolicy } from '../../storage/rbac-policy.js';
+import type { Access, Identity, RequestAttributes } from '../../rbac/types.js';
 
-export interface Access {
-  readonly identity: Identity;
-  /** Members of the bootstrap admin group are allowed everything. */
-  readonly isAdmin: boolean;
-  /** The RBAC decision for `attrs`. */
-  allows(attrs: RequestAttributes): Promise<boolean>;
-  /** Throws the 403 Kubernetes answers when `attrs` is not allowed. */
-  require(attrs: RequestAttributes): Promise<void>;
-  /** The rules the caller holds in `namespace` ('' = cluster-wide). */
-  rulesIn(namespace: string): Promise<PolicyRule[]>;
-}
+export type { Access };
+import { loadPolicy } from '../../storage/rbac-policy.js';
 
 /** 403 with kube-apiserver's text and details (group, resource as kind, name). */
 export class RbacForbiddenError extends ApiError {

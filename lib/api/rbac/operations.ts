@@ -4,10 +4,9 @@
  * and delete, as `kubectl create role|rolebinding`, `kubectl get` and `kubectl apply` use them. The request was
  * already authorized; writes also pass the escalation checks.
  */
-import type { ApiRequest, ApiResult, Operations } from '../../contract/api-types.js';
+import { objectBody, type ApiRequest, type ApiResult, type Operations } from '../../contract/api-types.js';
 import { parseListParams } from '../../contract/list-params.js';
 import { mergePatch } from '../../contract/merge-patch.js';
-import { requireObjectBody } from '../../http/request-body.js';
 import { listOrTable, objectOrTable } from '../../contract/table.js';
 import { ApiError, ConflictError, InvalidError, NotFoundError, invalidValue } from '../../errors.js';
 import { RBAC_GROUP } from '../../rbac/types.js';
@@ -49,7 +48,7 @@ function operationsOf(kind: RbacKind): Operations {
 
   const update = async (req: ApiRequest, verb = 'update'): Promise<ApiResult> => {
     const namespace = namespaceOf(kind, req);
-    const body = requireObjectBody(req.body);
+    const body = objectBody(req);
     checkKnownFields(kind, body, req.query.fieldValidation);
     const input = readRbacObject(kind, body, namespace, req.params.name);
     const ref = rbacRef(kind, input.name);
@@ -92,7 +91,7 @@ function operationsOf(kind: RbacKind): Operations {
     }),
     create: async (req) => {
       const namespace = namespaceOf(kind, req);
-      const body = requireObjectBody(req.body);
+      const body = objectBody(req);
       checkKnownFields(kind, body, req.query.fieldValidation);
       const input = readRbacObject(kind, body, namespace);
       await checkWrite(req, kind, namespace, 'create', input);
@@ -108,7 +107,7 @@ function operationsOf(kind: RbacKind): Operations {
           `server-side apply is not served for ${kind}; use kubectl apply without --server-side`,
         );
       const current = toRbacObject(await loadExisting(req, kind));
-      const patchBody = requireObjectBody(req.body) as { metadata?: { resourceVersion?: string } };
+      const patchBody = objectBody(req) as { metadata?: { resourceVersion?: string } };
       const merged = mergePatch(current, patchBody) as Record<string, any>;
       const resourceVersion =
         patchBody.metadata?.resourceVersion ?? (current.metadata as Record<string, unknown>).resourceVersion;

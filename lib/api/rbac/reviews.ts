@@ -3,8 +3,7 @@
  * (`--list`: a SelfSubjectRulesReview), `kubectl auth whoami` a SelfSubjectReview. Each answers about the caller
  * only, so every authenticated caller may ask.
  */
-import type { ApiRequest, ApiResult, Operations } from '../../contract/api-types.js';
-import { requireObjectBody } from '../../http/request-body.js';
+import { objectBody, type ApiRequest, type ApiResult, type Operations } from '../../contract/api-types.js';
 import { BadRequestError } from '../../errors.js';
 import { BASIC_USER_RULES, DISCOVERY_URLS, isDiscoveryPath } from '../../rbac/basic-user.js';
 import { ruleAllows } from '../../rbac/rule-match.js';
@@ -27,7 +26,7 @@ function reviewAttributes(spec: Json): RequestAttributes | undefined {
 }
 
 async function accessReview(req: ApiRequest): Promise<ApiResult> {
-  const body = requireObjectBody(req.body) as Json;
+  const body = objectBody(req) as Json;
   const spec = (body.spec ?? {}) as Json;
   const attrs = reviewAttributes(spec);
   let allowed: boolean;
@@ -62,7 +61,7 @@ const resourceRule = (r: PolicyRule) => ({
 });
 
 async function rulesReview(req: ApiRequest): Promise<ApiResult> {
-  const body = requireObjectBody(req.body) as Json;
+  const body = objectBody(req) as Json;
   const namespace = text((body.spec ?? {}).namespace);
   const held = req.access.isAdmin
     ? [
