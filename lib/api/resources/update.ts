@@ -6,7 +6,8 @@ import { revisionKey, tryLock } from '../package-revisions/locks.js';
 import { invalidResources, resourcesRef } from '../package-revisions/refs.js';
 import { asRecord, readMeta } from '../package-revisions/request-fields.js';
 import { checkWritable } from '../package-revisions/read.js';
-import { getPackageRevision, getResources, replaceResources } from '../package-revisions/store.js';
+import { getPackageRevision } from '../../storage/package-revisions.js';
+import { getResources, replaceResources } from '../../storage/resources.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from '../package-revisions/update.js';
 import { toResources, type ResourcesObject } from './to-object.js';
 
