@@ -25,9 +25,27 @@ export function isConnectionLost(err: unknown): boolean {
   return /Connection terminated|Client has encountered a connection error|ECONNRESET|EPIPE/.test(err.message);
 }
 
+/** Every pooled connection is busy past the pool's wait: a 503 (SQLSTATE too_many_connections), never a 500. */
+export class PoolExhaustedError extends Error {
+  readonly code = '53300';
+  constructor() {
+    super('all database connections are busy, please retry');
+  }
+}
+
+/** The pool's own wait for a free client ran out (pg-pool says so only in its message). */
+const isPoolTimeout = (err: unknown) =>
+  err instanceof Error && err.message === 'timeout exceeded when trying to connect';
+
 /**
- * A pool that survives a killed backend: a statement that fails because its connection was lost is retried once
- * on a fresh connection (the failed attempt cannot have committed anything).
+ * A statement that only reads: it may be sent again after its connection was lost. A write may have committed
+ * before the reply was lost, and sending it again would apply it twice (or turn its success into a 409).
+ */
+const isReadOnly = (text: string) => /^\s*select\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
+
+/**
+ * A pool that survives a killed backend: a read that fails because its connection was lost is retried once on a
+ * fresh connection; a write is not (see isReadOnly) and surfaces as a 503 for the caller to retry.
  */
 export class Database implements Queryable {
   constructor(readonly pool: pg.Pool) {}
@@ -36,21 +54,44 @@ export class Database implements Queryable {
     try {
       return await this.pool.query<R>(text, values);
     } catch (err) {
-      if (!isConnectionLost(err)) throw err;
+      if (isPoolTimeout(err)) throw new PoolExhaustedError();
+      if (!isConnectionLost(err) || !isReadOnly(text)) throw err;
       return await this.pool.query<R>(text, values);
     }
   }
 
   /** Checks out one client, retrying once when the first one handed out is already dead. */
   async connect(): Promise<PoolClient> {
-    const client = await this.pool.connect();
+    const checkout = () =>
+      this.pool.connect().catch((err) => Promise.reject(isPoolTimeout(err) ? new PoolExhaustedError() : err));
+    const client = await checkout();
     try {
       await client.query('select 1');
       return client;
     } catch (err) {
       client.release(true);
       if (!isConnectionLost(err)) throw err;
-      return await this.pool.connect();
+      return await checkout();
+    }
+  }
+
+  /**
+   * Resolves when the database answers (the caller bounds the wait; `timeoutMs` bounds a new connection). When every pooled connection is busy the ping goes over a
+   * connection of its own, so a busy pool is not reported as a database that is down.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    const full = this.pool.idleCount === 0 && this.pool.totalCount >= (this.pool.options.max ?? 10);
+    if (!full) {
+      await this.query('select 1');
+      return;
+    }
+    const client = new pg.Client({ ...(this.pool.options as pg.ClientConfig), connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => undefined); // the ping's own failure is its answer
+    try {
+      await client.connect();
+      await client.query('select 1');
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 
@@ -107,7 +148,13 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
 export async function openDatabase(settings: PoolConfig): Promise<Database> {
   const pool = new pg.Pool(settings);
   // An idle client killed by the server emits 'error' on the pool; without a listener the process would crash.
-  pool.on('error', (err) => logger.warn('idle database client lost', { error: err.message }));
+  // The client's own listener below has logged it already.
+  pool.on('error', () => undefined);
+  // A checked-out client has no pool listener (pg-pool removes it at checkout): a kill while a transaction holds
+  // it would end the process. The failed statement rejects on its own; this only keeps the event from crashing.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.warn('database connection lost', { error: err.message })),
+  );
   const db = new Database(pool);
   try {
     await db.query('select 1');

@@ -55,8 +55,3 @@ export async function deleteRow<T extends object>(
   if (rv !== undefined) return throwCasMiss(q, table, namespace, name, ref);
   throw new NotFoundError(ref);
 }
-
-/** A round trip to the server: answers when the database does. */
-export async function ping(q: Queryable): Promise<void> {
-  await q.query('select 1');
-}
