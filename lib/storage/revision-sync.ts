@@ -7,7 +7,8 @@ import { withSqlErrors } from '../db/sql-errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
 import { REVISION_COLUMNS } from './package-revision-columns.js';
 import { ensurePackage } from './packages.js';
-import { insertFiles } from './resources.js';
+import { getResources, insertFiles } from './resources.js';
+import { ConflictError } from '../errors.js';
 import { json } from './sql.js';
 import { checkRevisionNames } from './validate-input.js';
 import { inTransaction, type Transactional } from './transaction.js';
@@ -28,6 +29,8 @@ export interface PublishedKey {
   workspace: string;
   revision: number;
   lifecycle: 'Published' | 'DeletionProposed';
+  /** As read: a sync's delete or refresh applies only while the row still has it. */
+  resourceVersion: string;
 }
 
 /** A revision found in git, ready to store. */
@@ -46,12 +49,18 @@ export interface DiscoveredRevisionInput {
   /** Default: now (import time, docs/porch-behaviour.md §12). */
   publishTimestamp?: Date;
   files: Files;
+  /**
+   * Set to refresh a stored row: written only while the row still has this resourceVersion. Unset for a revision
+   * new to the database: inserted, or publishing a Proposed row with exactly these files (a cut-short publish).
+   */
+  expectedResourceVersion?: string;
 }
 
 /** The Published and DeletionProposed revisions stored for a repository (by the repository index). */
 export async function listPublishedKeys(q: Queryable, namespace: string, repository: string): Promise<PublishedKey[]> {
   const { rows } = await q.query<PublishedKey>(
-    `select name, package_path as "packagePath", workspace, revision, lifecycle from package_revisions
+    `select name, package_path as "packagePath", workspace, revision, lifecycle, resource_version::text as "resourceVersion"
+       from package_revisions
       where namespace = $1 and repository = $2 and lifecycle in ('Published', 'DeletionProposed')
       order by name`,
     [namespace, repository],
@@ -59,9 +68,38 @@ export async function listPublishedKeys(q: Queryable, namespace: string, reposit
   return rows;
 }
 
+const sameFiles = (a: Files, b: Files) =>
+  Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+
+/**
+ * Sync writes only what it read: a refresh only over the row version it read; a new revision only where no row is,
+ * or over a Proposed row holding exactly git's files (its publish was cut short). A Draft is left to the storage
+ * rules. Anything else changed after the sync's read: 409, reported, and the next sync looks again.
+ */
+async function checkWritable(tx: Queryable, ns: string, name: string, d: DiscoveredRevisionInput) {
+  const ref = refs.packageRevision(name);
+  const { rows } = await tx.query<{ lifecycle: string; rv: string }>(
+    `select lifecycle, resource_version::text as rv from package_revisions where namespace = $1 and name = $2
+        for update`,
+    [ns, name],
+  );
+  const existing = rows[0];
+  if (d.expectedResourceVersion !== undefined) {
+    if (existing?.rv !== d.expectedResourceVersion)
+      throw new ConflictError(ref, 'the package revision changed after the sync read it');
+    return;
+  }
+  if (!existing || existing.lifecycle === 'Draft') return;
+  if (existing.lifecycle !== 'Proposed')
+    throw new ConflictError(ref, `it was stored as ${existing.lifecycle} after the sync read the database`);
+  if (!sameFiles(await getResources(tx, ns, name), d.files))
+    throw new ConflictError(ref, `it is Proposed with other files than git's ${d.selfLock?.git?.ref ?? 'tag'}`);
+}
+
 async function storeOne(tx: Queryable, ns: string, repo: string, d: DiscoveredRevisionInput, updatedBy: string) {
-  const pkg = await ensurePackage(tx, ns, repo, d.packagePath, updatedBy);
   const name = packageRevisionName(repo, d.packagePath, d.workspace);
+  await checkWritable(tx, ns, name, d);
+  const pkg = await ensurePackage(tx, ns, repo, d.packagePath, updatedBy);
   const { rows } = await tx.query<PackageRevisionRow>(
     `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
        uid, spec, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
@@ -133,14 +171,20 @@ export async function insertDiscoveredRevision(
 }
 
 /**
- * Deletes revisions by name in one statement (files cascade; latest flags move; packages left without revisions
- * go). Returns the names actually deleted.
+ * Deletes revisions in one statement, each only while it still has the resourceVersion the sync read (a row
+ * deleted and created again, edited or published since is kept). Files cascade; latest flags move; packages left
+ * without revisions go. Returns the names actually deleted.
  */
-export async function deleteRevisions(q: Queryable, namespace: string, names: string[]): Promise<string[]> {
-  if (names.length === 0) return [];
+export async function deleteRevisions(
+  q: Queryable,
+  namespace: string,
+  observed: Pick<PublishedKey, 'name' | 'resourceVersion'>[],
+): Promise<string[]> {
+  if (observed.length === 0) return [];
   const { rows } = await q.query<{ name: string }>(
-    `delete from package_revisions where namespace = $1 and name = any($2::text[]) returning name`,
-    [namespace, names],
+    `delete from package_revisions p using unnest($2::text[], $3::bigint[]) as o(name, rv)
+      where p.namespace = $1 and p.name = o.name and p.resource_version = o.rv returning p.name`,
+    [namespace, observed.map((o) => o.name), observed.map((o) => o.resourceVersion)],
   );
   return rows.map((r) => r.name);
 }

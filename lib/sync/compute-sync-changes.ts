@@ -14,10 +14,16 @@ import type { PublishedKey } from '../storage/revision-sync.js';
 import type { ReportedSkip } from './sync-state.js';
 
 export interface SyncChanges {
-  /** Names of stored revisions gone from git. */
-  deletes: string[];
-  /** New revisions to store, and stored ones whose content changed (`keepLifecycle` set). */
-  writes: { revision: DiscoveredRevision; keepLifecycle?: PublishedKey['lifecycle'] }[];
+  /** Stored revisions gone from git, as read (a delete applies only to the row version read). */
+  deletes: Pick<PublishedKey, 'name' | 'resourceVersion'>[];
+  /**
+   * New revisions to store, and stored ones whose content changed (`keepLifecycle` and the row version read set).
+   */
+  writes: {
+    revision: DiscoveredRevision;
+    keepLifecycle?: PublishedKey['lifecycle'];
+    expectedResourceVersion?: string;
+  }[];
   skipped: ReportedSkip[];
   /** What to remember per ref for the next sync. */
   discovered: DiscoveredByRef;
@@ -88,8 +94,8 @@ export async function computeSyncChanges(
   const diff = diffRevisions(synced, external);
 
   const writes: SyncChanges['writes'] = await refreshes(previous, diff.both, key, discover, repo.branch);
-  const deletes = diff.cachedOnly.map((c) => c.name);
-  const deleted = new Set(deletes);
+  const deletes = diff.cachedOnly.map((c) => ({ name: c.name, resourceVersion: c.resourceVersion }));
+  const deleted = new Set(deletes.map((d) => d.name));
   const byName = new Map(stored.filter((s) => !deleted.has(s.name)).map((s) => [s.name, s]));
   const skipped: ReportedSkip[] = [
     ...plan.carriedSkipped.filter((s) => !refetch.has(skippedRefName(s.ref, refs))),
@@ -116,6 +122,7 @@ export async function computeSyncChanges(
       revision: e.revision,
       workspace: e.workspace,
       lifecycle: e.fresh.lifecycle,
+      resourceVersion: '',
     });
   }
 
@@ -147,7 +154,11 @@ async function refreshes(
     for (const [packagePath, revision, workspace, marker] of keys)
       before.set(`${ref}\0${key({ packagePath, revision, workspace })}`, marker);
   }
-  const lifecycle = new Map(pairs.map((p) => [key(p.external), p.cached.lifecycle]));
+  const cached = new Map(pairs.map((p) => [key(p.external), p.cached]));
+  const refresh = (revision: DiscoveredRevision) => {
+    const c = cached.get(key(revision))!;
+    return { revision, keepLifecycle: c.lifecycle, expectedResourceVersion: c.resourceVersion };
+  };
   const moved = pairs
     .map((p) => p.external)
     .filter((e) => {
@@ -158,11 +169,11 @@ async function refreshes(
       return e.fresh && e.marker && (old ? old !== e.marker : placeholder);
     });
   const ready = moved.filter((e) => Object.keys(e.fresh!.files).length > 0);
-  const writes = ready.map((e) => ({ revision: e.fresh!, keepLifecycle: lifecycle.get(key(e)) }));
+  const writes = ready.map((e) => refresh(e.fresh!));
   const missing = moved.filter((e) => !ready.includes(e));
   if (missing.length === 0) return writes;
   const wanted = new Set(missing.map(key));
   const reread = await discover([...new Set(missing.map((e) => e.ref))].sort(), (k) => wanted.has(key(k)));
   const reRead = reread.revisions.filter((r) => wanted.has(key(r)));
-  return [...writes, ...reRead.map((revision) => ({ revision, keepLifecycle: lifecycle.get(key(revision)) }))];
+  return [...writes, ...reRead.map(refresh)];
 }

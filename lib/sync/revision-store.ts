@@ -16,6 +16,8 @@ export interface DiscoveredWrite {
    * docs/porch-behaviour.md §8.3).
    */
   keepLifecycle?: 'Published' | 'DeletionProposed';
+  /** With keepLifecycle: the row version the sync read; the refresh applies only while the row still has it. */
+  expectedResourceVersion?: string;
 }
 
 /** The storage input for a discovered revision: Kptfile-derived fields, self lock {repo, pkgpath, ref, commit}. */
@@ -39,6 +41,7 @@ export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): Discove
     conditions: kpt.conditions,
     spec,
     files: rev.files,
+    ...(w.expectedResourceVersion === undefined ? {} : { expectedResourceVersion: w.expectedResourceVersion }),
   };
 }
 

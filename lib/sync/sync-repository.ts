@@ -217,14 +217,27 @@ async function syncContent(
     return found;
   });
   lap('discover');
-  await deleteRevisions(db, repo.namespace, changes.deletes);
+  // Refreshes first: a delete moves the latest flag of a sibling, which changes the row version a refresh expects.
+  const refreshed = await writeDiscoveredRevisions(
+    db,
+    repo,
+    changes.writes.filter((w) => w.keepLifecycle),
+  );
+  const deleted = await deleteRevisions(db, repo.namespace, changes.deletes);
   const proposed = await proposedNames(
     db,
     repo,
     changes.writes.filter((w) => !w.keepLifecycle).map((w) => w.revision),
   );
   const skipped: ReportedSkip[] = [...changes.skipped, ...badRefs];
-  const refused = await writeDiscoveredRevisions(db, repo, changes.writes);
+  const refused = [
+    ...refreshed,
+    ...(await writeDiscoveredRevisions(
+      db,
+      repo,
+      changes.writes.filter((w) => !w.keepLifecycle),
+    )),
+  ];
   for (const { write, error } of refused) {
     skipped.push({
       ref: write.revision.fullRef,
@@ -249,14 +262,14 @@ async function syncContent(
     discovered: changes.discovered,
     commitHash: head,
     packageCount: changes.both + written,
-    cachedOnly: changes.deletes.length,
+    cachedOnly: deleted.length,
     both: changes.both,
     externalOnly: changes.externalOnly,
     skipped,
   });
   lap('finish');
   return {
-    cachedOnly: changes.deletes.length,
+    cachedOnly: deleted.length,
     both: changes.both,
     externalOnly: changes.externalOnly,
     packageCount: changes.both + written,

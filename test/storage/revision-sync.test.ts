@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidError } from '../../lib/errors.js';
+import { ConflictError, InvalidError } from '../../lib/errors.js';
 import { getPackage } from '../../lib/storage/packages.js';
 import { getPackageRevision } from '../../lib/storage/package-revisions.js';
 import { getResources } from '../../lib/storage/resources.js';
@@ -74,11 +74,12 @@ describe('sync storage helpers', () => {
   });
 
   it('updates the row with the same name, and stays within the storage rules', async () => {
+    const read = (await getPackageRevision(t.db, 'ns', 'repo.a.b.main'))!.resourceVersion;
     const moved = await insertDiscoveredRevision(
       t.db,
       'ns',
       'repo',
-      discovered('a/b', 'main', -1, { files: { Kptfile: 'new' } }),
+      discovered('a/b', 'main', -1, { files: { Kptfile: 'new' }, expectedResourceVersion: read }),
       'sync',
     );
     expect(moved.selfLock).toEqual(tagLock('repo', 'a/b', -1));
@@ -101,8 +102,39 @@ describe('sync storage helpers', () => {
     expect(await getPackageRevision(t.db, 'ns', 'repo.e.v1')).toBeUndefined();
   });
 
-  it('deletes many revisions at once; packages go with their last revision', async () => {
-    expect((await deleteRevisions(t.db, 'ns', ['repo.a.b.v2', 'repo.c.v1', 'repo.none'])).sort()).toEqual([
+  it('writes only over the row version it read; a new revision never over a Published one', async () => {
+    const read = (await getPackageRevision(t.db, 'ns', 'repo.a.b.main'))!.resourceVersion;
+    const stale = String(Number(read) - 1);
+    const refresh = discovered('a/b', 'main', -1, { files: { Kptfile: 'stale' }, expectedResourceVersion: stale });
+    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', refresh, 'sync')).rejects.toThrow(ConflictError);
+    const gone = discovered('zz', 'v1', 1, { expectedResourceVersion: read });
+    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', gone, 'sync')).rejects.toThrow(ConflictError);
+    expect(await getPackageRevision(t.db, 'ns', 'repo.zz.v1')).toBeUndefined();
+    const over = discovered('a/b', 'main', -1, { files: { Kptfile: 'over' } });
+    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', over, 'sync')).rejects.toThrow(ConflictError);
+    expect(await getResources(t.db, 'ns', 'repo.a.b.main')).toEqual({ Kptfile: 'new' });
+  });
+
+  it('publishes a Proposed row only when git holds exactly its files', async () => {
+    await addDraft(t.db, { namespace: 'ns', repository: 'repo', packagePath: 'p', workspace: 'ws' });
+    await t.db.query(
+      `update package_revisions set lifecycle = 'Proposed' where namespace = 'ns' and name = 'repo.p.ws'`,
+    );
+    const other = discovered('p', 'ws', 1, { files: { ...KPTFILE, 'x.yaml': 'x' } });
+    await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', other, 'sync')).rejects.toThrow(ConflictError);
+    expect((await getPackageRevision(t.db, 'ns', 'repo.p.ws'))!.lifecycle).toBe('Proposed');
+    const same = await insertDiscoveredRevision(t.db, 'ns', 'repo', discovered('p', 'ws', 1), 'sync');
+    expect(same).toMatchObject({ lifecycle: 'Published', revision: 1 });
+  });
+
+  it('deletes many revisions at once, each only at the version read; packages go with their last revision', async () => {
+    const keys = await listPublishedKeys(t.db, 'ns', 'repo');
+    const at = (name: string) => keys.find((k) => k.name === name) ?? { name, resourceVersion: '1' };
+    const v1 = at('repo.a.b.v1');
+    expect(
+      await deleteRevisions(t.db, 'ns', [{ ...v1, resourceVersion: String(Number(v1.resourceVersion) - 1) }]),
+    ).toEqual([]);
+    expect((await deleteRevisions(t.db, 'ns', ['repo.a.b.v2', 'repo.c.v1', 'repo.none'].map(at))).sort()).toEqual([
       'repo.a.b.v2',
       'repo.c.v1',
     ]);

@@ -23,6 +23,7 @@ const stored = (path: string, n: number, ws = `v${n}`): PublishedKey => ({
   workspace: ws,
   revision: n,
   lifecycle: 'Published',
+  resourceVersion: `${n}0`,
 });
 
 /** Discovery over a fixed world, recording what was asked (a stand-in for lib/git in this unit test). */
@@ -94,9 +95,13 @@ describe('computeSyncChanges', () => {
       w.discover,
     );
     expect(w.asked[0]).toEqual(['refs/tags/p/v2']);
-    expect(c.deletes).toEqual(['r.p.v3']);
+    expect(c.deletes).toEqual([{ name: 'r.p.v3', resourceVersion: '30' }]);
     expect(c.writes).toEqual([
-      { revision: expect.objectContaining({ revision: 2, commit: 'c2' }), keepLifecycle: 'Published' },
+      {
+        revision: expect.objectContaining({ revision: 2, commit: 'c2' }),
+        keepLifecycle: 'Published',
+        expectedResourceVersion: '20', // the refresh applies only to the row version read
+      },
     ]);
     expect(c.writes[0]!.revision.files).toEqual({ Kptfile: 'k c2' }); // re-read with files for the refresh
     expect(c.both).toBe(2);
@@ -125,7 +130,7 @@ describe('computeSyncChanges', () => {
       w.discover,
     );
     // the stored (p, 2, ws) is not in git: it is deleted, so the new one can take the name
-    expect(c.deletes).toEqual(['r.p.ws']);
+    expect(c.deletes).toEqual([{ name: 'r.p.ws', resourceVersion: '20' }]);
     expect(c.writes).toHaveLength(1);
     const w2 = world([tag('p', 3, 'c1', 'ws'), tag('p', 2, 'c1', 'ws')]);
     const c2 = await computeSyncChanges(

@@ -20,7 +20,7 @@ beforeAll(async () => {
   h = await createHarness();
   flaky = await startGitServer(h.root);
   flakyPort = Number(new URL(flaky.url).port);
-  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing', 'edited']) {
+  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing', 'edited', 'recreated', 'reproposed']) {
     const url = name === 'outage' ? `${flaky.url}/${name}.git` : undefined;
     await h.addRepository(name, url ? { url } : {});
   }
@@ -204,5 +204,74 @@ describe('half-done publishes converge', () => {
     await sync('dbfail');
     expect(await row('dbfail.other.w')).toMatchObject({ revision: 1, lifecycle: 'Published' });
     await expectConverged('dbfail');
+  });
+
+  it('a sync that read a revision before it was deleted and created again leaves the new Draft alone', async () => {
+    const obj = await proposed('recreated', 'app', 'ws1');
+    const published = await approve(obj);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(await sync('recreated')).toMatchObject({ ran: true, state: 'Ready' });
+    // Another package published behind the service's back: the refs changed, so the sync reads the database.
+    await publishRevision(remote('recreated'), {
+      packagePath: 'other',
+      workspace: 'w',
+      revision: 1,
+      files: { Kptfile: 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: other\n' },
+    });
+    const { deps } = countingDeps();
+    let listings = 0;
+    const racing = {
+      ...deps,
+      git: {
+        ...deps.git,
+        // Between the sync's read of the database and its second ref listing: delete, then create the same name.
+        listRemoteRefs: async (r: Parameters<typeof deps.git.listRemoteRefs>[0]) => {
+          listings += 1;
+          if (listings === 2) {
+            // The whole package goes (revision and placeholder), so that init may create it again.
+            for (const name of ['recreated.app.ws1', 'recreated.app.main']) {
+              const current = (await h.call('GET', `${PR}/${name}`)).body;
+              const marked = await h.call('PUT', `${PR}/${name}/approval`, {
+                body: withLifecycle(current, 'DeletionProposed'),
+              });
+              expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+              const removed = await h.call('DELETE', `${PR}/${name}`);
+              expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+            }
+            const again = await h.call('POST', PR, { body: newRevision('recreated', 'app', 'ws1') });
+            expect(again.status, JSON.stringify(again.body)).toBe(201);
+          }
+          return deps.git.listRemoteRefs(r);
+        },
+      },
+    };
+    expect(await syncRepository(h.tdb.db, NS, 'recreated', racing)).toMatchObject({ ran: true, state: 'Ready' });
+    expect(await row('recreated.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Draft' });
+  });
+
+  it('after a half-done publish, reject + edit + re-propose: the sync keeps the edit and reports the clash', async () => {
+    const obj = await proposed('reproposed', 'app', 'ws1');
+    await pushPublishTag(remote('reproposed'), await publishInput(obj)); // the approval then answered 503
+    expect(
+      (await h.call('PUT', `${PR}/reproposed.app.ws1/approval`, { body: withLifecycle(obj, 'Draft') })).status,
+    ).toBe(200);
+    const prr = (await h.call('GET', `${PRR}/reproposed.app.ws1`)).body;
+    const resources = {
+      ...prr.spec.resources,
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n',
+    };
+    const put = await h.call('PUT', `${PRR}/reproposed.app.ws1`, {
+      body: { ...prr, spec: { ...prr.spec, resources } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const draft = (await h.call('GET', `${PR}/reproposed.app.ws1`)).body;
+    expect((await h.call('PUT', `${PR}/reproposed.app.ws1`, { body: withLifecycle(draft, 'Proposed') })).status).toBe(
+      200,
+    );
+    const result = await sync('reproposed');
+    expect(result).toMatchObject({ ran: true, state: 'Ready' });
+    expect(JSON.stringify((result as { skipped: unknown }).skipped)).toContain('other files');
+    expect(await row('reproposed.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Proposed' });
+    expect((await getResources(h.tdb.db, NS, 'reproposed.app.ws1'))['cm.yaml']).toContain('name: mine');
   });
 });
