@@ -4,6 +4,7 @@ export { discoverRevisions, type DiscoverOptions, type RevisionKey } from './dis
 export { publishRevision, type PublishResult } from './publish-revision.js';
 export { pushPublishTag, type PublishInput, type PublishTagResult } from './publish-tag.js';
 export { pushPublishBranch, type PublishBranchResult } from './publish-branch.js';
+export { findOwnTag } from './publish-own-tag.js';
 export { deletePublishedRevision, type DeleteInput } from './delete-revision.js';
 export { readDirectoryAtRef, type GitSource } from './read-directory.js';
 export { ensureBranch } from './ensure-branch.js';

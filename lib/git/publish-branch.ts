@@ -10,7 +10,7 @@ import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo, type LocalRepo } from './local-repo.js';
 import { treeAt } from './package-tree.js';
-import { backoffMs, PushRejectedError, pushRefs, sleep } from './push-ref.js';
+import { PushRejectedError, pushRefs, pushRetryPause, sleep } from './push-ref.js';
 import { fullPath, HEADS, normalizeDirectory, parseRevision, TAGS } from './ref-names.js';
 import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree } from './tree-edit.js';
@@ -72,8 +72,9 @@ export async function pushPublishBranch(
           reuse,
         );
       } catch (err) {
-        if (!(err instanceof PushRejectedError) || attempt >= 3) throw err;
-        await sleep(backoffMs(attempt, err.message));
+        const pause = err instanceof PushRejectedError ? pushRetryPause(attempt, err) : undefined;
+        if (pause === undefined) throw err;
+        await sleep(pause);
       }
     }
   });

@@ -42,12 +42,8 @@ export interface PublishTagResult {
   adopted: boolean;
 }
 
-/** Writes the draft and approval commits and pushes the tag; does not touch the branch. */
-export async function pushPublishTag(
-  remote: RemoteSpec,
-  input: PublishInput,
-  reuse?: LocalRepo,
-): Promise<PublishTagResult> {
+/** The package's full path and tag name; 422 when the revision cannot be published at all (no retry can help). */
+export function publishTarget(remote: RemoteSpec, input: PublishInput): { full: string; tag: string } {
   const full = fullPath(normalizeDirectory(remote.directory), input.packagePath);
   const tag = `${full}/v${input.revision}`;
   if (!(input.files.Kptfile !== undefined)) {
@@ -68,6 +64,16 @@ export async function pushPublishTag(
       { field: 'spec.git.directory', message: `cannot be published: "${tag}" is not a valid git tag name` },
     ]);
   }
+  return { full, tag };
+}
+
+/** Writes the draft and approval commits and pushes the tag; does not touch the branch. */
+export async function pushPublishTag(
+  remote: RemoteSpec,
+  input: PublishInput,
+  reuse?: LocalRepo,
+): Promise<PublishTagResult> {
+  const { full, tag } = publishTarget(remote, input);
   return remoteCall(remote.url, () =>
     withLocalRepo(
       remote,
@@ -99,7 +105,7 @@ export async function pushPublishTag(
 }
 
 /** C1 (draft: parent H0, tree = H0 with the package replaced) and C2 (approval: parents [H0, C1]); returns C2. */
-function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
+export function writeApproval(repo: LocalRepo, head: string, full: string, input: PublishInput): string {
   const { store } = repo;
   const root = store.commit(head).tree;
   const current = treeAt(store, root, full);
@@ -124,22 +130,30 @@ function writeApproval(repo: LocalRepo, head: string, full: string, input: Publi
  * the workspace with other files is left by an approval that failed after its tag push, before the draft was
  * rejected and edited; adopting it would publish the old files in git while the database publishes the new ones.
  */
-async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
+export async function adoptOrConflict(repo: LocalRepo, oid: string, full: string, tag: string, input: PublishInput) {
   // With blobs: which files of the tag's tree are resources depends on their content.
   await fetchObjects(repo, [oid], { depth: 1 });
   const { message, tree } = repo.store.commit(oid);
   const mine = parseAnnotations(message).find((a) => a.package === full && a.revision === String(input.revision));
   let owner = mine?.workspaceName ? ` by workspace "${mine.workspaceName}"` : '';
   if (mine?.workspaceName === input.workspace) {
-    // Hashed in a fork: the tree is only compared, and must not be sent by a later push. Writing the files over the
-    // tag's own package tree gives that tree back exactly when its resources are these files.
-    const tagged = treeAt(repo.store, tree, full);
-    if (tagged && tagged === writeFilesTree(repo.store.fork(), input.files, { tree: tagged, root: tree, path: full }))
-      return { commit: oid, tag, adopted: true };
+    if (holdsFiles(repo, tree, full, input.files)) return { commit: oid, tag, adopted: true };
     owner += ' with other files';
   }
   throw new ConflictError(
     undefined,
     `revision ${input.revision} of package "${full}" already exists in git (tag ${tag}${owner})`,
+  );
+}
+
+/**
+ * Whether the package at `full` in the fetched tree `root` holds exactly `files` as its resources. Hashed in a fork:
+ * the tree is only compared, and must not be sent by a later push. Writing the files over the package's own tree
+ * gives that tree back exactly when its resources are these files.
+ */
+export function holdsFiles(repo: LocalRepo, root: string, full: string, files: Files): boolean {
+  const current = treeAt(repo.store, root, full);
+  return (
+    current !== undefined && current === writeFilesTree(repo.store.fork(), files, { tree: current, root, path: full })
   );
 }

@@ -22,11 +22,15 @@ export class PushRejectedError extends GitError {
 const TRANSIENT =
   /remote ref|failed to update ref|non-fast-forward|fetch first|stale|unable to migrate objects|failed to lock|cannot lock|broken pipe|status code: 500|no status reported|atomic/;
 
-/** Pushes the updates; throws PushRejectedError naming the first refused ref. */
-export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<void> {
+/** Pushes the updates (all or none with `atomic`); throws PushRejectedError naming the first refused ref. */
+export async function pushRefs(
+  repo: LocalRepo,
+  updates: RefUpdate[],
+  options: { atomic?: boolean } = {},
+): Promise<void> {
   let report: PushReport;
   try {
-    report = await receivePack(repo, updates);
+    report = await receivePack(repo, updates, options);
   } catch (err) {
     // Failures mid-push are the transient kind Porch retries, unless the server refuses the objects themselves.
     if (err instanceof GitError && err.code === 'refused' && !err.permanent) {
@@ -58,6 +62,23 @@ export async function pushRefs(repo: LocalRepo, updates: RefUpdate[]): Promise<v
  */
 export function backoffMs(attempt: number, message: string): number {
   return (message.includes('hook declined') ? 1000 : 200) * attempt;
+}
+
+/**
+ * How many times a publish rebuilds its commit on a branch that moved under it. Every round one of the competing
+ * publishes wins, so N concurrent publishes need at most N rounds: this bounds a storm, it does not ration turns.
+ */
+export const MAX_REBASES = 40;
+
+/**
+ * The pause before pushing again after refusal number `attempt`, or undefined to give up. A hook's refusal gets
+ * Porch's back-off and three tries (docs/porch-behaviour.md §7.4); a ref that moved is rebuilt after a random pause
+ * in a window that doubles per attempt (50 ms to 1 s), so that competing publishes spread out, up to MAX_REBASES
+ * times.
+ */
+export function pushRetryPause(attempt: number, err: PushRejectedError): number | undefined {
+  if (err.message.includes('hook declined')) return attempt >= 3 ? undefined : backoffMs(attempt, err.message);
+  return attempt >= MAX_REBASES ? undefined : Math.floor(Math.random() * Math.min(50 * 2 ** (attempt - 1), 1000));
 }
 
 /** Waits `ms` milliseconds. */

@@ -23,13 +23,19 @@ export interface RefUpdate {
 /** Per-ref outcome: undefined when accepted, else the server's reason (`already exists`, `failed to lock` …). */
 export type PushReport = Record<string, string | undefined>;
 
-/** Sends the updates (and the written objects unless all are deletes); returns what the server did per ref. */
-export async function receivePack(repo: LocalRepo, updates: RefUpdate[]): Promise<PushReport> {
+/**
+ * Sends the updates (and the written objects unless all are deletes); returns what the server did per ref. With
+ * `atomic` (asked only when the server advertises it) the server applies all updates or none.
+ */
+export async function receivePack(
+  repo: LocalRepo,
+  updates: RefUpdate[],
+  options: { atomic?: boolean } = {},
+): Promise<PushReport> {
   const ad = await advertisement(repo, 'git-receive-pack');
   const sideBand = ad.caps.has('side-band-64k');
-  const caps = ['report-status', 'side-band-64k', 'agent=porch-serverless'].filter((c) =>
-    ad.caps.has(c.split('=')[0]!),
-  );
+  const wanted = ['report-status', 'side-band-64k', ...(options.atomic ? ['atomic'] : []), 'agent=porch-serverless'];
+  const caps = wanted.filter((c) => ad.caps.has(c.split('=')[0]!));
   const lines = updates.map((u, i) => pktLine(`${u.old} ${u.new} ${u.ref}${i === 0 ? `\0${caps.join(' ')}` : ''}\n`));
   const parts = [...lines, FLUSH];
   if (updates.some((u) => u.new !== ZERO_OID)) {

@@ -100,3 +100,12 @@ export async function publishPackageRevision(db: Transactional, p: PublishInput)
     }),
   );
 }
+
+/** The positive revision numbers stored for a package (a publish compares them with the tags in git). */
+export async function revisionNumbers(q: Queryable, namespace: string, pkg: string): Promise<Set<number>> {
+  const { rows } = await q.query<{ revision: number }>(
+    'select revision from package_revisions where namespace = $1 and package = $2 and revision > 0',
+    [namespace, pkg],
+  );
+  return new Set(rows.map((r) => r.revision));
+}

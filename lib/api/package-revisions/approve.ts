@@ -1,14 +1,13 @@
 import type { Database } from '../../db/pool.js';
 import type { Lifecycle, PackageRevisionRow } from '../../storage/types.js';
-import { packageKey, waitLock } from './locks.js';
-import { publishToGit } from './git-remote.js';
+import { revisionKey, waitLock } from './locks.js';
+import { publishToGit, readForPublish } from './git-remote.js';
 import { checkWritable, requireRevision } from './read.js';
 import { asRecord, readMeta } from './request-fields.js';
 import { invalidRevision, revisionRef } from './refs.js';
 import { ConflictError, invalidValue } from '../../errors.js';
-import { nextRevisionNumber, updatePackageRevision } from '../../storage/package-revisions.js';
+import { updatePackageRevision } from '../../storage/package-revisions.js';
 import { publishPackageRevision } from '../../storage/publish.js';
-import { getRepository } from '../../storage/repositories.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision } from './locks.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from './update.js';
@@ -43,9 +42,10 @@ export function checkApproval(row: PackageRevisionRow, requested: unknown): Life
 }
 
 /**
- * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). Publishing takes the package's publish lock
- * (waiting, so that concurrent approvals of one package take turns and get distinct numbers), pushes to git, and only
- * then turns the row into (N, Published) in the same transaction; a git failure leaves it Proposed.
+ * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). A publish holds nothing in the database while it talks to git
+ * (docs/publish.md): it reads the row under the revision lock and lets go, pushes tag and branch, then writes
+ * Published N only if the row is still the version it read. A git failure leaves it Proposed; a failure after the
+ * push leaves a tag that a retry adopts and the next sync completes.
  */
 export async function approveRevision(
   db: Database,
@@ -60,31 +60,22 @@ export async function approveRevision(
   const meta = readMeta(obj.metadata);
   const requested = asRecord(obj.spec).lifecycle;
   const resourceVersion = requireResourceVersion(meta, name);
-  return db.transaction(async (client) => {
+  const read = await db.transaction(async (client) => {
     await lockRevision(client, namespace, name);
-    const first = await requireRevision(client, namespace, name);
-    checkFresh(first, resourceVersion);
-    const lifecycle = checkApproval(first, requested);
-    const deployment = await checkWritable(client, first);
-    if (lifecycle !== 'Published' || first.lifecycle !== 'Proposed') {
-      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle }, user);
-      return toPackageRevision(updated, deployment);
-    }
-    await waitLock(
-      client,
-      packageKey(namespace, first.package),
-      () =>
-        new ConflictError(
-          revisionRef(name),
-          `another request is already in progress on package revision "${namespace}/${name}"`,
-        ),
-    );
-    // Re-read under the package lock: another approval of this package may have published meanwhile.
     const row = await requireRevision(client, namespace, name);
     checkFresh(row, resourceVersion);
-    const revision = await nextRevisionNumber(client, namespace, row.package);
-    const pushed = await publishToGit(client, row, revision, user);
-    const repo = await getRepository(client, namespace, row.repository);
+    const lifecycle = checkApproval(row, requested);
+    const deployment = await checkWritable(client, row);
+    if (lifecycle !== 'Published' || row.lifecycle !== 'Proposed') {
+      const updated = await updatePackageRevision(client, namespace, name, resourceVersion, { lifecycle }, user);
+      return { done: true as const, object: toPackageRevision(updated, deployment) };
+    }
+    return { done: false as const, publish: await readForPublish(client, row), deployment };
+  });
+  if (read.done) return read.object;
+  const pushed = await publishToGit(read.publish, user);
+  return db.transaction(async (client) => {
+    await waitLock(client, revisionKey(namespace, name), () => busy(namespace, name), 10_000);
     const { revision: published } = await publishPackageRevision(client, {
       namespace,
       name,
@@ -93,9 +84,15 @@ export async function approveRevision(
       selfLock: pushed.selfLock,
       publishedBy: user,
       publishTimestamp: startedAt,
-      branch: repo?.branch,
+      branch: read.publish.repo.branch,
       updatedBy: user,
     });
-    return toPackageRevision(published, deployment);
+    return toPackageRevision(published, read.deployment);
   });
 }
+
+const busy = (namespace: string, name: string) =>
+  new ConflictError(
+    revisionRef(name),
+    `another request is already in progress on package revision "${namespace}/${name}"`,
+  );

@@ -4,12 +4,15 @@ import type { Queryable } from '../../db/queryable.js';
 import { ConflictError } from '../../errors.js';
 import { resolveAuthor } from '../../git/signature.js';
 import { deletePublishedRevision } from '../../git/delete-revision.js';
+import { findOwnTag } from '../../git/publish-own-tag.js';
 import { publishRevision } from '../../git/publish-revision.js';
 import { resolveGitAuth } from '../../git/resolve-auth.js';
-import type { RemoteSpec, Signature } from '../../git/types.js';
+import type { Files, RemoteSpec, Signature } from '../../git/types.js';
 import type { Lock } from '../../kpt/types.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
 import { asRecord } from './request-fields.js';
+import { nextRevisionNumber } from '../../storage/package-revisions.js';
+import { revisionNumbers } from '../../storage/publish.js';
 import { getRepository } from '../../storage/repositories.js';
 import { getResources } from '../../storage/resources.js';
 import { isDryRun } from '../../storage/dry-run.js';
@@ -65,18 +68,44 @@ const tagLock = (repo: RepositoryRow, row: PackageRevisionRow, revision: number,
 /** Tags of numbers the database does not know (made outside, or a half-done publish of another draft) are skipped. */
 const MAX_TAKEN_TAGS = 5;
 
+/** What a publish needs from the database, read before git is talked to (nothing is held meanwhile). */
+export interface PublishRead {
+  row: PackageRevisionRow;
+  repo: RepositoryRow;
+  files: Files;
+  /** The number the database would give next. */
+  next: number;
+  /** Positive numbers the database holds for the package: a tag of another number may be this publish's own. */
+  known: Set<number>;
+  /** A dry run stops before the push. */
+  dryRun: boolean;
+}
+
+/** Reads the revision's repository, files and the package's numbers. */
+export async function readForPublish(q: Queryable, row: PackageRevisionRow): Promise<PublishRead> {
+  return {
+    row,
+    repo: await repositoryOf(q, row),
+    files: await getResources(q, row.namespace, row.name),
+    next: await nextRevisionNumber(q, row.namespace, row.package),
+    known: await revisionNumbers(q, row.namespace, row.package),
+    dryRun: isDryRun(q),
+  };
+}
+
 /**
  * Pushes the revision's files as revision N (draft commit, approval commit, tag, branch) and answers the number
- * used and the new self lock. When tag N already belongs to another workspace, N+1 is tried: a number is never
- * used twice.
+ * used and the new self lock. A tag this workspace pushed earlier with the same files is completed rather than a
+ * new number taken; when tag N belongs to another workspace, N+1 is tried: a number is never used twice.
  */
-export async function publishToGit(q: Queryable, row: PackageRevisionRow, first: number, user: string) {
-  const repo = await repositoryOf(q, row);
-  const files = await getResources(q, row.namespace, row.name);
+export async function publishToGit(p: PublishRead, user: string) {
+  const { row, repo, files } = p;
   const remote = await remoteOf(repo);
   // A dry run stops before the push: the number is the one the database would give, the commit does not exist.
-  if (isDryRun(q)) return { revision: first, selfLock: tagLock(repo, row, first, 'not-pushed'), commit: 'not-pushed' };
-  let revision = first;
+  if (p.dryRun) return { revision: p.next, selfLock: tagLock(repo, row, p.next, 'not-pushed'), commit: 'not-pushed' };
+  let revision =
+    (await findOwnTag(remote, { packagePath: row.packagePath, workspace: row.workspace, files }, p.known)) ?? p.next;
+  const first = revision;
   let result: Awaited<ReturnType<typeof publishRevision>>;
   for (;;) {
     try {
