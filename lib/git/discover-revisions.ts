@@ -76,7 +76,11 @@ async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promi
   if (blobless) await fetchPackageBlobs(repo, packagesOf(ctx, repo, batch));
   const needParents: { rev: DiscoveredRevision; parent: string; full: string }[] = [];
   for (const c of batch) {
-    if (!repo.store.has(c.commit)) continue;
+    if (!repo.store.has(c.commit)) {
+      if (!ctx.skipped.some((s) => s.ref === c.fullRef))
+        ctx.skipped.push({ ref: c.fullRef, reason: 'cannot fetch: the server did not send it', unreadable: true });
+      continue;
+    }
     try {
       const commit = repo.store.commit(c.commit);
       if (!c.tag) {
@@ -90,7 +94,7 @@ async function inBatch(ctx: Context, repo: LocalRepo, batch: Candidate[]): Promi
       }
     } catch (err) {
       // e.g. a tag that points at a tree or blob: that ref is unusable, the others are not.
-      ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message });
+      ctx.skipped.push({ ref: c.fullRef, reason: (err as Error).message, unreadable: true });
     }
   }
   if (needParents.length === 0) return;
@@ -120,7 +124,8 @@ async function fetchBatch(ctx: Context, repo: LocalRepo, batch: Candidate[], blo
     return true;
   } catch (err) {
     if (!isFetchRefusal(err) || batch.length === 1) {
-      if (isFetchRefusal(err)) ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}` });
+      if (isFetchRefusal(err))
+        ctx.skipped.push({ ref: batch[0]!.fullRef, reason: `cannot fetch: ${err.message}`, unreadable: true });
       else throw err;
       return false;
     }

@@ -47,6 +47,8 @@ export interface DiscoveredRevision {
 export interface SkippedRef {
   ref: string;
   reason: string;
+  /** The ref exists but could not be fetched or parsed: what it held before is unknown, not gone. */
+  unreadable?: boolean;
 }
 
 export interface DiscoveryResult {

@@ -1,4 +1,5 @@
 import type { DiscoveredRevision, DiscoveryResult } from '../git/index.js';
+import { fullPath, normalizeDirectory } from '../git/ref-names.js';
 import { packageRevisionName } from '../names.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { diffRevisions, revisionKey, type RevisionIdentity } from './diff-revisions.js';
@@ -27,6 +28,11 @@ export interface SyncChanges {
   skipped: ReportedSkip[];
   /** What to remember per ref for the next sync. */
   discovered: DiscoveredByRef;
+  /**
+   * The refs as really read, to remember: an unreadable ref keeps the oid it had when last read (or is left out),
+   * so the next sync sees it as changed and reads it again.
+   */
+  readRefs: Record<string, string>;
   both: number;
   externalOnly: number;
   refsRead: number;
@@ -90,8 +96,24 @@ export async function computeSyncChanges(
     marker: contentMarker(r),
     fresh: r,
   }));
-  const external = [...carried.filter((e) => !refetch.has(e.ref)), ...fresh];
-  const diff = diffRevisions(synced, external);
+  // A ref that exists but could not be read keeps what it yielded last time, and the revisions stored for it stay.
+  const unreadable = new Set(result.skipped.filter((s) => s.unreadable).map((s) => skippedRefName(s.ref, refs)));
+  const kept: External[] = [...unreadable].flatMap((ref) =>
+    (previous.discovered[ref] ?? []).map(([packagePath, revision, workspace, marker]) => ({
+      ...id,
+      packagePath,
+      revision,
+      workspace,
+      ref,
+      marker,
+    })),
+  );
+  const external = [...carried.filter((e) => !refetch.has(e.ref) && !unreadable.has(e.ref)), ...kept, ...fresh];
+  const rawDiff = diffRevisions(synced, external);
+  const diff = {
+    ...rawDiff,
+    cachedOnly: rawDiff.cachedOnly.filter((c) => !unreadable.has(naturalRef(repo, c))),
+  };
 
   const writes: SyncChanges['writes'] = await refreshes(previous, diff.both, key, discover, repo.branch);
   const deletes = diff.cachedOnly.map((c) => ({ name: c.name, resourceVersion: c.resourceVersion }));
@@ -99,7 +121,8 @@ export async function computeSyncChanges(
   const byName = new Map(stored.filter((s) => !deleted.has(s.name)).map((s) => [s.name, s]));
   const skipped: ReportedSkip[] = [
     ...plan.carriedSkipped.filter((s) => !refetch.has(skippedRefName(s.ref, refs))),
-    ...result.skipped,
+    // An unreadable ref is retried by the next sync even if no ref changes meanwhile.
+    ...result.skipped.map((s) => (s.unreadable ? { ...s, pending: true } : s)),
   ];
   const order = (a: External, b: External) => a.ref.localeCompare(b.ref) || a.packagePath.localeCompare(b.packagePath);
   for (const e of [...diff.externalOnly].sort(order)) {
@@ -130,7 +153,15 @@ export async function computeSyncChanges(
   for (const [ref, keys] of Object.entries(plan.carried))
     if (!refetch.has(ref) && keys.length > 0) discovered[ref] = keys;
   Object.assign(discovered, keysOf(result.revisions));
+  const readRefs = { ...refs };
+  for (const ref of unreadable) {
+    if (previous.discovered[ref]) discovered[ref] = previous.discovered[ref]!;
+    else delete discovered[ref];
+    if (previous.refs[ref] === undefined) delete readRefs[ref];
+    else readRefs[ref] = previous.refs[ref]!;
+  }
   return {
+    readRefs,
     deletes,
     writes,
     skipped,
@@ -139,6 +170,13 @@ export async function computeSyncChanges(
     externalOnly: diff.externalOnly.length,
     refsRead: only.length,
   };
+}
+
+/** The ref a stored revision comes from: its tag, or the branch for a placeholder. */
+function naturalRef(repo: RepositoryRow, k: Key): string {
+  if (k.revision === -1 && k.workspace === repo.branch) return `refs/heads/${repo.branch}`;
+  const full = fullPath(normalizeDirectory(repo.directory), k.packagePath);
+  return `refs/tags/${full}/${k.revision > 0 ? `v${k.revision}` : k.workspace}`;
 }
 
 /** Stored revisions whose freshly read ref now holds other content: read their files and refresh them. */

@@ -164,7 +164,7 @@ async function syncContent(
   }
   lap('listRefs');
   if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
-  let version = refsVersion(refs);
+  const version = refsVersion(refs);
   const finish = () => {
     const finished = now();
     const nextFullSyncTime = nextSyncTime({
@@ -209,7 +209,6 @@ async function syncContent(
   // sync runs can never look deleted from git.
   refs = await listRefs();
   if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
-  version = refsVersion(refs);
   lap('load');
   const changes = await computeSyncChanges(repo, previous, refs, stored, async (only, withFiles) => {
     const found = await deps.git.discoverRevisions(remote, refs, { only, withFiles, repository: repo.name });
@@ -257,8 +256,8 @@ async function syncContent(
   const head = refs[`refs/heads/${repo.branch}`]!;
   await finishSync(db, repo.namespace, repo.name, {
     ...finish(),
-    refs,
-    version,
+    refs: changes.readRefs,
+    version: refsVersion(changes.readRefs),
     discovered: changes.discovered,
     commitHash: head,
     packageCount: changes.both + written,
