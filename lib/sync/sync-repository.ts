@@ -2,21 +2,22 @@ import { config } from '../config.js';
 import type { Database } from '../db/pool.js';
 import {
   type DiscoveredRevision,
-  type DiscoverOptions,
-  type DiscoveryResult,
   GitError,
   type GitAuth,
   partitionRefs,
   type RemoteSpec,
   type SkippedRef,
 } from '../git/index.js';
+import type { SyncGit } from './sync-git.js';
 import type { RepositoryRow } from '../storage/types.js';
 import { computeSyncChanges } from './compute-sync-changes.js';
-import { completeHalfPublish, nameOf, proposedNames } from './half-publish.js';
+import { completeHalfPublishes, nameOf, proposedNames } from './half-publish.js';
 import { isRunOncePending, nextSyncTime, readSyncSpec } from './next-sync-time.js';
 import { refsVersion } from './refs-version.js';
 import { retryDelaySeconds } from './retry-delay.js';
 import { withRepositoryLock, type LockOptions } from './repository-lock.js';
+
+export type { SyncGit } from './sync-git.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { writeDiscoveredRevisions } from './revision-store.js';
 import {
@@ -28,23 +29,6 @@ import {
   type ReportedSkip,
   type SyncMemory,
 } from './sync-state.js';
-
-/** The git operations sync needs (lib/git in production; tests may wrap them to count calls). */
-export interface SyncGit {
-  listRemoteRefs(remote: RemoteSpec): Promise<Record<string, string>>;
-  discoverRevisions(
-    remote: RemoteSpec,
-    refs: Record<string, string>,
-    options: DiscoverOptions,
-  ): Promise<DiscoveryResult>;
-  /**
-   * Brings a tagged revision onto the branch (second half of a publish; idempotent). Called for Proposed rows that
-   * sync turned Published because their tag exists: a publish that died after its tag push.
-   */
-  completePublish?(remote: RemoteSpec, revision: { packagePath: string; revision: number }): Promise<unknown>;
-  /** Creates the missing branch of a Repository with `spec.git.createBranch` (docs/porch-behaviour.md §7.6). */
-  ensureBranch?(remote: RemoteSpec, createBranch: boolean): Promise<unknown>;
-}
 
 export interface SyncDeps {
   git: SyncGit;
@@ -69,6 +53,8 @@ export interface SyncCounts {
   /** Refs read from git this time (0 when the refs were unchanged). */
   refsRead: number;
   unchanged: boolean;
+  /** Half-done publishes this sync brought onto the branch (the branch moved: the sync then runs once more). */
+  completedPublishes: number;
   /** Milliseconds spent per phase (listRefs, load, discover, write, finish), for the log. */
   phases: Record<string, number>;
 }
@@ -106,7 +92,13 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
     });
   try {
     if (repo.type !== 'git') throw new Error(`repositories of type "${repo.type}" are not synced`);
-    const counts = await syncContent(db, repo, memory, deps, started, now);
+    let counts = await syncContent(db, repo, memory, deps, started, now);
+    if (counts.completedPublishes > 0) {
+      // The branch now holds the completed revisions: read it again, so the placeholders and the commit hash are
+      // right as soon as this sync ends.
+      const again = await beginSync(db, namespace, name);
+      if (again) counts = await syncContent(db, again.repository, again.memory, deps, started, now);
+    }
     const durationMs = now().getTime() - started.getTime();
     log({ durationMs, ...counts, skipped: counts.skipped.length });
     return { ran: true, state: 'Ready', durationMs, ...counts };
@@ -197,12 +189,16 @@ async function syncContent(
       skipped: memory.skipped,
       refsRead: 0,
       unchanged: true,
+      completedPublishes: 0,
       phases,
     };
   }
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
   const seen = await loadSeenRefs(db, repo.namespace, repo.name);
-  const previous = { ...seen, skipped: memory.skipped, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
+  // Owed publishes are not skips of a ref: they are retried below, and reported again only if they fail again.
+  const owed = memory.skipped.flatMap((s) => (s.publish ? [{ ref: s.ref, publish: s.publish }] : []));
+  const carriedSkips = memory.skipped.filter((s) => !s.publish);
+  const previous = { ...seen, skipped: carriedSkips, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
   const stored = await listPublishedKeys(db, repo.namespace, repo.name);
   // List the refs again, after reading the stored keys: a publish pushes its tag before it commits its row, so
   // every stored revision's tag is in this listing unless it was really deleted — a revision published while this
@@ -250,9 +246,13 @@ async function syncContent(
     .filter(
       (w) => !failed.has(w) && !w.keepLifecycle && w.revision.revision > 0 && proposed.has(nameOf(repo, w.revision)),
     )
-    .map((w) => w.revision);
+    .map((w) => ({
+      ref: w.revision.fullRef,
+      publish: { packagePath: w.revision.packagePath, revision: w.revision.revision },
+    }));
   lap('write');
-  for (const rev of completed) await completeHalfPublish(deps.git, remote, repo, rev);
+  const completion = await completeHalfPublishes(deps.git, remote, repo, [...owed, ...completed]);
+  skipped.push(...completion.pending);
   const head = refs[`refs/heads/${repo.branch}`]!;
   await finishSync(db, repo.namespace, repo.name, {
     ...finish(),
@@ -275,6 +275,7 @@ async function syncContent(
     skipped,
     refsRead: changes.refsRead,
     unchanged: false,
+    completedPublishes: completion.completed,
     phases,
   };
 }

@@ -3,9 +3,17 @@ import type { RepositoryRow, RepositorySyncRow } from '../storage/types.js';
 import type { SkippedRef } from '../git/index.js';
 import type { DiscoveredByRef } from './discovered-refs.js';
 
+/** A published revision whose branch half is still to be pushed. */
+export interface OwedPublish {
+  packagePath: string;
+  revision: number;
+}
+
 /** A skip that depends on the database (a name collision), not on git: retried on every sync. */
 export interface ReportedSkip extends SkippedRef {
   pending?: boolean;
+  /** Set on a half-done publish the branch does not hold yet: every sync tries to complete it. */
+  publish?: OwedPublish;
 }
 
 /** repository_sync as a sync run starts with: small columns only (the ref maps are read when refs changed). */

@@ -2,6 +2,8 @@
  * Half-done publishes end converged after the next sync (and/or a retry of the approval): the git half of the
  * approval is lib/git's, the database half REVISIONS', the convergence sync's. Drives the real approval handler.
  */
+import { chmod, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRevision, pushPublishTag } from '../../lib/git/index.js';
 import { getResources } from '../../lib/storage/resources.js';
@@ -20,7 +22,17 @@ beforeAll(async () => {
   h = await createHarness();
   flaky = await startGitServer(h.root);
   flakyPort = Number(new URL(flaky.url).port);
-  for (const name of ['outage', 'halfway', 'retried', 'dbfail', 'racing', 'edited', 'recreated', 'reproposed']) {
+  for (const name of [
+    'outage',
+    'halfway',
+    'retried',
+    'dbfail',
+    'racing',
+    'edited',
+    'recreated',
+    'reproposed',
+    'frozen',
+  ]) {
     const url = name === 'outage' ? `${flaky.url}/${name}.git` : undefined;
     await h.addRepository(name, url ? { url } : {});
   }
@@ -42,6 +54,8 @@ const row = async (name: string) =>
       [NS, name],
     )
   ).rows[0];
+const syncState = async (repo: string) =>
+  (await h.tdb.db.query('select * from repository_sync where namespace = $1 and repository = $2', [NS, repo])).rows[0];
 const expectConverged = async (repo: string) =>
   expect(await snapshot(h.tdb.db, repo, NS)).toEqual(
     await snapshotFromScratch(() => createTestDatabase(), { namespace: NS, name: repo, url: urlOf(repo) }),
@@ -273,5 +287,33 @@ describe('half-done publishes converge', () => {
     expect(JSON.stringify((result as { skipped: unknown }).skipped)).toContain('other files');
     expect(await row('reproposed.app.ws1')).toMatchObject({ revision: 0, lifecycle: 'Proposed' });
     expect((await getResources(h.tdb.db, NS, 'reproposed.app.ws1'))['cm.yaml']).toContain('name: mine');
+  });
+
+  it('a half-done publish whose branch push keeps failing stays pending in the status until a sync completes it', async () => {
+    const bareDir = h.repos.frozen!.bareDir;
+    // The ordered fallback (no atomic push), and a branch that refuses pushes while the flag file exists.
+    await bare('frozen', 'config', 'receive.advertiseAtomic', 'false');
+    const flag = join(bareDir, 'frozen-flag');
+    await writeFile(join(bareDir, 'hooks', 'pre-receive'), `#!/bin/sh\ntest -e "${flag}" && exit 1\nexit 0\n`);
+    await chmod(join(bareDir, 'hooks', 'pre-receive'), 0o755);
+    const obj = await proposed('frozen', 'app', 'ws1');
+    await pushPublishTag(remote('frozen'), await publishInput(obj)); // the process died here
+    await writeFile(flag, '');
+    const first = await sync('frozen');
+    expect(first).toMatchObject({ ran: true, state: 'Ready' });
+    expect(await row('frozen.app.ws1')).toMatchObject({ revision: 1, lifecycle: 'Published' });
+    const pending = (await syncState('frozen')).skipped.filter((s: { publish?: unknown }) => s.publish);
+    expect(pending).toHaveLength(1);
+    expect(pending[0].reason).toContain('not yet on branch "main"');
+    expect(await bare('frozen', 'ls-tree', '--name-only', 'main')).not.toContain('app');
+    await rm(flag);
+    // No ref changed since: the pending publish alone makes the next sync run, complete it and read the branch.
+    expect(await sync('frozen')).toMatchObject({ ran: true, state: 'Ready', completedPublishes: 0 });
+    expect(await bare('frozen', 'ls-tree', '--name-only', 'main')).toContain('app');
+    const state = await syncState('frozen');
+    expect(state.skipped.filter((s: { publish?: unknown }) => s.publish)).toEqual([]);
+    expect(state.commit_hash).toBe(await bare('frozen', 'rev-parse', 'main'));
+    expect(await row('frozen.app.main')).toMatchObject({ revision: -1, lifecycle: 'Published' });
+    await expectConverged('frozen');
   });
 });
