@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -9,6 +10,12 @@ export interface EmbeddedServer {
   /** Connection string of the `postgres` database. */
   url: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server as `pg_ctl stop -m fast` (SIGINT: sessions end, clean shutdown) or `-m immediate` (SIGQUIT:
+   * no shutdown checkpoint, crash recovery at start) would, stays down `downMs`, and starts it again on the same
+   * port. For tests of database outages.
+   */
+  restart(mode: 'fast' | 'immediate', downMs?: number): Promise<void>;
 }
 
 /** A free TCP port on the loopback interface. */
@@ -75,8 +82,21 @@ export async function startEmbeddedPostgres(dataDir: string, persistent: boolean
       `embedded PostgreSQL did not start: ${(err as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('')}`,
     );
   }
+  // The package keeps its child process in a field it does not declare; a restart signals it directly.
+  const handle = server as unknown as { process?: ChildProcess };
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
+    async restart(mode, downMs = 0) {
+      const child = handle.process;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+        await exited;
+      }
+      handle.process = undefined;
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
   };
 }

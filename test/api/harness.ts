@@ -36,8 +36,9 @@ export interface Harness {
 
 const silent = () => undefined;
 
-export async function createHarness(opts: { maxBodyBytes?: number } = {}): Promise<Harness> {
-  const tdb = await createTestDatabase({ poolMax: 6 });
+/** The API over a fresh test database, or over `database` (e.g. one of a PostgreSQL the test restarts). */
+export async function createHarness(opts: { maxBodyBytes?: number; database?: TestDatabase } = {}): Promise<Harness> {
+  const tdb = opts.database ?? (await createTestDatabase({ poolMax: 6 }));
   const root = await mkdtemp(join(tmpdir(), 'porch-api-git-'));
   const server = await startGitServer(root);
   const deps = { database: async () => tdb.db, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024, log: silent };
