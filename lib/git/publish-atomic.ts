@@ -23,28 +23,36 @@ export interface AtomicPublishResult {
   branchCommit: string;
 }
 
-/** Publishes revision N with tag and branch in one atomic push; needs a server that advertises `atomic`. */
+/**
+ * Publishes revision N with tag and branch in one atomic push; needs a server that advertises `atomic`. With
+ * `knownHead` (the head the previous publish of this process pushed, its objects in `repo`) the first attempt pushes
+ * at once; a wrong guess costs one refused push and the usual round.
+ */
 export async function pushPublishAtomic(
   remote: RemoteSpec,
   input: PublishInput,
   repo: LocalRepo,
+  knownHead?: string,
 ): Promise<AtomicPublishResult> {
   const { full, tag } = publishTarget(remote, input);
   const tagRef = TAGS + tag;
   const branchRef = HEADS + remote.branch;
   return remoteCall(remote.url, async () => {
+    let head = knownHead && repo.store.hasComplete(knownHead) ? knownHead : undefined;
     for (let attempt = 1; ; attempt++) {
-      const existing = (await listRefsWithPrefix(remote, tagRef))[tagRef];
-      if (existing) {
-        // This publish's own earlier attempt (adopted and finished), or another one's number (409: take the next).
-        const adopted = await adoptOrConflict(repo, existing, full, tag, input);
-        const { packagePath, revision, now } = input;
-        const branch = await pushPublishBranch(remote, { packagePath, revision, now }, repo);
-        return { ...adopted, branchCommit: branch.commit };
+      if (!head) {
+        const existing = (await listRefsWithPrefix(remote, tagRef))[tagRef];
+        if (existing) {
+          // This publish's own earlier attempt (adopted and finished), or another one's number (409: take the next).
+          const adopted = await adoptOrConflict(repo, existing, full, tag, input);
+          const { packagePath, revision, now } = input;
+          const branch = await pushPublishBranch(remote, { packagePath, revision, now }, repo);
+          return { ...adopted, branchCommit: branch.commit };
+        }
+        head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
+        if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
+        await fetchObjects(repo, [head], { depth: 1 });
       }
-      const head = (await listRefsWithPrefix(remote, branchRef))[branchRef];
-      if (!head) throw new UnavailableError(`git: branch "${remote.branch}" doesn't exist in ${remote.url}`);
-      await fetchObjects(repo, [head], { depth: 1 });
       // Only this attempt's objects go into the pack; an earlier attempt's commits were built on an older head.
       repo.store.written.clear();
       const commit = writeApproval(repo, head, full, input);
@@ -61,6 +69,7 @@ export async function pushPublishAtomic(
       } catch (err) {
         const pause = err instanceof PushRejectedError ? pushRetryPause(attempt, err) : undefined;
         if (pause === undefined) throw err;
+        head = undefined;
         await sleep(pause);
       }
     }

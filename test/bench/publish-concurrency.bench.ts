@@ -1,0 +1,96 @@
+/**
+ * Publish concurrency benchmark (issue 8): run with `npm run bench:publish` (DATABASE_URL, or an embedded
+ * PostgreSQL). 20 approvals of different packages in one repository at once must all answer 200, and their wall
+ * time ÷ one approval's (median of 5, same run) must stay ≤ 20: publishes of one repository take turns without
+ * failing each other. Prints the ratio with ok/MISS and exits non-zero on a MISS or any failed approval.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
+import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
+import { migrate } from '../../lib/db/migrate.js';
+import { openDatabase } from '../../lib/db/pool.js';
+import { createHttpHandler } from '../../lib/http/handler.js';
+import { createFixtureRepo } from '../support/git-fixtures.js';
+import { startGitServer } from '../support/git-server.js';
+import { httpEvent } from '../support/http-events.js';
+import { addRepository } from './api-seed.js';
+
+const CONCURRENT = 20;
+const TARGET = 20;
+const NS = 'bench';
+const PR = `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisions`;
+
+const work = await mkdtemp(join(tmpdir(), 'porch-publish-bench-'));
+const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(work, 'pg'), false);
+const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
+const dbName = `porch_publish_bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const db = await openDatabase({
+  connectionString: Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString(),
+  max: 10,
+});
+await migrate(db);
+const gitServer = await startGitServer(join(work, 'git'));
+await createFixtureRepo(join(work, 'git'), 'repo');
+await addRepository(db, NS, 'repo', `${gitServer.url}/repo.git`);
+
+const deps = { database: async () => db, log: () => undefined };
+const pr = createHttpHandler(packageRevisionOperations, deps);
+const approval = createHttpHandler(approvalOperations, deps);
+const body = (res: { body?: string }) => JSON.parse(res.body as string);
+
+/** A Proposed revision of package `pkg`, created and proposed through the API. */
+async function proposed(pkg: string) {
+  const spec = { repository: 'repo', packageName: pkg, workspaceName: 'ws' };
+  const created = body(await pr(httpEvent('POST', PR, { body: { metadata: { namespace: NS }, spec } })));
+  const obj = { ...created, spec: { ...created.spec, lifecycle: 'Proposed' } };
+  return body(await pr(httpEvent('PUT', `${PR}/${created.metadata.name}`, { body: obj })));
+}
+const approve = (obj: { metadata: { name: string }; spec: object }) =>
+  approval(
+    httpEvent('PUT', `${PR}/${obj.metadata.name}/approval`, {
+      body: { ...obj, spec: { ...obj.spec, lifecycle: 'Published' } },
+    }),
+  );
+
+let failed = 0;
+try {
+  const single: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const obj = await proposed(`single${i}`);
+    const t = performance.now();
+    const res = await approve(obj);
+    if (i > 0) single.push(performance.now() - t); // the first warms caches and connections
+    if (res.statusCode !== 200) failed++;
+  }
+  const one = [...single].sort((a, b) => a - b)[Math.floor(single.length / 2)]!;
+  const drafts = [];
+  for (let i = 0; i < CONCURRENT; i++) drafts.push(await proposed(`many${i}`));
+  const t = performance.now();
+  const results = await Promise.all(drafts.map(approve));
+  const wall = performance.now() - t;
+  const refused = results.filter((r) => r.statusCode !== 200);
+  failed += refused.length;
+  const ratio = wall / one;
+  const verdict = ratio <= TARGET && refused.length === 0 ? 'ok' : 'MISS';
+  console.log(`one approval (median of 5): ${one.toFixed(0)} ms`);
+  console.log(
+    `${CONCURRENT} concurrent approvals: ${CONCURRENT - refused.length}/${CONCURRENT} × 200, wall ${wall.toFixed(0)} ms`,
+  );
+  for (const r of refused.slice(0, 3)) console.log(`  refused: ${r.statusCode} ${r.body}`);
+  console.log(`wall ÷ one approval: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${verdict}`);
+  if (verdict === 'MISS') process.exitCode = 1;
+} finally {
+  await db.close();
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+  await gitServer.stop();
+  await embedded?.stop();
+  await rm(work, { recursive: true, force: true });
+}
+if (failed > 0) process.exitCode = 1;
