@@ -122,9 +122,12 @@ export function asGitError(err: unknown, url: string): GitError {
   return new GitError('protocol', `git: ${where}: ${err instanceof Error ? err.message : 'unexpected failure'}`);
 }
 
-/** Converts anything thrown by a git call into its API error unless it already is a domain error. */
+/** A bug in our code, not a failure of the remote: it stays a 500 whose body shows only the request id. */
+const isProgrammingError = (err: unknown): err is Error => err instanceof TypeError || err instanceof ReferenceError;
+
+/** Converts anything thrown by a git call into its API error unless it is a domain or a programming error. */
 export function toGitError(err: unknown, url: string): Error {
-  if (err instanceof ApiError) return err;
+  if (err instanceof ApiError || isProgrammingError(err)) return err;
   const git = asGitError(err, url);
   if (git.permanent || git.code === 'policy') return new GitRefusedError(git.code, git.message);
   return new GitUnavailableError(git.code, git.message);
