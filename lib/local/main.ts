@@ -106,7 +106,7 @@ async function main() {
     const applied = await migrate(db);
     log({ level: 'info', msg: 'migrations applied', applied });
     const database = db;
-    const sync = localSync(log);
+    const sync = localSync();
     const handlers = createLocalHandlers({
       database: async () => database,
       log,

@@ -13,7 +13,7 @@ export interface SyncLoop {
 }
 
 /** The sync layer wired in-process: registration syncs in the background; the fan-out runs each due sync here. */
-export function localSync(log: LogSink): LocalSync {
+export function localSync(): LocalSync {
   let invoker: ReturnType<typeof inProcessInvoker> | undefined;
   const invokerFor = (db: Database) => (invoker ??= inProcessInvoker(db));
   return {
@@ -21,10 +21,9 @@ export function localSync(log: LogSink): LocalSync {
     requestSync: async (db, namespace, name) => {
       void invokerFor(db)({ namespace, name });
     },
+    // The fan-out logs its own line per tick.
     runFanout: async (db) => {
-      const result = await runSyncFanout(db, { invoke: (namespace, name) => invokerFor(db)({ namespace, name }) });
-      if (result.due > 0)
-        log({ level: 'info', msg: 'sync fan-out', due: result.due, invoked: result.invoked, failed: result.failed });
+      await runSyncFanout(db, { invoke: (namespace, name) => invokerFor(db)({ namespace, name }) });
     },
   };
 }

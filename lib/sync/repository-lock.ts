@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../db/pool.js';
+import { logger } from '../log.js';
 
 /**
  * Advisory-lock key of a repository's sync: the two-int4 form `(SYNC_LOCK_CLASS, int4 of sha256(ns NUL name))`.
@@ -52,9 +53,7 @@ export async function withRepositoryLock<T>(
       [String(idleTimeoutMs), classId, objId],
     );
     if (!rows[0]?.locked) {
-      console.log(
-        JSON.stringify({ level: 'info', msg: 'sync skipped: already in progress', namespace, repository: name }),
-      );
+      logger.info('sync skipped: already in progress', { namespace, repository: name });
       return { ran: false };
     }
     heartbeat = setInterval(() => void client.query('select 1').catch(() => undefined), heartbeatMs);

@@ -1,5 +1,6 @@
 import { config } from '../config.js';
 import { getDatabase, type Database } from '../db/pool.js';
+import { logger } from '../log.js';
 import type { RepositoryKey } from './sync-invoker.js';
 import { defaultSyncDeps } from './default-sync-deps.js';
 import { lambdaInvoker, type InvokeSync } from './sync-invoker.js';
@@ -14,7 +15,7 @@ const running = new Set<Promise<unknown>>();
 export function inProcessInvoker(db: Database, deps: SyncDeps = defaultSyncDeps()): InvokeSync {
   return async (target: RepositoryKey) => {
     const run = syncRepository(db, target.namespace, target.name, deps).catch((err: unknown) =>
-      console.warn(JSON.stringify({ level: 'warn', msg: 'in-process sync failed', ...target, error: String(err) })),
+      logger.warn('in-process sync failed', { ...target, error: String(err) }),
     );
     running.add(run);
     try {
@@ -41,6 +42,11 @@ export async function defaultInvoker(): Promise<InvokeSync> {
  */
 export async function requestSync(namespace: string, name: string, invoke?: InvokeSync): Promise<void> {
   const target = { namespace, name };
+  if (!invoke && !config().syncFunctionName && process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    // A Lambda is frozen once it has answered: a sync started in its background would silently never finish.
+    logger.warn('sync not started: SYNC_FUNCTION_NAME is not set; the scheduled fan-out will sync it', target);
+    return;
+  }
   const run = (invoke ?? (await defaultInvoker()))(target);
   if (invoke || config().syncFunctionName) return run; // the enqueue itself is quick: report its failure
   running.add(run);

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/queryable.js';
+import { logger } from '../log.js';
 import { listDueRepositories } from '../storage/repository-sync.js';
 import type { InvokeSync, RepositoryKey } from './sync-invoker.js';
 
@@ -42,7 +43,6 @@ export async function runSyncFanout(
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 10, due.length) }, worker));
   const result = { due: due.length, invoked, failed };
   // Quiet when idle: the local server ticks every few seconds.
-  if (due.length > 0)
-    console.log(JSON.stringify({ level: failed.length ? 'warn' : 'info', msg: 'sync fan-out', ...result }));
+  if (due.length > 0) (failed.length ? logger.warn : logger.info).call(logger, 'sync fan-out', { ...result });
   return result;
 }

@@ -1,4 +1,5 @@
 import { config } from '../config.js';
+import { logger } from '../log.js';
 import type { Database } from '../db/pool.js';
 import {
   type DiscoveredRevision,
@@ -40,7 +41,7 @@ export interface SyncDeps {
   /** Seconds before a failed sync is retried; by default by the kind of failure (retry-delay.ts). */
   retrySeconds?: number;
   lock?: LockOptions;
-  /** Where the one structured line per sync goes; console by default. */
+  /** Where the one structured line per sync goes; the service logger by default. */
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -76,6 +77,10 @@ export async function syncRepository(
   return locked.ran ? locked.value : { ran: false };
 }
 
+/** A sync's line through the service logger, at the level the line names. */
+const logLine = ({ level, msg, ...fields }: Record<string, unknown>) =>
+  (level === 'warn' ? logger.warn : logger.info).call(logger, String(msg), fields);
+
 async function runSync(db: Database, namespace: string, name: string, deps: SyncDeps): Promise<SyncResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
@@ -83,7 +88,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
   if (!began) return { ran: true, state: 'Gone', durationMs: 0 };
   const { repository: repo, memory } = began;
   const log = (fields: Record<string, unknown>) =>
-    (deps.log ?? ((l) => console.log(JSON.stringify(l))))({
+    (deps.log ?? logLine)({
       level: 'info',
       msg: 'repository synced',
       namespace,
@@ -107,7 +112,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
     const durationMs = now().getTime() - started.getTime();
     const retry = new Date(now().getTime() + (deps.retrySeconds ?? retryDelaySeconds(err)) * 1000);
     await failSync(db, namespace, name, { message, nextFullSyncTime: retry, durationMs });
-    (deps.log ?? ((l) => console.warn(JSON.stringify(l))))({
+    (deps.log ?? logLine)({
       level: 'warn',
       msg: 'repository sync failed',
       namespace,

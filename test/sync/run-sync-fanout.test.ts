@@ -1,5 +1,6 @@
 import type { InvokeCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requestSync, settleBackgroundSyncs } from '../../lib/sync/request-sync.js';
 import { runSyncFanout } from '../../lib/sync/run-sync-fanout.js';
 import { lambdaInvoker } from '../../lib/sync/sync-invoker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -84,5 +85,49 @@ describe('runSyncFanout', () => {
   it('treats a non-202 answer as a failure', async () => {
     const invoke = lambdaInvoker('f', async () => ({ StatusCode: 500, FunctionError: 'Unhandled' }));
     await expect(invoke({ namespace: 'ns', name: 'x' })).rejects.toThrow('answered 500 Unhandled');
+  });
+});
+
+describe('the local fan-out tick', () => {
+  it('logs one line per tick (it logged each tick twice)', async () => {
+    const { localSync } = await import('../../lib/local/sync-loop.js');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const db = await createTestDatabase();
+    try {
+      await db.db.query(
+        `insert into repositories (namespace, name, repo_url, branch, directory, spec)
+         values ('ns', 'tick', 'http://127.0.0.1:1/x.git', 'main', '', '{"git": {}}')`,
+      );
+      await localSync().runFanout(db.db);
+    } finally {
+      spy.mockRestore();
+      await settleBackgroundSyncs();
+      await db.drop();
+    }
+    expect(lines.filter((l) => l.includes('sync fan-out'))).toHaveLength(1);
+  });
+});
+
+describe('requestSync in Lambda without SYNC_FUNCTION_NAME', () => {
+  it('starts no background sync that the frozen container would never finish', async () => {
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'porch-repositories';
+    const lines: string[] = [];
+    // A warning goes to stderr.
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await requestSync('ns', 'never-synced');
+    } finally {
+      spy.mockRestore();
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    }
+    expect(lines.filter((l) => l.includes('sync not started: SYNC_FUNCTION_NAME is not set'))).toHaveLength(1);
+    await settleBackgroundSyncs(); // nothing runs in the background
   });
 });
