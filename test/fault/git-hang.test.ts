@@ -38,6 +38,7 @@ describe('a hanging git server', () => {
     const drafts = [];
     for (let i = 0; i < 10; i++) drafts.push(await proposed(`p${i}`));
     proxy.mode = 'hang';
+    proxy.dropAll(); // kept-alive connections would still pass
     let settled = false;
     const approvals = Promise.all(
       drafts.map((d) => h.call('PUT', `${PR}/${d.metadata.name}/approval`, { body: withLifecycle(d, 'Published') })),
@@ -62,5 +63,31 @@ describe('a hanging git server', () => {
     const d = (await h.call('GET', `${PR}/${drafts[0].metadata.name}`)).body;
     const again = await h.call('PUT', `${PR}/${d.metadata.name}/approval`, { body: withLifecycle(d, 'Published') });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
+  });
+
+  it('deletes waiting on it do not hold connections either', async () => {
+    proxy.mode = 'pass';
+    const published = [];
+    for (let i = 0; i < 8; i++) {
+      const d = await proposed(`gone${i}`);
+      const res = await h.call('PUT', `${PR}/${d.metadata.name}/approval`, { body: withLifecycle(d, 'Published') });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const marked = await h.call('PUT', `${PR}/${d.metadata.name}/approval`, {
+        body: withLifecycle(res.body, 'DeletionProposed'),
+      });
+      expect(marked.status).toBe(200);
+      published.push(marked.body);
+    }
+    proxy.mode = 'hang';
+    proxy.dropAll(); // kept-alive connections would still pass
+    const deletes = Promise.all(published.map((d) => h.call('DELETE', `${PR}/${d.metadata.name}`)));
+    await new Promise((r) => setTimeout(r, 300));
+    const reads = await Promise.all([
+      h.call('GET', PR),
+      ...published.map((d) => h.call('GET', `${PR}/${d.metadata.name}`)),
+    ]);
+    for (const r of reads) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    for (const r of await deletes) expect(r.status).toBe(503);
+    proxy.mode = 'pass';
   });
 });

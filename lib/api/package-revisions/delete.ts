@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Database } from '../../db/pool.js';
-import { ForbiddenError } from '../../errors.js';
+import { ConflictError, ForbiddenError } from '../../errors.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { deleteFromGit } from './git-remote.js';
 import { checkWritable, requireRevision } from './read.js';
@@ -11,12 +11,15 @@ import {
   updatePackageRevision,
 } from '../../storage/package-revisions.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
-import { lockRevision } from './locks.js';
+import { lockRevision, revisionKey, waitLock } from './locks.js';
+
+/** Published and DeletionProposed revisions are in git (tag, or branch content for a placeholder, docs/porch-behaviour.md §7.5). */
+const inGit = (row: PackageRevisionRow) => row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published';
 
 /**
- * Removes a revision now: a published (DeletionProposed, or Published after a finalizer wait) one from git first (tag
- * or branch content, docs/porch-behaviour.md §7.5), then the row with its files; the latest flag and the package row
- * follow by trigger. Answers the object as it was.
+ * Removes a revision now, inside the caller's transaction: a published (DeletionProposed, or Published after a
+ * finalizer wait) one from git first, then the row with its files; the latest flag and the package row follow by
+ * trigger. Answers the object as it was.
  */
 export async function deleteRevisionRow(
   client: PoolClient,
@@ -27,28 +30,18 @@ export async function deleteRevisionRow(
   const before = toPackageRevision(row, deployment);
   // Published reaches here only through a finalizer wait (DELETE refuses it): it is in git all the same, and left
   // there the next sync would bring it back.
-  if (row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published') await deleteFromGit(client, row, user);
+  if (inGit(row)) await deleteFromGit(client, row, user);
   await deletePackageRevision(client, row.namespace, row.name);
   return before;
 }
 
-/** DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). */
+/**
+ * DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). Every check runs under the revision lock in one transaction; a revision
+ * in git is then removed from git with nothing held in the database, and its row deleted only if it is still the
+ * version that was checked (docs/publish.md).
+ */
 export async function deleteRevision(db: Database, namespace: string, name: string, user: string) {
-  const found = await requireRevision(db, namespace, name);
-  if (found.lifecycle === 'Published') {
-    throw new ForbiddenError(
-      revisionRef(name),
-      "published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion",
-    );
-  }
-  const [downstream] = await findUpstreamReferences(db, namespace, name);
-  if (downstream) {
-    throw new ForbiddenError(
-      revisionRef(name),
-      `cannot delete package revision, it is referenced as upstream by: ${downstream}`,
-    );
-  }
-  return db.transaction(async (client): Promise<PackageRevisionObject> => {
+  const read = await db.transaction(async (client) => {
     await lockRevision(client, namespace, name);
     const row = await requireRevision(client, namespace, name);
     const deployment = await checkWritable(client, row);
@@ -58,12 +51,32 @@ export async function deleteRevision(db: Database, namespace: string, name: stri
         "published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion",
       );
     }
+    const [downstream] = await findUpstreamReferences(client, namespace, name);
+    if (downstream) {
+      throw new ForbiddenError(
+        revisionRef(name),
+        `cannot delete package revision, it is referenced as upstream by: ${downstream}`,
+      );
+    }
     if (row.meta.finalizers?.length) {
-      if (row.meta.deletionTimestamp) return toPackageRevision(row, deployment);
+      if (row.meta.deletionTimestamp) return { done: true as const, object: toPackageRevision(row, deployment) };
       const meta = { ...row.meta, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
       const updated = await updatePackageRevision(client, namespace, name, row.resourceVersion, { meta }, user);
-      return toPackageRevision(updated, deployment);
+      return { done: true as const, object: toPackageRevision(updated, deployment) };
     }
-    return deleteRevisionRow(client, row, deployment, user);
+    if (!inGit(row)) return { done: true as const, object: await deleteRevisionRow(client, row, deployment, user) };
+    return { done: false as const, row, deployment };
+  });
+  if (read.done) return read.object;
+  await deleteFromGit(db, read.row, user);
+  return db.transaction(async (client) => {
+    const busy = () =>
+      new ConflictError(
+        revisionRef(name),
+        `another request is already in progress on package revision "${namespace}/${name}"`,
+      );
+    await waitLock(client, revisionKey(namespace, name), busy, 10_000);
+    await deletePackageRevision(client, namespace, name, read.row.resourceVersion);
+    return toPackageRevision(read.row, read.deployment);
   });
 }
