@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../db/pool.js';
 import { logger } from '../log.js';
+import { heartbeat as beat, trySessionLock } from '../storage/advisory-locks.js';
 
 /**
  * Advisory-lock key of a repository's sync: the two-int4 form `(SYNC_LOCK_CLASS, int4 of sha256(ns NUL name))`.
@@ -46,17 +47,11 @@ export async function withRepositoryLock<T>(
   let heartbeat: NodeJS.Timeout | undefined;
   try {
     const [classId, objId] = repositoryLockKey(namespace, name);
-    // One round trip: the backstop timeouts are set before the lock is tried (select-list order).
-    const { rows } = await client.query<{ locked: boolean }>(
-      `select set_config('idle_session_timeout', $1, false), set_config('idle_in_transaction_session_timeout', $1, false),
-              set_config('application_name', 'porch-sync-lock', false), pg_try_advisory_lock($2, $3) as locked`,
-      [String(idleTimeoutMs), classId, objId],
-    );
-    if (!rows[0]?.locked) {
+    if (!(await trySessionLock(client, classId, objId, idleTimeoutMs))) {
       logger.info('sync skipped: already in progress', { namespace, repository: name });
       return { ran: false };
     }
-    heartbeat = setInterval(() => void client.query('select 1').catch(() => undefined), heartbeatMs);
+    heartbeat = setInterval(() => void beat(client).catch(() => undefined), heartbeatMs);
     heartbeat.unref();
     return { ran: true, value: await fn() };
   } finally {
