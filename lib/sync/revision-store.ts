@@ -2,8 +2,11 @@ import type { Database } from '../db/pool.js';
 import { ApiError } from '../errors.js';
 import type { DiscoveredRevision } from '../git/index.js';
 import { deriveKptfileFields } from '../kpt/kptfile-read.js';
-import { bulkInsertRevisions } from './bulk-insert.js';
-import { insertDiscoveredRevisions, type DiscoveredRevisionInput } from '../storage/revision-sync.js';
+import {
+  bulkInsertRevisions,
+  insertDiscoveredRevisions,
+  type DiscoveredRevisionInput,
+} from '../storage/revision-sync.js';
 import type { PackageRevisionSpec, RepositoryRow } from '../storage/types.js';
 
 /** Who sync's writes are recorded as (updated_by). */
