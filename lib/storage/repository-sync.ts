@@ -2,7 +2,8 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { json } from './sql.js';
-import { refs, type RepositorySyncRow } from './types.js';
+import { REPOSITORY_COLUMNS } from './repositories.js';
+import { refs, type DiscoveredKey, type RepositoryRow, type RepositorySyncRow, type SkippedRef } from './types.js';
 
 /** The select list of a RepositorySyncRow (also applied to sync states kept in the change log). */
 export const SYNC_COLUMNS = `namespace, repository, refs, version, commit_hash as "commitHash", state, message,
@@ -118,4 +119,148 @@ export async function listDueRepositories(q: Queryable, now: Date, limit: number
     [now, limit],
   );
   return rows;
+}
+
+/** repository_sync as a sync run starts with: small columns only (the ref maps are read when refs changed). */
+export interface SyncMemory {
+  version: string | null;
+  /** Head of the branch at the last successful sync. */
+  commitHash: string | null;
+  skipped: SkippedRef[];
+  lastFullSyncTime: Date | null;
+  observedGeneration: number;
+  observedRunOnceAt: Date | null;
+  packageCount: number;
+}
+
+/** What a finished sync writes back: the repository_sync columns (as stored) plus what only this run knows. */
+export interface SyncOutcome
+  extends Pick<
+    RepositorySyncRow,
+    | 'refs'
+    | 'commitHash'
+    | 'nextFullSyncTime'
+    | 'observedGeneration'
+    | 'observedRunOnceAt'
+    | 'packageCount'
+    | 'cachedOnly'
+    | 'both'
+    | 'externalOnly'
+    | 'skipped'
+  > {
+  version: string;
+  discovered: Record<string, DiscoveredKey[]>;
+  finished: Date;
+  durationMs: number;
+}
+
+/** The sync columns beginSync reads, prefixed so they cannot clash with the repository's (the row mapper splits). */
+const MEMORY_COLUMNS = `s.version as "m:version", s.commit_hash as "m:commitHash", s.skipped as "m:skipped",
+  s.last_full_sync_time as "m:lastFullSyncTime", s.observed_generation::int as "m:observedGeneration",
+  s.observed_run_once_at as "m:observedRunOnceAt", s.package_count as "m:packageCount"`;
+
+/** Splits a beginSync row into the repository and the sync memory. */
+function toBegun(row: Record<string, unknown>): { repository: RepositoryRow; memory: SyncMemory } {
+  const repository: Record<string, unknown> = {};
+  const memory: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('m:')) memory[key.slice(2)] = value;
+    else repository[key] = value;
+  }
+  return { repository: repository as unknown as RepositoryRow, memory: memory as unknown as SyncMemory };
+}
+
+/**
+ * Marks the repository Reconciling (creating its sync row if needed) and returns it with what the last sync
+ * remembered, in one statement; undefined when the repository no longer exists.
+ */
+export async function beginSync(
+  q: Queryable,
+  namespace: string,
+  name: string,
+): Promise<{ repository: RepositoryRow; memory: SyncMemory } | undefined> {
+  const { rows } = await q.query(
+    `with r as (select ${REPOSITORY_COLUMNS} from repositories where namespace = $1 and name = $2),
+          s as (insert into repository_sync (namespace, repository, state, message)
+                select namespace, name, 'Reconciling', '' from r
+                on conflict (namespace, repository) do update set state = 'Reconciling', message = '',
+                  updated = clock_timestamp()
+                returning *)
+     select r.*, ${MEMORY_COLUMNS} from r, s`,
+    [namespace, name],
+  );
+  return rows[0] ? toBegun(rows[0]) : undefined;
+}
+
+/** What the last successful sync saw per ref (ref → oid, ref → revision keys); read only when the refs changed. */
+export async function loadSeenRefs(
+  q: Queryable,
+  namespace: string,
+  name: string,
+): Promise<{ refs: Record<string, string>; discovered: Record<string, DiscoveredKey[]> }> {
+  const { rows } = await q.query(
+    'select refs, discovered from repository_sync where namespace = $1 and repository = $2',
+    [namespace, name],
+  );
+  return { refs: rows[0]?.refs ?? {}, discovered: rows[0]?.discovered ?? {} };
+}
+
+/** Records a successful sync: what was seen (for the next incremental sync), the counts and Ready. */
+export async function finishSync(q: Queryable, namespace: string, name: string, o: SyncOutcome): Promise<void> {
+  await q.query(
+    `update repository_sync set refs = $3, version = $4, discovered = $5, commit_hash = $6, state = 'Ready',
+            message = 'Repository Ready', last_full_sync_time = $7, next_full_sync_time = $8, observed_generation = $9,
+            observed_run_once_at = $10, package_count = $11, cached_only = $12, both_count = $13, external_only = $14,
+            skipped = $15, duration_ms = $16, updated = clock_timestamp()
+      where namespace = $1 and repository = $2`,
+    [
+      namespace,
+      name,
+      json(o.refs),
+      o.version,
+      json(o.discovered),
+      o.commitHash,
+      o.finished,
+      o.nextFullSyncTime,
+      o.observedGeneration,
+      o.observedRunOnceAt,
+      o.packageCount,
+      o.cachedOnly,
+      o.both,
+      o.externalOnly,
+      json(o.skipped),
+      o.durationMs,
+    ],
+  );
+}
+
+/** Records a sync that found the refs unchanged: only times and Ready move; what was seen stays. */
+export async function finishUnchangedSync(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  o: Pick<SyncOutcome, 'finished' | 'nextFullSyncTime' | 'observedGeneration' | 'observedRunOnceAt' | 'durationMs'>,
+): Promise<void> {
+  await q.query(
+    `update repository_sync set state = 'Ready', message = 'Repository Ready', last_full_sync_time = $3,
+            next_full_sync_time = $4, observed_generation = $5, observed_run_once_at = $6, cached_only = 0,
+            both_count = package_count, external_only = 0, duration_ms = $7, updated = clock_timestamp()
+      where namespace = $1 and repository = $2`,
+    [namespace, name, o.finished, o.nextFullSyncTime, o.observedGeneration, o.observedRunOnceAt, o.durationMs],
+  );
+}
+
+/** Records a failed sync (Ready=False, reason Error); what was seen before stays, so the next sync redoes the work. */
+export async function failSync(
+  q: Queryable,
+  namespace: string,
+  name: string,
+  o: { message: string; nextFullSyncTime: Date; durationMs: number },
+): Promise<void> {
+  await q.query(
+    `update repository_sync set state = 'Error', message = $3, next_full_sync_time = $4, duration_ms = $5,
+            updated = clock_timestamp()
+      where namespace = $1 and repository = $2`,
+    [namespace, name, o.message, o.nextFullSyncTime, o.durationMs],
+  );
 }

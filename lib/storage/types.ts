@@ -47,7 +47,16 @@ export type SyncState = 'Ready' | 'Error' | 'Reconciling';
 export interface SkippedRef {
   ref: string;
   reason: string;
+  /** The ref exists but could not be fetched or parsed. */
+  unreadable?: boolean;
+  /** Depends on the database (a name collision, a refused write) or on a retry: the next sync runs in any case. */
+  pending?: boolean;
+  /** Set on a half-done publish the branch does not hold yet: every sync tries to complete it. */
+  publish?: { packagePath: string; revision: number };
 }
+
+/** One revision a ref yielded: [pkgpath, revision, workspace, content marker] (repository_sync.discovered). */
+export type DiscoveredKey = [packagePath: string, revision: number, workspace: string, marker: string];
 
 export interface RepositorySyncRow {
   namespace: string;

@@ -12,7 +12,7 @@ import {
   type PreviousSync,
 } from './discovered-refs.js';
 import type { PublishedKey } from '../storage/revision-sync.js';
-import type { ReportedSkip } from './sync-state.js';
+import type { SkippedRef as ReportedSkip } from '../storage/types.js';
 
 export interface SyncChanges {
   /** Stored revisions gone from git, as read (a delete applies only to the row version read). */

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { DiscoveredRevision, SkippedRef } from '../git/index.js';
+import type { DiscoveredKey } from '../storage/types.js';
 
 /**
  * One revision a ref yielded: [pkgpath, revision, workspace, content marker]. The marker changes when the
  * revision's content in git may have changed: the package tree oid when discovery reports it, else the commit for
  * tag revisions and a digest of the files for placeholders; '' when unknown (never compared).
  */
-export type DiscoveredKey = [packagePath: string, revision: number, workspace: string, marker: string];
+export type { DiscoveredKey };
 
 /** What discovery found per full ref name at the last successful sync (repository_sync.discovered). */
 export type DiscoveredByRef = Record<string, DiscoveredKey[]>;

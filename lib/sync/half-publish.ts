@@ -11,7 +11,10 @@ import { packageRevisionName } from '../names.js';
 import { getPackageRevisions } from '../storage/package-revisions.js';
 import type { RepositoryRow } from '../storage/types.js';
 import type { SyncGit } from './sync-git.js';
-import type { OwedPublish, ReportedSkip } from './sync-state.js';
+import type { SkippedRef as ReportedSkip } from '../storage/types.js';
+
+/** A published revision whose branch half is still to be pushed. */
+type OwedPublish = NonNullable<ReportedSkip['publish']>;
 
 /** The package revision name a discovered revision is stored under. */
 export const nameOf = (repo: RepositoryRow, r: DiscoveredRevision) =>

@@ -27,9 +27,9 @@ import {
   finishSync,
   finishUnchangedSync,
   loadSeenRefs,
-  type ReportedSkip,
   type SyncMemory,
-} from './sync-state.js';
+} from '../storage/repository-sync.js';
+import type { SkippedRef as ReportedSkip } from '../storage/types.js';
 
 export interface SyncDeps {
   git: SyncGit;
