@@ -16,7 +16,7 @@ import {
 } from '../../lib/storage/change-log.js';
 import { deletePackageRevision, updatePackageRevision } from '../../lib/storage/package-revisions.js';
 import { saveSyncState } from '../../lib/storage/repository-sync.js';
-import { deleteRevisions, insertDiscoveredRevision } from '../../lib/storage/revision-sync.js';
+import { deleteRevisions, listPublishedKeys, insertDiscoveredRevision } from '../../lib/storage/revision-sync.js';
 import { parseFieldSelector } from '../../lib/selectors/field-selector.js';
 import { parseLabelSelector } from '../../lib/selectors/label-selector.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -83,7 +83,8 @@ describe('change log', () => {
       'sync',
     );
     await saveSyncState(t.db, 'ns2', 'sync', { state: 'Ready', message: 'Repository Ready', packageCount: 1 });
-    await deleteRevisions(t.db, 'ns2', ['sync.imp.v1']);
+    const imported = (await listPublishedKeys(t.db, 'ns2', 'sync')).filter((k) => k.name === 'sync.imp.v1');
+    await deleteRevisions(t.db, 'ns2', imported);
     const entries = await all(start);
     expect(brief(entries)).toEqual(
       expect.arrayContaining([

@@ -42,10 +42,10 @@ export function checkApproval(row: PackageRevisionRow, requested: unknown): Life
 }
 
 /**
- * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). A publish holds nothing in the database while it talks to git
- * (docs/publish.md): it reads the row under the revision lock and lets go, pushes tag and branch, then writes
- * Published N only if the row is still the version it read. A git failure leaves it Proposed; a failure after the
- * push leaves a tag that a retry adopts and the next sync completes.
+ * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). A publish holds nothing in the database
+ * while it talks to git (docs/publish.md): it reads the row under the revision lock and lets go, pushes tag and
+ * branch, then writes Published N only if the row is still the version it read. A git failure leaves it Proposed;
+ * a failure after the push leaves a tag that a retry adopts and the next sync completes.
  */
 export async function approveRevision(
   db: Database,

@@ -13,7 +13,10 @@ import {
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 import { lockRevision, revisionKey, waitLock } from './locks.js';
 
-/** Published and DeletionProposed revisions are in git (tag, or branch content for a placeholder, docs/porch-behaviour.md §7.5). */
+/**
+ * Published and DeletionProposed revisions are in git (tag, or branch content for a placeholder,
+ * docs/porch-behaviour.md §7.5).
+ */
 const inGit = (row: PackageRevisionRow) => row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published';
 
 /**
@@ -36,9 +39,9 @@ export async function deleteRevisionRow(
 }
 
 /**
- * DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). Every check runs under the revision lock in one transaction; a revision
- * in git is then removed from git with nothing held in the database, and its row deleted only if it is still the
- * version that was checked (docs/publish.md).
+ * DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). Every check runs under the revision lock in one
+ * transaction; a revision in git is then removed from git with nothing held in the database, and its row deleted
+ * only if it is still the version that was checked (docs/publish.md).
  */
 export async function deleteRevision(db: Database, namespace: string, name: string, user: string) {
   const read = await db.transaction(async (client) => {
