@@ -2,7 +2,7 @@
  * A sync never deletes what it could not read (docs/publish.md): a ref that exists but cannot be fetched keeps what
  * the database holds for it, the status names it and why, and the next sync reads it again and is exact.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,5 +82,37 @@ describe('unreadable refs', () => {
     expect(await snapshot(t.db, 'flaky')).toEqual(
       await snapshotFromScratch(() => createTestDatabase(), { name: 'flaky', url }),
     );
+  });
+
+  it('a full re-sync while the server answers every fetch with "not our ref" deletes nothing; recovery is exact', async () => {
+    const flag = join(root, 'not-our-ref.flag');
+    const forge = await startGitServer(root, 0, { forge: { notOurRefWhile: flag } });
+    try {
+      const forgeUrl = `${forge.url}/flaky.git`;
+      await registerRepository(t.db, { name: 'forged', url: forgeUrl });
+      expect(await syncRepository(t.db, 'ns', 'forged', countingDeps().deps)).toMatchObject({ state: 'Ready' });
+      const before = await snapshot(t.db, 'forged');
+      expect(before.revisions.length).toBeGreaterThan(3);
+      // Ask for a full rediscovery (runOnceAt), and make every fetch fail as a flaky forge does.
+      const runOnceAt = new Date(Date.now() - 60_000).toISOString();
+      await t.db.query(
+        `update repositories set spec = jsonb_set(spec, '{sync}', jsonb_build_object('runOnceAt', $1::text))
+          where namespace = 'ns' and name = 'forged'`,
+        [runOnceAt],
+      );
+      await writeFile(flag, '');
+      const during = await syncRepository(t.db, 'ns', 'forged', countingDeps().deps);
+      expect(during).toMatchObject({ state: 'Ready' });
+      expect(await snapshot(t.db, 'forged')).toEqual(before);
+      const reported = (await syncRow(t.db, 'forged')).skipped as { reason: string; unreadable?: boolean }[];
+      expect(reported.some((s) => s.unreadable && /not our ref/.test(s.reason))).toBe(true);
+      await unlink(flag);
+      expect(await syncRepository(t.db, 'ns', 'forged', countingDeps().deps)).toMatchObject({ state: 'Ready' });
+      expect(await snapshot(t.db, 'forged')).toEqual(
+        await snapshotFromScratch(() => createTestDatabase(), { name: 'forged', url: forgeUrl }),
+      );
+    } finally {
+      await forge.stop();
+    }
   });
 });
