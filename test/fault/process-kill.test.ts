@@ -157,4 +157,22 @@ describe('the service killed during approvals', () => {
       expect(await bare('rev-parse', `main:${pkg}`)).toBe(await bare('rev-parse', `${pkg}/v3:${pkg}`));
     }
   }, 120_000);
+
+  it('lives through its database connections being killed: the next requests are answered', async () => {
+    const service = await startService();
+    const list = () => send(`${service.url}${PR}`).then((r) => r.status);
+    expect(await list()).toBe(200);
+    // Kill every connection the service holds, idle or busy, a few times over while requests run.
+    for (let round = 0; round < 3; round++) {
+      const load = Promise.all(Array.from({ length: 5 }, list));
+      await h.tdb.db.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and application_name <> 'porch-sync-lock'`,
+      );
+      for (const status of await load) expect([200, 503]).toContain(status);
+    }
+    expect(await list()).toBe(200);
+    expect(service.child.exitCode).toBeNull();
+    service.child.kill('SIGKILL');
+  }, 60_000);
 });
