@@ -105,6 +105,16 @@ export interface Config {
   jwtAudience: string[];
   /** Watch function: where the issuer's signing keys are (default: `<issuer>/.well-known/jwks.json`). */
   jwtJwksUri: string | undefined;
+  /** JSON file of KRM function image → local executable (docs/render.md). */
+  krmFunctionsFile: string | undefined;
+  /** JSON object of KRM function image → Lambda function name, written by the deployment (AWS). */
+  krmFunctionLambdas: Record<string, string>;
+  /** Local container engine for other function images: auto (docker or podman when one answers) or off. */
+  krmContainerRuntime: 'auto' | 'docker' | 'podman' | 'off';
+  /** Time limit of one function run, in milliseconds. */
+  krmFunctionTimeoutMs: number;
+  /** Largest output of one function run, in bytes. */
+  krmFunctionMaxOutputBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -172,6 +182,27 @@ function allowedNetworks(env: NodeJS.ProcessEnv): AllowedNetworks {
   return result;
 }
 
+/** A JSON object of strings from the environment (KRM_FUNCTION_LAMBDAS); `{}` when unset. */
+function stringRecord(env: NodeJS.ProcessEnv, key: string): Record<string, string> {
+  const raw = optional(env, key);
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a JSON object of strings`);
+  }
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((v) => typeof v !== 'string')
+  ) {
+    throw new ConfigError(`${key} must be a JSON object of strings`);
+  }
+  return parsed as Record<string, string>;
+}
+
 /** Parses the configuration from an environment; throws ConfigError naming the bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const poolMax = integer(env, 'DATABASE_POOL_MAX', undefined, 1, 100);
@@ -235,6 +266,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       .map((a) => a.trim())
       .filter(Boolean),
     jwtJwksUri: optional(env, 'JWT_JWKS_URI'),
+    krmFunctionsFile: optional(env, 'KRM_FUNCTIONS_FILE'),
+    krmFunctionLambdas: stringRecord(env, 'KRM_FUNCTION_LAMBDAS'),
+    krmContainerRuntime: oneOf(env, 'KRM_CONTAINER_RUNTIME', ['auto', 'docker', 'podman', 'off'], 'auto'),
+    krmFunctionTimeoutMs: integer(env, 'KRM_FUNCTION_TIMEOUT_MS', 60_000, 100, 900_000),
+    krmFunctionMaxOutputBytes: integer(env, 'KRM_FUNCTION_MAX_OUTPUT_BYTES', 16 * 1024 * 1024, 1024),
   };
 }
 
