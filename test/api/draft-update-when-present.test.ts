@@ -38,9 +38,12 @@ async function draftWithEverything(pkg: string) {
     },
   });
   expect(withCondition.status, JSON.stringify(withCondition.body)).toBe(200);
-  expect(withCondition.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+  expect(withCondition.body.status.conditions).toEqual([GATE, RENDERED]);
   return { name, obj: withCondition.body };
 }
+
+const GATE = { type: 'Gate', status: 'True', reason: 'Ok' };
+const RENDERED = { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
 
 describe('PUT of a Draft with one of the packageMetadata maps (docs/porch-behaviour.md §4.3 "when present")', () => {
   it('keeps the Kptfile labels when only annotations are sent', async () => {
@@ -85,12 +88,12 @@ describe('PUT of a Draft without conditions or readiness gates (docs/porch-behav
     const { status: _status, ...noStatus } = obj;
     const omitted = await h.call('PUT', `${PR}/${name}`, { body: noStatus });
     expect(omitted.status, JSON.stringify(omitted.body)).toBe(200);
-    expect(omitted.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+    expect(omitted.body.status.conditions).toEqual([GATE, RENDERED]);
     const nulled = await h.call('PUT', `${PR}/${name}`, {
       body: { ...omitted.body, status: { ...omitted.body.status, conditions: null } },
     });
     expect(nulled.status, JSON.stringify(nulled.body)).toBe(200);
-    expect(nulled.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+    expect(nulled.body.status.conditions).toEqual([GATE, RENDERED]);
     expect(await kptfile(name)).toMatch(/conditions:\n\s+- type: Gate/);
   });
 
@@ -98,8 +101,9 @@ describe('PUT of a Draft without conditions or readiness gates (docs/porch-behav
     const { name, obj } = await draftWithEverything('conditions-cleared');
     const res = await h.call('PUT', `${PR}/${name}`, { body: { ...obj, status: { ...obj.status, conditions: [] } } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.status.conditions ?? []).toEqual([]);
-    expect(await kptfile(name)).not.toMatch(/^\s*conditions:/m);
+    // The render that follows every Draft update writes its own condition back (§6).
+    expect(res.body.status.conditions).toEqual([RENDERED]);
+    expect(await kptfile(name)).not.toMatch(/type: Gate/);
   });
 
   it('keeps readiness gates sent as null', async () => {

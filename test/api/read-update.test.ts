@@ -143,7 +143,13 @@ describe('PUT packagerevisionresources (docs/porch-behaviour.md §6.1)', () => {
     const kptfile = cur.spec.resources.Kptfile.replace('metadata:\n', 'metadata:\n  labels:\n    tier: gold\n');
     const body = {
       ...cur,
-      spec: { ...cur.spec, resources: { Kptfile: kptfile, 'app/cm.yaml': 'kind: ConfigMap # keep\n' } },
+      spec: {
+        ...cur.spec,
+        resources: {
+          Kptfile: kptfile,
+          'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap # keep\nmetadata:\n  name: cm\n',
+        },
+      },
     };
     const res = await h.call('PUT', `${PRR}/${name}`, { body });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -249,7 +255,10 @@ describe('PUT packagerevisions (docs/porch-behaviour.md §4.3)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.spec.packageMetadata.labels).toEqual({ env: 'prod' });
     expect(res.body.spec.readinessGates).toEqual([{ conditionType: 'Gate' }]);
-    expect(res.body.status.conditions).toEqual([{ type: 'Gate', status: 'True', reason: 'Ok' }]);
+    expect(res.body.status.conditions).toEqual([
+      { type: 'Gate', status: 'True', reason: 'Ok' },
+      { type: 'Rendered', status: 'True', reason: 'RenderSuccess' },
+    ]);
     const kptfile: string = (await h.call('GET', `${PRR}/${name}`)).body.spec.resources.Kptfile;
     expect(kptfile).toContain('# top comment');
     expect(kptfile).toMatch(/env: prod/);

@@ -31,7 +31,14 @@ describe('PUT packagerevisionresources: a path that is both a file and a directo
     const cur = (await h.call('GET', `${PRR}/blueprints.app.ws1`)).body;
     const body = {
       ...cur,
-      spec: { ...cur.spec, resources: { ...cur.spec.resources, ab: 'x: 1\n', 'a/b.yaml': 'y: 2\n' } },
+      spec: {
+        ...cur.spec,
+        resources: {
+          ...cur.spec.resources,
+          ab: 'x: 1\n',
+          'a/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+        },
+      },
     };
     expect((await h.call('PUT', `${PRR}/blueprints.app.ws1`, { body })).status).toBe(200);
   });

@@ -4,6 +4,10 @@ import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from
 
 let h: Harness;
 
+/** A small KRM resource: render refuses YAML that is not one. */
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: ${value}\n`;
+
 const post = (pkg: string, ws: string, spec = {}) =>
   h.call('POST', PR, { body: newRevision('blueprints', pkg, ws, { spec }) });
 const create = async (pkg: string, ws: string, spec = {}) => {
@@ -43,19 +47,19 @@ beforeAll(async () => {
   await h.addRepository('blueprints');
   // Upstream bp: v1 with cm.yaml, v2 changes cm.yaml and adds new.yaml.
   await create('bp', 'ws1');
-  await setFiles('blueprints.bp.ws1', (f) => (f['cm.yaml'] = 'data: one\n'));
+  await setFiles('blueprints.bp.ws1', (f) => (f['cm.yaml'] = cm('cm', 'one')));
   await publish('blueprints.bp.ws1');
   await create('bp', 'ws2', { tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.bp.ws1' } } }] });
   await setFiles('blueprints.bp.ws2', (f) => {
-    f['cm.yaml'] = 'data: two\n';
-    f['new.yaml'] = 'new: true\n';
+    f['cm.yaml'] = cm('cm', 'two');
+    f['new.yaml'] = cm('new', 'true');
   });
   await publish('blueprints.bp.ws2');
   // Downstream site: a clone of bp v1 with a local file, published.
   await create('site', 'ws1', {
     tasks: [{ type: 'clone', clone: { upstreamRef: { upstreamRef: { name: 'blueprints.bp.ws1' } } } }],
   });
-  await setFiles('blueprints.site.ws1', (f) => (f['local.yaml'] = 'mine: true\n'));
+  await setFiles('blueprints.site.ws1', (f) => (f['local.yaml'] = cm('mine', 'true')));
   await publish('blueprints.site.ws1');
 });
 afterAll(async () => h?.close());
@@ -66,9 +70,9 @@ describe('upgrade task', () => {
     expect(res.spec.tasks[0].type).toBe('upgrade');
     expect(res.status.upstreamLock.git.ref).toBe('bp/v2');
     const files = (await h.call('GET', `${PRR}/blueprints.site.ws2`)).body.spec.resources;
-    expect(files['cm.yaml']).toBe('data: two\n');
-    expect(files['new.yaml']).toBe('new: true\n');
-    expect(files['local.yaml']).toBe('mine: true\n');
+    expect(files['cm.yaml']).toBe(cm('cm', 'two'));
+    expect(files['new.yaml']).toBe(cm('new', 'true'));
+    expect(files['local.yaml']).toBe(cm('mine', 'true'));
     expect(files.Kptfile).toContain('name: site');
     expect(files.Kptfile).toMatch(/ref: bp\/v2/);
     expect((await publish('blueprints.site.ws2')).spec.revision).toBe(2);
@@ -97,7 +101,7 @@ describe('upgrade task', () => {
     expect(placeholder.body.message).toContain(
       'target upstream revision may not be the placeholder package revision blueprints/blueprints.bp.main',
     );
-    await setFiles('blueprints.site.ws3', (f) => (f['cm.yaml'] = 'data: local\n'));
+    await setFiles('blueprints.site.ws3', (f) => (f['cm.yaml'] = cm('cm', 'local')));
     await publish('blueprints.site.ws3');
     const conflict = await post(
       'site',

@@ -3,6 +3,8 @@ import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
 import type { Files, Lock, Task } from '../../kpt/types.js';
 import { packageRevisionName } from '../../names.js';
 import { validatePackageRevisionName } from '../../validation.js';
+import { pushesOnRenderFailure, renderRevision } from '../../render/render-revision.js';
+import type { ApiError } from '../../errors.js';
 import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
@@ -44,6 +46,7 @@ export async function createRevision(
   const name = packageRevisionName(repoName, packagePath, workspace);
   // A clone from git is read with no transaction open (docs/git-transport.md): the first pass validates and asks
   // for the upstream, the second writes with it.
+  let renderFailure: ApiError | undefined;
   const create = (gitUpstream?: Files) =>
     db.transaction(async (client) => {
       const busy = `another request is already in progress to create package revision with details namespace="${ns}", repository="${repoName}", package="${packagePath}",workspace="${workspace}"`;
@@ -100,11 +103,14 @@ export async function createRevision(
       });
       const produced = await runTask(client, { namespace: ns, name, repository, packagePath }, task, gitUpstream);
       requireCreatedKptfile(name, task, produced);
-      const files = checkResources(
+      const checked = checkResources(
         name,
         applyCreateSpec(produced, req.packageMetadata, req.readinessGates),
         invalidRevision,
       );
+      const rendered = await renderRevision(checked, { pushOnFailure: pushesOnRenderFailure(req.meta.annotations) });
+      renderFailure = rendered.failure;
+      const files = rendered.files;
       const derived = deriveFromKptfile(files);
       const { resourceVersion: _ignored, deletionTimestamp: _notOnCreate, ...meta } = req.meta;
       const row = await createPackageRevision(
@@ -130,12 +136,17 @@ export async function createRevision(
       );
       return toPackageRevision(row, repository.deployment);
     });
+  let created: PackageRevisionObject;
   try {
-    return await create();
+    created = await create();
   } catch (err) {
     if (!(err instanceof GitUpstreamNeeded)) throw err;
-    return create(await err.read());
+    created = await create(await err.read());
   }
+  // push-on-render-failure: the unrendered revision is stored, and the request still reports the failure
+  // (docs/porch-behaviour.md §6.1).
+  if (renderFailure) throw renderFailure;
+  return created;
 }
 
 /** The task as stored: credentials in a clone URL authenticate the fetch, but are never kept (nor published). */

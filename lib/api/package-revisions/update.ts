@@ -1,4 +1,6 @@
 import type { Database } from '../../db/pool.js';
+import { pushesOnRenderFailure, renderRevision } from '../../render/render-revision.js';
+import type { ApiError } from '../../errors.js';
 import { BadRequestError, ConflictError, STALE_OBJECT, type StatusCause } from '../../errors.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { readReadinessGates, readPackageMetadata } from './create-request.js';
@@ -64,7 +66,8 @@ export async function updateRevision(db: Database, namespace: string, name: stri
   const resourceVersion = requireResourceVersion(meta, name);
   const badLabels = labelCauses(meta.labels);
   if (badLabels.length) throw invalidRevision(name, ...badLabels);
-  return db.transaction(async (client): Promise<PackageRevisionObject> => {
+  let renderFailure: ApiError | undefined;
+  const result = await db.transaction(async (client): Promise<PackageRevisionObject> => {
     await lockRevision(client, namespace, name);
     const row = await requireRevision(client, namespace, name);
     checkFresh(row, resourceVersion);
@@ -108,7 +111,11 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     const conditions = readConditions(asRecord(obj.status).conditions, causes);
     if (causes.length) throw invalidRevision(name, ...causes);
     const files = await getResources(client, namespace, name);
-    const edited = applyDraftUpdate(files, { packageMetadata, readinessGates, conditions });
+    const rendered = await renderRevision(applyDraftUpdate(files, { packageMetadata, readinessGates, conditions }), {
+      pushOnFailure: pushesOnRenderFailure(newMeta.annotations),
+    });
+    renderFailure = rendered.failure;
+    const edited = sameFiles(rendered.files, files) ? files : rendered.files;
     const derived = deriveFromKptfile(edited);
     const changes = {
       lifecycle,
@@ -127,4 +134,10 @@ export async function updateRevision(db: Database, namespace: string, name: stri
         : await replaceResources(client, namespace, name, resourceVersion, edited, changes, user);
     return toPackageRevision(updated, deployment);
   });
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (§6.1).
+  if (renderFailure) throw renderFailure;
+  return result;
 }
+
+const sameFiles = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([path, text]) => b[path] === text);

@@ -1,11 +1,12 @@
 import type { Files, PackageRevisionRow } from '../../storage/types.js';
 import { API_VERSION } from '../package-revisions/refs.js';
 import { formatTime } from '../package-revisions/to-object.js';
+import { emptyRenderStatus, type RenderStatus } from '../../render/render-revision.js';
 
 export type ResourcesObject = ReturnType<typeof toResources>;
 
 /** A stored revision and its files as the PackageRevisionResources object of docs/porch-behaviour.md §1.3. */
-export function toResources(row: PackageRevisionRow, files: Files) {
+export function toResources(row: PackageRevisionRow, files: Files, renderStatus: RenderStatus = emptyRenderStatus()) {
   return {
     apiVersion: API_VERSION,
     kind: 'PackageRevisionResources' as const,
@@ -24,8 +25,8 @@ export function toResources(row: PackageRevisionRow, files: Files) {
       repository: row.repository,
       resources: files,
     },
-    // No KRM function pipeline runs here (docs/api.md), so the render status is always empty.
-    status: { renderStatus: { result: { metadata: { creationTimestamp: null } }, error: '' } },
+    // The results of the render this request ran (an update); reads show an empty list, as Porch does (§6.1).
+    status: { renderStatus },
   };
 }
 

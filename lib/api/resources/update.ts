@@ -1,4 +1,6 @@
 import type { Database } from '../../db/pool.js';
+import { pushesOnRenderFailure, renderRevision } from '../../render/render-revision.js';
+import type { ApiError } from '../../errors.js';
 import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
 import { carryOverComments, checkResources } from '../package-revisions/kpt-resources.js';
 import { deriveFromKptfile, requireKptfile } from '../package-revisions/kptfile.js';
@@ -27,7 +29,8 @@ export async function updateRevisionResources(
   const ref = resourcesRef(name);
   const resourceVersion = requireResourceVersion(readMeta(obj.metadata), name, ref);
   const sent = checkResources(name, asRecord(obj.spec).resources);
-  return db.transaction(async (client) => {
+  let renderFailure: ApiError | undefined;
+  const result = await db.transaction(async (client) => {
     if (!(await tryLock(client, revisionKey(namespace, name)))) {
       throw new ConflictError(
         ref,
@@ -48,8 +51,11 @@ export async function updateRevisionResources(
         ),
       );
     }
-    const files = carryOverComments(await getResources(client, namespace, name), sent);
-    requireKptfile(name, files);
+    const edited = carryOverComments(await getResources(client, namespace, name), sent);
+    requireKptfile(name, edited);
+    const rendered = await renderRevision(edited, { pushOnFailure: pushesOnRenderFailure(row.meta.annotations) });
+    renderFailure = rendered.failure;
+    const files = rendered.files;
     const derived = deriveFromKptfile(files);
     const updated = await replaceResources(
       client,
@@ -64,6 +70,9 @@ export async function updateRevisionResources(
       },
       user,
     );
-    return toResources(updated, files);
+    return toResources(updated, files, rendered.renderStatus);
   });
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (§6.1).
+  if (renderFailure) throw renderFailure;
+  return result;
 }
