@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type Node, type YAMLSeq } from 'yaml';
 import type { FunctionIO, FunctionOutput, ResultItem } from '../types.js';
-import { configData, done, error, stringMap } from './kube-object.js';
+import { configData, done, error, setScalarText, stringMap } from './kube-object.js';
 
 const SETTER = /\$\{([^}]*)\}/g;
 
@@ -50,9 +50,7 @@ class Walker {
     );
     const missing = value.match(SETTER);
     if (missing) throw new Error(`values for setters [${missing.join(' ')}] must be provided`);
-    node.value = value;
-    if (value === '') node.type = 'QUOTE_DOUBLE';
-    delete node.tag;
+    setScalarText(node, value);
     this.results.push({ file: this.file, field: path.replace(/^\./, ''), value });
   }
 

@@ -1,5 +1,5 @@
 /** Small helpers the built-in functions share: typed reads and comment-keeping writes on KRM items. */
-import { isMap, isScalar, isSeq, type YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type YAMLMap, type Document, type Node, type Scalar, type YAMLSeq } from 'yaml';
 import { scalarText } from '../../kpt/yaml-text.js';
 import type { FunctionIO, FunctionOutput, KrmItem, ResultItem } from '../types.js';
 
@@ -109,3 +109,18 @@ export const done = (items: KrmItem[], results: ResultItem[]): FunctionOutput =>
 /** `kind/name` as the SDK's ShortString prints it, with the namespace when set. */
 export const shortString = (item: KrmItem) =>
   `Resource(apiVersion=${apiVersionOf(item)}, kind=${kindOf(item)}, namespace=${namespaceOf(item)}, name=${nameOf(item)})`;
+
+/**
+ * Sets a scalar from text the way Go's yaml writes an untagged value: `3`, `true` and `1.5` come out plain (so
+ * they read back as number or boolean), other text as a string; comments stay on the node.
+ */
+export function setScalarText(node: Scalar, text: string): void {
+  delete node.tag;
+  if (/^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text))) node.value = Number(text);
+  else if (/^-?\d+\.\d+$/.test(text) && String(Number(text)) === text) node.value = Number(text);
+  else if (text === 'true' || text === 'false') node.value = text === 'true';
+  else {
+    node.value = text;
+    if (text === '') node.type = 'QUOTE_DOUBLE';
+  }
+}
