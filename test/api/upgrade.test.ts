@@ -65,20 +65,23 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('upgrade task', () => {
-  it('merges upstream changes into the local package (resource-merge, per file) and points upstream at the new revision', async () => {
+  it('merges upstream changes into the local package (resource-merge) and points upstream at the new revision', async () => {
     const res = await create('site', 'ws2', upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws1'));
     expect(res.spec.tasks[0].type).toBe('upgrade');
     expect(res.status.upstreamLock.git.ref).toBe('bp/v2');
     const files = (await h.call('GET', `${PRR}/blueprints.site.ws2`)).body.spec.resources;
-    expect(files['cm.yaml']).toBe(cm('cm', 'two'));
-    expect(files['new.yaml']).toBe(cm('new', 'true'));
-    expect(files['local.yaml']).toBe(cm('mine', 'true'));
+    // Merged field by field; every resource carries kpt's merge keys afterwards.
+    expect(files['cm.yaml']).toContain('value: two');
+    expect(files['cm.yaml']).toContain('metadata: # kpt-merge: /cm');
+    expect(files['cm.yaml']).toContain('internal.kpt.dev/upstream-identifier: "|ConfigMap|default|cm"');
+    expect(files['new.yaml']).toContain('internal.kpt.dev/upstream-identifier: "|ConfigMap|default|new"');
+    expect(files['local.yaml']).toContain('name: mine');
     expect(files.Kptfile).toContain('name: site');
     expect(files.Kptfile).toMatch(/ref: bp\/v2/);
     expect((await publish('blueprints.site.ws2')).spec.revision).toBe(2);
   });
 
-  it('refuses what Porch refuses, and a file changed on both sides', async () => {
+  it('refuses what Porch refuses, and merges a field changed on both sides as kpt does', async () => {
     const unpublished = await create('site', 'ws3', {
       tasks: [{ type: 'edit', edit: { sourceRef: { name: 'blueprints.site.ws2' } } }],
     });
@@ -108,8 +111,11 @@ describe('upgrade task', () => {
       'ws4',
       upgrade('blueprints.bp.ws1', 'blueprints.bp.ws2', 'blueprints.site.ws3'),
     );
-    expect(conflict.status).toBe(422);
-    expect(conflict.body.message).toContain('files changed both locally and upstream: cm.yaml');
+    // Both sides changed the same field: kpt's resource-merge takes upstream's value (no whole-file conflict).
+    expect(conflict.status, JSON.stringify(conflict.body)).toBe(201);
+    const merged = (await h.call('GET', `${PRR}/blueprints.site.ws4`)).body.spec.resources;
+    expect(merged['cm.yaml']).toContain('value: two');
+    await h.call('DELETE', `${PR}/blueprints.site.ws4`);
     const forced = await post(
       'site',
       'ws4',

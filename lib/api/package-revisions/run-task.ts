@@ -12,6 +12,7 @@ import { generateInitPackage } from '../../kpt/init-package.js';
 import { packageName } from '../../names.js';
 import { invalidRevision } from './refs.js';
 import { runUpgrade } from './run-upgrade.js';
+import { addMergeKeys } from '../../kpt/merge-keys.js';
 
 export interface TaskTarget {
   namespace: string;
@@ -88,13 +89,13 @@ export async function runTask(q: Queryable, target: TaskTarget, task: Task, gitU
         }
         const files = await getResources(q, target.namespace, source.name);
         const lock = source.selfLock as Lock | null;
-        return cloneFiles(files, { packageName: pkgName, upstreamLock: lock, ...deploymentOf(target) });
+        return cloneFiles(addMergeKeys(files), { packageName: pkgName, upstreamLock: lock, ...deploymentOf(target) });
       }
       // Read with no transaction open: the first pass asks for the upstream, the second clones it.
       if (!gitUpstream)
         throw new GitUpstreamNeeded(() =>
           readFromGit(target.namespace, up.git!).then(({ files, lock }) =>
-            cloneFiles(files, { packageName: pkgName, upstreamLock: lock }),
+            cloneFiles(addMergeKeys(files), { packageName: pkgName, upstreamLock: lock }),
           ),
         );
       return target.repository.deployment

@@ -62,13 +62,6 @@ export async function runUpgrade(
     newLock: newUp.selfLock as Lock,
     strategy,
   });
-  if ('conflict' in result) {
-    fail(
-      'strategy',
-      strategy,
-      `files changed both locally and upstream: ${result.conflict.join(', ')}; this service merges whole files, so choose copy-merge or force-delete-replace, or resolve them in the local package first`,
-    );
-  }
   if ('modified' in result) {
     fail(
       'strategy',

@@ -1,11 +1,12 @@
 /**
- * The file set of an upgrade (docs/porch-behaviour.md §6): the local package moved from the old upstream to the new one
- * with one of kpt's strategies. resource-merge is done per file (three-way: a file changed on one side only takes that
- * side); a file changed differently on both sides is a conflict the caller reports, since no field-level KRM merge runs
- * here.
+ * The file set of an upgrade (docs/porch-behaviour.md §6): the local package moved from the old upstream to the new one with one of kpt's
+ * strategies. resource-merge is kpt's field-level three-way merge of every resource (lib/kpt/resource-merge.ts);
+ * the merge keys are written as kpt writes them on update.
  */
 import type { Files, Lock, MergeStrategy } from '../../kpt/types.js';
 import { pointAtUpstream } from '../../kpt/clone-package.js';
+import { addMergeKeys } from '../../kpt/merge-keys.js';
+import { resourceMerge } from '../../kpt/resource-merge.js';
 
 export interface UpgradeInput {
   oldUpstream: Files;
@@ -16,7 +17,7 @@ export interface UpgradeInput {
   strategy: MergeStrategy;
 }
 
-export type UpgradeResult = { files: Files } | { conflict: string[] } | { modified: string[] };
+export type UpgradeResult = { files: Files } | { modified: string[] };
 
 const KPTFILE = 'Kptfile';
 
@@ -36,24 +37,13 @@ export function upgradeFiles(input: UpgradeInput): UpgradeResult {
     case 'copy-merge':
       return { files: kptfileFrom({ ...withoutKptfile(local), ...withoutKptfile(newUpstream) }) };
     case 'fast-forward': {
-      const modified = changedPaths(oldUpstream, local);
+      // kpt compares with the merge keys added to the origin, as a clone wrote them (§6).
+      const modified = changedPaths(addMergeKeys(oldUpstream), local);
       if (modified.length) return { modified };
       return { files: kptfileFrom(withoutKptfile(newUpstream)) };
     }
-    default: {
-      const merged: Files = {};
-      const conflict: string[] = [];
-      const paths = new Set([...Object.keys(oldUpstream), ...Object.keys(newUpstream), ...Object.keys(local)]);
-      for (const p of [...paths].sort()) {
-        if (p === KPTFILE) continue;
-        const [o, n, l] = [oldUpstream[p], newUpstream[p], local[p]];
-        const pick = l === o ? n : n === o || l === n ? l : undefined;
-        if (pick === undefined && !(l === o || n === o || l === n)) conflict.push(p);
-        else if (pick !== undefined) merged[p] = pick;
-      }
-      if (conflict.length) return { conflict };
-      return { files: kptfileFrom(merged) };
-    }
+    default:
+      return { files: addMergeKeys(pointAtUpstream(resourceMerge(oldUpstream, newUpstream, local), newLock)) };
   }
 }
 
