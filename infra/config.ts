@@ -29,6 +29,8 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   /** Steady-state requests per second and burst of the API stage. */
   throttleRateLimit: number;
   throttleBurstLimit: number;
+  /** KRM function images that get their own Lambda function (docs/render.md); built-in functions need none. */
+  krmFunctionImages: string[];
   /** How token claims become the caller, and the bootstrap admin group (docs/access-control.md). */
   identity: IdentityContext;
 }
@@ -176,6 +178,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
     throttleRateLimit: number(read, 'throttleRateLimit', 50, 1, 10_000),
     throttleBurstLimit: number(read, 'throttleBurstLimit', 100, 1, 5_000),
     identity,
+    krmFunctionImages: list(read, 'krmFunctionImages'),
   };
 }
 
@@ -205,4 +208,5 @@ export const CONFIG_KEYS = [
   'oidcGroupsPrefix',
   'bootstrapAdminGroup',
   'bootstrapAdminUsers',
+  'krmFunctionImages',
 ] as const;

@@ -40,6 +40,7 @@ export function addPorchStacks(app: App, config: InfraConfig, options: { functio
     syncConcurrency: config.syncConcurrency,
     gitSecretPrefix: config.gitSecretPrefix,
     identity: config.identity,
+    krmFunctionImages: config.krmFunctionImages.map((image) => ({ image })),
     functionsDir: options.functionsDir,
   });
   return { stateful, stateless };

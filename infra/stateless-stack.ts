@@ -7,6 +7,7 @@ import type { IdentityContext } from './config.js';
 import type { DatabaseAccess } from './constructs/database.js';
 import { grantDatabaseAccess, grantGitSecretRead, grantInvoke } from './constructs/grants.js';
 import { PorchHttpApi, type ApiAuth } from './constructs/http-api.js';
+import { KrmFunctions, type KrmFunctionImage } from './constructs/krm-functions.js';
 import { Migrations } from './constructs/migrations.js';
 import { RepositorySync, SYNC_FUNCTION_ENV } from './constructs/repository-sync.js';
 import { EventRelay } from './constructs/event-relay.js';
@@ -24,6 +25,8 @@ export interface StatelessStackProps extends StackProps {
   gitSecretPrefix: string;
   /** Claims → caller and the bootstrap admin group, for the RBAC check every API function runs. */
   identity: IdentityContext;
+  /** KRM function images that run as their own Lambda functions when a pipeline uses them (docs/render.md). */
+  krmFunctionImages?: KrmFunctionImage[];
   /** Directory of the handler files (tests only; default: the project's `functions/`). */
   functionsDir?: string;
 }
@@ -39,6 +42,8 @@ interface ApiFunctionSpec {
   gitTimeoutMs?: number;
   /** Registers repositories: invokes the sync function for the first sync. */
   requestsSync?: boolean;
+  /** Renders packages: may invoke the KRM function Lambdas, each run limited to this many milliseconds. */
+  renderTimeoutMs?: number;
 }
 
 /** One function per `fn` of the route table, sized for what it does. */
@@ -51,8 +56,14 @@ const API_FUNCTIONS: Record<FunctionName, ApiFunctionSpec> = {
     memorySize: 1024,
     timeout: API_TIMEOUT,
     gitTimeoutMs: 20_000,
+    renderTimeoutMs: 20_000,
   },
-  'package-revision-resources': { description: 'Package revision resources', memorySize: 512, timeout: API_TIMEOUT },
+  'package-revision-resources': {
+    description: 'Package revision resources',
+    memorySize: 512,
+    timeout: API_TIMEOUT,
+    renderTimeoutMs: 20_000,
+  },
   // API Gateway gives up at 30 s, but a publish already under way should finish its pushes rather than be cut.
   approval: {
     description: 'Publish, reject, propose-delete and delete (writes git)',
@@ -92,6 +103,13 @@ export class StatelessStack extends Stack {
       gitSecretPrefix: props.gitSecretPrefix,
     });
 
+    const krmFunctions = props.krmFunctionImages?.length
+      ? new KrmFunctions(this, 'KrmFunctions', {
+          images: props.krmFunctionImages,
+          vpc: props.vpc,
+          logRetention: props.logRetention,
+        })
+      : undefined;
     const functions = {} as Record<FunctionName, ServiceFunction>;
     for (const [name, spec] of Object.entries(API_FUNCTIONS) as [FunctionName, ApiFunctionSpec][]) {
       const fn = new ServiceFunction(this, pascalCase(name), {
@@ -110,6 +128,10 @@ export class StatelessStack extends Stack {
         fn.addEnvironment('GIT_DEADLINE_MS', String(spec.gitTimeoutMs));
       }
       if (spec.requestsSync) grantInvoke(fn, this.sync.syncFunction, SYNC_FUNCTION_ENV);
+      if (spec.renderTimeoutMs) {
+        fn.addEnvironment('KRM_FUNCTION_TIMEOUT_MS', String(spec.renderTimeoutMs));
+        krmFunctions?.grantInvoke(fn);
+      }
       functions[name] = fn;
     }
     this.apiFunctions = functions;

@@ -5,7 +5,7 @@ import {
   FlowLogDestination,
   FlowLogTrafficType,
   InstanceType,
-  NatInstanceProviderV2,
+  type NatInstanceProviderV2,
   MachineImage,
   NatProvider,
   NatTrafficDirection,
