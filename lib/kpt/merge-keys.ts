@@ -4,7 +4,7 @@
  * annotation `<group>|<kind>|<namespace>|<name>` (namespace `default` when empty), both naming the resource as
  * the upstream has it. Existing keys are kept, so a chain of clones keeps pointing at the first origin.
  */
-import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar, Scalar, type Document, type YAMLMap } from 'yaml';
 import { editResources } from './krm-documents.js';
 import type { Files } from './types.js';
 import { scalarText } from './yaml-text.js';
@@ -44,10 +44,10 @@ function addKeys(doc: Document): boolean {
   if (!upstreamIdentifier(doc)) {
     const [ns, n] = existing ? [existing[1], existing[2]] : [namespace, name];
     const group = groupOf(scalarText(root.get('apiVersion', true)) ?? '');
-    doc.setIn(
-      ['metadata', 'annotations', UPSTREAM_IDENTIFIER],
-      `${group}|${scalarText(root.get('kind', true))}|${ns || 'default'}|${n}`,
-    );
+    const value = new Scalar(`${group}|${scalarText(root.get('kind', true))}|${ns || 'default'}|${n}`);
+    // Go's YAML writer quotes a core-group value (`|ConfigMap|…`) with single quotes; so do we.
+    if (!group) value.type = 'QUOTE_SINGLE';
+    doc.setIn(['metadata', 'annotations', UPSTREAM_IDENTIFIER], value);
     changed = true;
   }
   return changed;

@@ -73,8 +73,8 @@ describe('upgrade task', () => {
     // Merged field by field; every resource carries kpt's merge keys afterwards.
     expect(files['cm.yaml']).toContain('value: two');
     expect(files['cm.yaml']).toContain('metadata: # kpt-merge: /cm');
-    expect(files['cm.yaml']).toContain('internal.kpt.dev/upstream-identifier: "|ConfigMap|default|cm"');
-    expect(files['new.yaml']).toContain('internal.kpt.dev/upstream-identifier: "|ConfigMap|default|new"');
+    expect(files['cm.yaml']).toContain("internal.kpt.dev/upstream-identifier: '|ConfigMap|default|cm'");
+    expect(files['new.yaml']).toContain("internal.kpt.dev/upstream-identifier: '|ConfigMap|default|new'");
     expect(files['local.yaml']).toContain('name: mine');
     expect(files.Kptfile).toContain('name: site');
     expect(files.Kptfile).toMatch(/ref: bp\/v2/);
