@@ -55,6 +55,8 @@ export async function renderFiles(files: Files, deps: RenderDeps): Promise<Rende
   const ctx: Context = { deps, results: [] };
   try {
     const tree = packageTree(files);
+    if (!hasPipeline(tree, files))
+      return { files: setRenderedCondition(checkResources(tree, files)), results: newResultList() };
     const baseline = new Map<string, string>();
     const items = await hydrate(tree, files, ctx, baseline);
     const written = writeItems(files, [...baseline.keys()], items, baseline);
@@ -65,6 +67,20 @@ export async function renderFiles(files: Files, deps: RenderDeps): Promise<Rende
     const failed = ctx.results.some((r) => r.exitCode !== 0);
     throw new RenderFailure(err, newResultList(ctx.results, failed ? 1 : 0));
   }
+}
+
+/** Whether any package of the tree declares a function: without one, render only checks and marks the files. */
+function hasPipeline(node: PackageNode, files: Files): boolean {
+  const [kptfile] = readItems(kptfilePath(node.dir), files[kptfilePath(node.dir)]!);
+  const pipeline = readPipeline(kptfile!.doc, where(node.dir));
+  return pipeline.mutators.length + pipeline.validators.length > 0 || node.children.some((c) => hasPipeline(c, files));
+}
+
+/** kpt's check of a render without functions: every file read must hold only KRM resources. */
+function checkResources(node: PackageNode, files: Files): Files {
+  for (const path of node.krmFiles) readItems(path, files[path]!);
+  for (const child of node.children) checkResources(child, files);
+  return files;
 }
 
 /** Renders one package after its subpackages; `baseline` collects how each file read would print untouched. */
