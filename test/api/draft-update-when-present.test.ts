@@ -101,7 +101,7 @@ describe('PUT of a Draft without conditions or readiness gates (docs/porch-behav
     const { name, obj } = await draftWithEverything('conditions-cleared');
     const res = await h.call('PUT', `${PR}/${name}`, { body: { ...obj, status: { ...obj.status, conditions: [] } } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    // The render that follows every Draft update writes its own condition back (§6).
+    // The render that follows every Draft update writes its own condition back (docs/porch-behaviour.md §6).
     expect(res.body.status.conditions).toEqual([RENDERED]);
     expect(await kptfile(name)).not.toMatch(/type: Gate/);
   });

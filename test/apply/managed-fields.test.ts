@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromFieldsV1, pathText, toFieldsV1 } from '../../lib/api/apply/fields-v1.js';
 import { fieldSetOf } from '../../lib/api/apply/object-fields.js';
-import { ApplyConflictError, applyConfig, recordUpdate } from '../../lib/api/apply/managed-fields.js';
+import { type ApplyConflictError, applyConfig, recordUpdate } from '../../lib/api/apply/managed-fields.js';
 
 const V = 'config.porch.kpt.dev/v1alpha1';
 const at = (manager: string, t = '2026-01-01T00:00:00Z') => ({ manager, apiVersion: V, now: new Date(t) });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, UnavailableError } from '../../lib/errors.js';
+import { type ApiError, UnavailableError } from '../../lib/errors.js';
 import { deletePublishedRevision } from '../../lib/git/delete-revision.js';
 import { ensureBranch } from '../../lib/git/ensure-branch.js';
 import { readDirectoryAtRef } from '../../lib/git/read-directory.js';

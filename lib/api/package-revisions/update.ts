@@ -134,7 +134,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
         : await replaceResources(client, namespace, name, resourceVersion, edited, changes, user);
     return toPackageRevision(updated, deployment);
   });
-  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (§6.1).
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
   if (renderFailure) throw renderFailure;
   return result;
 }

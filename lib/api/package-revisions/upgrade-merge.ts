@@ -37,7 +37,7 @@ export function upgradeFiles(input: UpgradeInput): UpgradeResult {
     case 'copy-merge':
       return { files: kptfileFrom({ ...withoutKptfile(local), ...withoutKptfile(newUpstream) }) };
     case 'fast-forward': {
-      // kpt compares with the merge keys added to the origin, as a clone wrote them (§6).
+      // kpt compares with the merge keys added to the origin, as a clone wrote them (docs/porch-behaviour.md §6).
       const modified = changedPaths(addMergeKeys(oldUpstream), local);
       if (modified.length) return { modified };
       return { files: kptfileFrom(withoutKptfile(newUpstream)) };

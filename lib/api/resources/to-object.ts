@@ -25,7 +25,7 @@ export function toResources(row: PackageRevisionRow, files: Files, renderStatus:
       repository: row.repository,
       resources: files,
     },
-    // The results of the render this request ran (an update); reads show an empty list, as Porch does (§6.1).
+    // The results of the render this request ran (an update); reads show an empty list, as Porch does (docs/porch-behaviour.md §6.1).
     status: { renderStatus },
   };
 }

@@ -72,7 +72,7 @@ export async function updateRevisionResources(
     );
     return toResources(updated, files, rendered.renderStatus);
   });
-  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (§6.1).
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
   if (renderFailure) throw renderFailure;
   return result;
 }
