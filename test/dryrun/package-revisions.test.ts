@@ -50,13 +50,15 @@ describe('dryRun=All on package revisions changes nothing and answers what the r
   });
 
   it('resources (PUT packagerevisionresources)', async () => {
+    // A KRM resource: the render every update runs refuses YAML that is not one.
+    const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n';
     const res = (await h.call('GET', `${PRR}/${name}`)).body;
     const body = {
       ...res,
-      spec: { ...res.spec, resources: { ...res.spec.resources, 'cm.yaml': 'kind: ConfigMap\n' } },
+      spec: { ...res.spec, resources: { ...res.spec.resources, 'cm.yaml': CM } },
     };
     const { dry } = await dryThenReal('PUT', `${PRR}/${name}`, body);
-    expect(dry.spec.resources['cm.yaml']).toBe('kind: ConfigMap\n');
+    expect(dry.spec.resources['cm.yaml']).toBe(CM);
   });
 
   it('propose, then approve: the dry-run approval pushes nothing and reports revision 1', async () => {

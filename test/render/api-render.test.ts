@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from '../api/harness.js';
 
+// No container engine even where one runs: the test of an image nothing can run must not pull it.
+process.env.KRM_CONTAINER_RUNTIME = 'off';
+
 let h: Harness;
 const RENDERED = { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
 
