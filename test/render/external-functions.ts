@@ -34,6 +34,11 @@ const scripts: Record<string, string> = {
   process.exit(1);
 }`,
   sleep: `function main() { setTimeout(() => {}, 600000); }`,
+  // Marks that it started, then answers its input unchanged after a second.
+  slow: `function main(text) {
+  require('node:fs').writeFileSync(${'${MARKER}'}, 'started');
+  setTimeout(() => process.stdout.write(text), 1000);
+}`,
   flood: `function main() { const line = 'x'.repeat(1 << 16) + '\\n'; const go = () => { while (process.stdout.write(line)) {} process.stdout.once('drain', go); }; go(); }`,
   escape: `function main(text) {
   const rl = parse(text);
@@ -50,10 +55,12 @@ const scripts: Record<string, string> = {
 /** Writes every script; answers image → executable path. */
 export async function writeFunctions(repoRoot: string, port = 0): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(tmpdir(), 'krm-fns-'));
+  const marker = join(dir, 'slow.started');
   const out: Record<string, string> = {};
   for (const [name, body] of Object.entries(scripts)) {
     const path = join(dir, name);
-    await writeFile(path, header + yamlImport(repoRoot) + body.replace('${PORT}', String(port)));
+    const text = body.replace('${PORT}', String(port)).replace('${MARKER}', JSON.stringify(marker));
+    await writeFile(path, header + yamlImport(repoRoot) + text);
     await chmod(path, 0o755);
     out[`example.com/fns/${name}`] = path;
   }

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/pool.js';
+import type { Queryable } from '../../db/queryable.js';
 import { pushesOnRenderFailure, renderRevision } from '../../render/render-revision.js';
-import type { ApiError } from '../../errors.js';
 import { ConflictError, invalidValue, NotFoundError } from '../../errors.js';
 import { carryOverComments, checkResources } from '../package-revisions/kpt-resources.js';
 import { deriveFromKptfile, requireKptfile } from '../package-revisions/kptfile.js';
@@ -29,17 +29,10 @@ export async function updateRevisionResources(
   const ref = resourcesRef(name);
   const resourceVersion = requireResourceVersion(readMeta(obj.metadata), name, ref);
   const sent = checkResources(name, asRecord(obj.spec).resources);
-  let renderFailure: ApiError | undefined;
-  const result = await db.transaction(async (client) => {
-    if (!(await tryLock(client, revisionKey(namespace, name)))) {
-      throw new ConflictError(
-        ref,
-        `another request is already in progress on package revision resources "${namespace}/${name}"`,
-      );
-    }
-    const row = await getPackageRevision(client, namespace, name);
+  const current = async (q: Queryable) => {
+    const row = await getPackageRevision(q, namespace, name);
     if (!row) throw new NotFoundError(ref);
-    await checkWritable(client, row);
+    await checkWritable(q, row);
     checkFresh(row, resourceVersion, ref);
     if (row.lifecycle !== 'Draft') {
       throw invalidResources(
@@ -51,11 +44,23 @@ export async function updateRevisionResources(
         ),
       );
     }
-    const edited = carryOverComments(await getResources(client, namespace, name), sent);
-    requireKptfile(name, edited);
-    const rendered = await renderRevision(edited, { pushOnFailure: pushesOnRenderFailure(row.meta.annotations) });
-    renderFailure = rendered.failure;
-    const files = rendered.files;
+    return row;
+  };
+  // The render runs with no transaction open (a function may be a remote call, docs/render.md): the checks run on
+  // a plain read first, and the write stores the result only while the revision is still the version rendered.
+  const read = await current(db);
+  const edited = carryOverComments(await getResources(db, namespace, name), sent);
+  requireKptfile(name, edited);
+  const rendered = await renderRevision(edited, { pushOnFailure: pushesOnRenderFailure(read.meta.annotations) });
+  const files = rendered.files;
+  const result = await db.transaction(async (client) => {
+    if (!(await tryLock(client, revisionKey(namespace, name)))) {
+      throw new ConflictError(
+        ref,
+        `another request is already in progress on package revision resources "${namespace}/${name}"`,
+      );
+    }
+    const row = await current(client);
     const derived = deriveFromKptfile(files);
     const updated = await replaceResources(
       client,
@@ -73,6 +78,6 @@ export async function updateRevisionResources(
     return toResources(updated, files, rendered.renderStatus);
   });
   // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
-  if (renderFailure) throw renderFailure;
+  if (rendered.failure) throw rendered.failure;
   return result;
 }
