@@ -97,10 +97,10 @@ async function hydrate(node: PackageNode, files: Files, ctx: Context, baseline: 
   return input;
 }
 
-/** The package that owns a path: the deepest package directory above it. */
-function ownedBy(node: PackageNode, path: string, dir = node.dir): boolean {
+/** Whether a path belongs to the package itself: below its directory and in none of its subpackages. */
+function ownedBy(node: PackageNode, path: string): boolean {
   const inside = (d: string) => d === '' || path.startsWith(`${d}/`);
-  return inside(dir) && !node.children.some((c) => inside(c.dir));
+  return inside(node.dir) && !node.children.some((c) => inside(c.dir));
 }
 
 async function call(node: PackageNode, entry: FunctionEntry, items: KrmItem[], all: KrmItem[], ctx: Context) {

@@ -164,6 +164,15 @@ data:
     expect(out.files['ns.yaml']).toContain('namespace: from-setter # kpt-set: ${ns}');
   });
 
+  it('a configPath may not name a file of a subpackage', async () => {
+    const files = {
+      Kptfile: kptfile('parent', '  mutators:\n    - image: set-namespace:v1\n      configPath: db/ns.yaml\n'),
+      'db/Kptfile': kptfile('db'),
+      'db/ns.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ns\ndata:\n  namespace: x\n',
+    };
+    await expect(renderFiles(files, builtinsOnly)).rejects.toThrow('missing function config "db/ns.yaml"');
+  });
+
   it('missing configPath and both config kinds are pipeline errors', async () => {
     const missing = { Kptfile: kptfile('a', '  mutators:\n    - image: set-labels:v1\n      configPath: nope.yaml\n') };
     await expect(renderFiles(missing, builtinsOnly)).rejects.toThrow(/missing function config "nope.yaml"/);

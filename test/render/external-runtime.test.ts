@@ -51,6 +51,19 @@ describe('external runtime: executables', () => {
     expect(out.results.items[0]!.results).toEqual([{ message: 'mutated', severity: 'info' }]);
   });
 
+  it("a subpackage's function sees paths relative to it; the parent's sees them below the subpackage", async () => {
+    const files = {
+      Kptfile: run('mutate'),
+      'db/Kptfile': kptfile('db', '  mutators:\n    - image: example.com/fns/mutate:v1\n'),
+      'db/cm.yaml': cm('keep'),
+    };
+    const out = await renderFiles(files, deps);
+    // The subpackage's run labelled it `cm.yaml`; the parent's run then saw `db/cm.yaml` and relabelled it.
+    expect(parse(out.files['db/cm.yaml']!).metadata.labels['seen-path']).toBe('db_cm.yaml');
+    expect(out.files['db/configmap_generated.yaml']).toContain('name: generated');
+    expect(out.files['configmap_generated.yaml']).toContain('name: generated');
+  });
+
   it('a failing function fails the render with its results and stderr', async () => {
     const err = await renderFiles({ Kptfile: run('fail'), 'a.yaml': cm('x') }, deps).catch((e) => e);
     expect(err.kind).toBe('pipeline');
