@@ -117,7 +117,7 @@ describe('credentials in git URLs', () => {
 
   it('a clone URL with credentials fetches with them but stores and publishes none of them', async () => {
     const src = await h.addRepository('creds-src');
-    await src.writePackage('basens', { 'ns.yaml': 'kind: Namespace\n' });
+    await src.writePackage('basens', { 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n' });
     await src.commit('basens v1');
     await src.tag('basens/v1');
     await src.push();
