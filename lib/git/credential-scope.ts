@@ -5,7 +5,7 @@
  * `https://git.example/acme-evil` nor `https://git.example.evil`). Everything else is refused before any request.
  */
 import { ApiError } from '../errors.js';
-import { GitUnavailableError } from './errors.js';
+import { GitRefusedError } from './errors.js';
 import type { GitAuth } from './types.js';
 
 const MAX_PREFIXES = 100;
@@ -27,8 +27,7 @@ export function readUrlPrefixes(value: unknown, where: string): string[] | undef
     value.length > 0 &&
     value.length <= MAX_PREFIXES &&
     value.every((v) => typeof v === 'string' && parse(v) && !parse(v)!.username && !parse(v)!.search);
-  if (!ok)
-    throw new GitUnavailableError('auth', `git credentials: ${where}: urlPrefixes must be a list of http(s) URLs`);
+  if (!ok) throw new GitRefusedError('auth', `git credentials: ${where}: urlPrefixes must be a list of http(s) URLs`);
   return value as string[];
 }
 

@@ -1,5 +1,5 @@
 /** Branch bootstrap (docs/porch-behaviour.md §7.6). */
-import { GitUnavailableError, remoteCall } from './errors.js';
+import { GitRefusedError, remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';
 import { pushRefs } from './push-ref.js';
@@ -20,7 +20,7 @@ export async function ensureBranch(
   const ref = HEADS + remote.branch;
   const head = (await listRefsWithPrefix(remote, ref))[ref];
   if (head) return { head, created: false };
-  if (!createBranch) throw new GitUnavailableError('not-found', `branch "${remote.branch}" doesn't exist`);
+  if (!createBranch) throw new GitRefusedError('not-found', `branch "${remote.branch}" doesn't exist`);
   return remoteCall(remote.url, () =>
     withLocalRepo(remote, async (repo) => {
       const signature = gitSignature(PORCH_SIGNATURE, new Date());

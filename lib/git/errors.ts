@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { ApiError, UnavailableError } from '../errors.js';
+import { logger } from '../log.js';
 
 export type GitFailureCode =
   | 'auth'
@@ -41,14 +42,37 @@ export class GitUnavailableError extends UnavailableError {
   }
 }
 
-/** The API form of a GitError retrying cannot fix: 422 for a URL the policy refuses, 409 for a refused push. */
+/**
+ * Failures only the caller can fix (docs/api.md "Errors"): a URL the policy refuses, credentials the remote refuses
+ * or cannot be found, a repository or branch that does not exist. A request gets a 422, never a 503 to retry forever;
+ * the sync keeps retrying them, slowly (lib/sync/retry-delay.ts), as a person may fix them meanwhile.
+ */
+const CALLER_FIXES: ReadonlySet<GitFailureCode> = new Set(['policy', 'auth', 'not-found']);
+
+/**
+ * The API form of a GitError retrying cannot fix: 422 for what the caller must fix (with the field that named it
+ * when the request named it), 409 for a push the remote refuses.
+ */
 export class GitRefusedError extends ApiError {
   constructor(
     readonly failure: GitFailureCode,
     message: string,
+    field?: string,
   ) {
-    super(failure === 'policy' ? 422 : 409, failure === 'policy' ? 'Invalid' : 'Conflict', message);
+    const invalid = CALLER_FIXES.has(failure);
+    super(
+      invalid ? 422 : 409,
+      invalid ? 'Invalid' : 'Conflict',
+      message,
+      field ? { causes: [{ reason: 'FieldValueInvalid', message, field }] } : undefined,
+    );
   }
+}
+
+/** The error with `field` named as the request field that caused it, when it is a failure the caller must fix. */
+export function blameField(err: unknown, field: string): unknown {
+  if (err instanceof GitRefusedError && err.code === 422) return new GitRefusedError(err.failure, err.message, field);
+  return err;
 }
 
 /** The failure code of an error from the git layer, if it has one. */
@@ -88,7 +112,7 @@ export function redact(url: string): string {
 export function httpStatusError(status: number, step: string, url: string): GitError {
   const where = redact(url);
   if (status === 401 || status === 403)
-    return new GitError('auth', `git: authentication failed for ${where} (HTTP ${status})`);
+    return new GitError('auth', `git: credentials refused by ${where} (HTTP ${status})`);
   if (status === 404) return new GitError('not-found', `git: repository ${where} not found (HTTP 404)`);
   if (status === 429) return new GitError('rate-limited', `git: ${where} is rate limiting requests (HTTP 429)`);
   const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
@@ -108,7 +132,10 @@ const UNREACHABLE = new Set([
 
 const TLS = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
 
-/** Classifies anything a git call threw (socket errors by their errno code) as a GitError naming the remote. */
+/**
+ * Classifies anything a git call threw (socket errors by their errno code) as a GitError naming the remote. An
+ * unknown failure's own message stays in the log: it may name files, hosts or internals.
+ */
 export function asGitError(err: unknown, url: string): GitError {
   if (err instanceof GitError) return err;
   const code = (err as { code?: unknown } | undefined)?.code;
@@ -119,7 +146,8 @@ export function asGitError(err: unknown, url: string): GitError {
   if (typeof code === 'string' && TLS.test(code))
     return new GitError('tls', `git: TLS failure with ${where} (${code})`);
   if (err instanceof RangeError) return new GitError('too-large', `git: ${where} sent more than a limit allows`);
-  return new GitError('protocol', `git: ${where}: ${err instanceof Error ? err.message : 'unexpected failure'}`);
+  logger.warn('git: unexpected failure', { remote: where, error: err instanceof Error ? err : String(err) });
+  return new GitError('protocol', `git: unexpected failure talking to ${where}`);
 }
 
 /** A bug in our code, not a failure of the remote: it stays a 500 whose body shows only the request id. */
@@ -129,7 +157,7 @@ const isProgrammingError = (err: unknown): err is Error => err instanceof TypeEr
 export function toGitError(err: unknown, url: string): Error {
   if (err instanceof ApiError || isProgrammingError(err)) return err;
   const git = asGitError(err, url);
-  if (git.permanent || git.code === 'policy') return new GitRefusedError(git.code, git.message);
+  if (git.permanent || CALLER_FIXES.has(git.code)) return new GitRefusedError(git.code, git.message);
   return new GitUnavailableError(git.code, git.message);
 }
 

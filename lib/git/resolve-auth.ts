@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config, type Config } from '../config.js';
-import { GitUnavailableError } from './errors.js';
+import { logger } from '../log.js';
+import { GitRefusedError, GitUnavailableError } from './errors.js';
 import type { GitAuth } from './types.js';
 import { checkCredentialUrl, readUrlPrefixes } from './credential-scope.js';
 
@@ -44,12 +45,12 @@ export async function resolveGitAuth(
     try {
       text = (await secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
     } catch (err) {
-      throw new GitUnavailableError(
-        'auth',
-        `git credentials: cannot read secret "${id}": ${(err as Error).name ?? 'error'}`,
-      );
+      // A secret that does not exist is the caller's to create; anything else (throttling, network) may pass.
+      if ((err as Error).name === 'ResourceNotFoundException') throw noCredentials(key);
+      logger.error('git credentials: Secrets Manager failed', { secretId: id, error: err as Error });
+      throw new GitUnavailableError('auth', `git credentials for secretRef "${key}" cannot be read now`);
     }
-    const auth = parseCredentials(text, `secret "${id}"`);
+    const auth = parseCredentials(text, key);
     cache.set(id, { auth, expires: Date.now() + TTL_MS });
     return checkCredentialUrl(auth, key, sources.url);
   }
@@ -59,14 +60,12 @@ export async function resolveGitAuth(
     try {
       all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new GitUnavailableError('auth', `git credentials: cannot read ${file}: ${(err as Error).message}`);
+      // The path and the OS error are the operator's to see, not the caller's.
+      logger.error('git credentials: file cannot be read', { file, error: err as Error });
+      throw new GitUnavailableError('auth', 'git credentials file cannot be read');
     }
-    if (!(key in all)) throw new GitUnavailableError('auth', `git credentials: no entry "${key}" in ${file}`);
-    return checkCredentialUrl(
-      parseCredentials(JSON.stringify(all[key]), `entry "${key}" of ${file}`),
-      key,
-      sources.url,
-    );
+    if (!(key in all)) throw noCredentials(key);
+    return checkCredentialUrl(parseCredentials(JSON.stringify(all[key]), key), key, sources.url);
   }
   throw new GitUnavailableError(
     'auth',
@@ -74,7 +73,13 @@ export async function resolveGitAuth(
   );
 }
 
-function parseCredentials(text: string | undefined, where: string): ScopedAuth {
+/** 422: the secretRef names no credentials; whoever wrote it must create them (docs/api.md "Errors"). */
+const noCredentials = (key: string) =>
+  new GitRefusedError('auth', `git credentials: secretRef "${key}" names no credentials`);
+
+/** The credentials stored for secretRef `key`; malformed ones are the caller's to fix, so a 422. */
+function parseCredentials(text: string | undefined, key: string): ScopedAuth {
+  const where = `secretRef "${key}"`;
   let value: Record<string, unknown> = {};
   try {
     value = JSON.parse(text ?? '') as Record<string, unknown>;
@@ -88,8 +93,5 @@ function parseCredentials(text: string | undefined, where: string): ScopedAuth {
   if (typeof value.username === 'string' && typeof value.password === 'string') {
     return { auth: { username: value.username, password: value.password }, ...scope };
   }
-  throw new GitUnavailableError(
-    'auth',
-    `git credentials: ${where} must hold {"username","password"} or {"bearerToken"}`,
-  );
+  throw new GitRefusedError('auth', `git credentials: ${where} must hold {"username","password"} or {"bearerToken"}`);
 }

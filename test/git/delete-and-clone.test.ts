@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiError, UnavailableError } from '../../lib/errors.js';
+import type { ApiError } from '../../lib/errors.js';
 import { deletePublishedRevision } from '../../lib/git/delete-revision.js';
 import { ensureBranch } from '../../lib/git/ensure-branch.js';
 import { readDirectoryAtRef } from '../../lib/git/read-directory.js';
@@ -101,7 +101,7 @@ describe('ensureBranch', () => {
     expect(await ensureBranch(remote, false)).toEqual({ head: await repo.bare('rev-parse', 'main'), created: false });
     const empty = await createFixtureRepo(root, 'empty', { empty: true });
     const r = { ...remote, url: `${server.url}/empty.git`, branch: 'porch' };
-    await expect(ensureBranch(r, false)).rejects.toThrow(UnavailableError);
+    await expect(ensureBranch(r, false)).rejects.toMatchObject({ code: 422, reason: 'Invalid' });
     await expect(ensureBranch(r, false)).rejects.toThrow('branch "porch" doesn\'t exist');
     const { head, created } = await ensureBranch(r, true);
     expect(created).toBe(true);

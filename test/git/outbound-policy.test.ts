@@ -165,7 +165,7 @@ describe('redirects', () => {
         .then(() => undefined)
         .catch((e: unknown) => e);
       // The other origin asks for credentials it was never given; the same URL without the detour works.
-      expect((err as Error)?.message).toBe(`git: authentication failed for ${other.url}/r.git (HTTP 401)`);
+      expect((err as Error)?.message).toBe(`git: credentials refused by ${other.url}/r.git (HTTP 401)`);
       const direct = await listRemoteRefs({ ...remote(`${other.url}/r.git`, LOOPBACK_ONLY), auth: creds });
       expect(Object.keys(direct)).toEqual(['refs/heads/main']);
     } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../lib/errors.js';
 import { discoverRevisions } from '../../lib/git/discover-revisions.js';
+import { gitFailureOf } from '../../lib/git/errors.js';
 import { listRemoteRefs } from '../../lib/git/list-remote-refs.js';
 import { publishRevision } from '../../lib/git/publish-revision.js';
 import { resolveGitAuth } from '../../lib/git/resolve-auth.js';
@@ -79,15 +80,16 @@ describe('remote failures', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 
-  it('missing or wrong credentials give UnavailableError saying authentication failed', async () => {
+  it('missing or wrong credentials are a 422 saying the credentials were refused, with the sync retry code', async () => {
     const url = `${server.url}/private.git`;
     for (const auth of [undefined, { username: 'porch', password: 'wrong' }]) {
       const err = await listRemoteRefs(spec(url, { auth })).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(UnavailableError);
-      expect((err as Error).message).toBe(`git: authentication failed for ${url} (HTTP 401)`);
+      expect(err).toMatchObject({ code: 422, reason: 'Invalid' });
+      expect(gitFailureOf(err)).toBe('auth');
+      expect((err as Error).message).toBe(`git: credentials refused by ${url} (HTTP 401)`);
     }
     const fetchErr = await discoverRevisions(spec(url), { 'refs/tags/p/v1': '0'.repeat(40) }).catch((e: unknown) => e);
-    expect((fetchErr as Error).message).toMatch(/authentication failed/);
+    expect((fetchErr as Error).message).toMatch(/credentials refused/);
   });
 
   it('credentials from GIT_CREDENTIALS_FILE reach a private repository', async () => {

@@ -42,9 +42,22 @@ describe('resolveGitAuth', () => {
     });
     await resolveGitAuth({ name: 'basic' }, 'team-a', { settings, secrets: client });
     expect(asked).toEqual(['porch/git/team-a/basic', 'porch/git/team-a/token']);
-    await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { settings, secrets: client })).rejects.toThrow(
-      /cannot read secret "porch\/git\/team-a\/nope": ResourceNotFoundException/,
-    );
+    await expect(resolveGitAuth({ name: 'nope' }, 'team-a', { settings, secrets: client })).rejects.toMatchObject({
+      code: 422,
+      message: 'git credentials: secretRef "team-a/nope" names no credentials',
+    });
+  });
+
+  it('answers 503 when Secrets Manager fails for another reason, naming neither the secret id nor the error', async () => {
+    const client = {
+      async send() {
+        throw Object.assign(new Error('Rate exceeded for arn:aws:secretsmanager:…'), { name: 'ThrottlingException' });
+      },
+    } as never;
+    const settings = { gitSecretPrefix: 'porch/git/' };
+    const err = await resolveGitAuth({ name: 'slow' }, 'team-a', { settings, secrets: client }).catch((e) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(err.message).toBe('git credentials for secretRef "team-a/slow" cannot be read now');
   });
 
   it('reads the local JSON file and names what is missing or malformed', async () => {
@@ -53,10 +66,14 @@ describe('resolveGitAuth', () => {
     await writeFile(file, JSON.stringify({ 'ns/ok': { bearerToken: 'x' }, 'ns/bad': { user: 'x' } }));
     const settings = { gitCredentialsFile: file };
     expect(await resolveGitAuth({ name: 'ok' }, 'ns', { settings })).toEqual({ bearerToken: 'x' });
-    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { settings })).rejects.toThrow(
-      `no entry "ns/missing" in ${file}`,
-    );
-    await expect(resolveGitAuth({ name: 'bad' }, 'ns', { settings })).rejects.toThrow(/must hold/);
+    await expect(resolveGitAuth({ name: 'missing' }, 'ns', { settings })).rejects.toMatchObject({
+      code: 422,
+      message: 'git credentials: secretRef "ns/missing" names no credentials',
+    });
+    await expect(resolveGitAuth({ name: 'bad' }, 'ns', { settings })).rejects.toMatchObject({
+      code: 422,
+      message: expect.stringMatching(/^git credentials: secretRef "ns\/bad" must hold/),
+    });
     await expect(resolveGitAuth({ name: 'ok' }, 'ns', { settings: {} })).rejects.toBeInstanceOf(UnavailableError);
     await rm(dir, { recursive: true, force: true });
   });
