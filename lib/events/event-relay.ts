@@ -12,7 +12,7 @@ import {
   compactedThrough,
   lockRelayCursor,
 } from '../storage/change-log-state.js';
-import { changeLogHorizon, readRelayEntries } from '../storage/change-log.js';
+import { changeLogHorizon, readChanges } from '../storage/change-log.js';
 import { lifecycleEvents } from './lifecycle-events.js';
 import type { EventPublisher } from './publishers.js';
 
@@ -50,7 +50,7 @@ async function round(db: Database, publisher: EventPublisher): Promise<Round> {
     const from = start ?? (await compactedThrough(tx));
     const horizon = await changeLogHorizon(tx);
     if (BigInt(horizon) <= BigInt(from)) return undefined;
-    return { start, ...(await readRelayEntries(tx, from, horizon, ROUND)) };
+    return { start, ...(await readChanges(tx, from, horizon, ROUND, 'stored')) };
   });
   if (!read) return { published: 0, more: false };
   const { start, entries, through } = read;
