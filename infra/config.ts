@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IdentitySettings } from '../lib/auth/identity-settings.js';
 import type { DatabaseSettings } from './constructs/database.js';
 import type { NetworkProps } from './constructs/network.js';
 
@@ -32,19 +33,7 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   /** KRM function images that get their own Lambda function (docs/render.md); built-in functions need none. */
   krmFunctionImages: string[];
   /** How token claims become the caller, and the bootstrap admin group (docs/access-control.md). */
-  identity: IdentityContext;
-}
-
-/** The identity settings the API functions get as environment variables (kube-apiserver's `--oidc-*`). */
-export interface IdentityContext {
-  usernameClaim: string;
-  /** Undefined: the issuer URL + `#` (none for `email`); `-`: none. */
-  usernamePrefix: string | undefined;
-  groupsClaim: string;
-  groupsPrefix: string;
-  bootstrapAdminGroup: string;
-  /** Users made members of the bootstrap admin group (IAM role ARNs in IAM mode, which has no groups). */
-  bootstrapAdminUsers: string[];
+  identity: IdentitySettings;
 }
 
 export class InfraConfigError extends Error {}
@@ -147,7 +136,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
       throw new InfraConfigError(`context ${key} must be a claim name, got "${value}"`);
     return value;
   };
-  const identity: IdentityContext = {
+  const identity: IdentitySettings = {
     usernameClaim: claim('oidcUsernameClaim', 'sub'),
     usernamePrefix: text(read, 'oidcUsernamePrefix'),
     groupsClaim: claim('oidcGroupsClaim', 'groups'),
