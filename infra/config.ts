@@ -15,6 +15,8 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   authMode: 'jwt' | 'iam';
   jwtIssuer: string | undefined;
   jwtAudience: string[];
+  /** The issuer's signing keys for the watch function: its discovery document's `jwks_uri`, when not the default. */
+  jwtJwksUri: string | undefined;
   /** The database's `kind`; its other settings (capacity, instance, proxy, protection) are `DatabaseSettings`'. */
   database: DatabaseSettings['kind'];
   /** Egress for git: a managed NAT gateway, or a NAT instance (cheaper idle, not managed). */
@@ -117,6 +119,9 @@ export function parseInfraConfig(read: Read): InfraConfig {
     if (jwtAudience.length === 0)
       throw new InfraConfigError('authMode jwt needs context jwtAudience (comma-separated)');
   }
+  const jwtJwksUri = text(read, 'jwtJwksUri');
+  if (jwtJwksUri !== undefined && !/^https:\/\//.test(jwtJwksUri))
+    throw new InfraConfigError(`context jwtJwksUri must be an https:// URL, got "${jwtJwksUri}"`);
   const minCapacity = number(read, 'minCapacity', 0.5, 0, 256, false);
   const maxCapacity = number(read, 'maxCapacity', 4, 1, 256, false);
   if (maxCapacity < minCapacity)
@@ -152,6 +157,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
     authMode,
     jwtIssuer,
     jwtAudience,
+    jwtJwksUri,
     database: oneOf(read, 'database', ['aurora', 'instance'], 'aurora'),
     minCapacity,
     maxCapacity,
@@ -177,6 +183,7 @@ export const CONFIG_KEYS = [
   'authMode',
   'jwtIssuer',
   'jwtAudience',
+  'jwtJwksUri',
   'database',
   'minCapacity',
   'maxCapacity',
