@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IdentitySettings } from '../lib/auth/identity-settings.js';
 import type { DatabaseSettings } from './constructs/database.js';
 import type { NetworkProps } from './constructs/network.js';
 
@@ -14,6 +15,8 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   authMode: 'jwt' | 'iam';
   jwtIssuer: string | undefined;
   jwtAudience: string[];
+  /** The issuer's signing keys for the watch function: its discovery document's `jwks_uri`, when not the default. */
+  jwtJwksUri: string | undefined;
   /** The database's `kind`; its other settings (capacity, instance, proxy, protection) are `DatabaseSettings`'. */
   database: DatabaseSettings['kind'];
   /** Egress for git: a managed NAT gateway, or a NAT instance (cheaper idle, not managed). */
@@ -32,19 +35,7 @@ export interface InfraConfig extends Omit<DatabaseSettings, 'kind'> {
   /** KRM function images that get their own Lambda function (docs/render.md); built-in functions need none. */
   krmFunctionImages: string[];
   /** How token claims become the caller, and the bootstrap admin group (docs/access-control.md). */
-  identity: IdentityContext;
-}
-
-/** The identity settings the API functions get as environment variables (kube-apiserver's `--oidc-*`). */
-export interface IdentityContext {
-  usernameClaim: string;
-  /** Undefined: the issuer URL + `#` (none for `email`); `-`: none. */
-  usernamePrefix: string | undefined;
-  groupsClaim: string;
-  groupsPrefix: string;
-  bootstrapAdminGroup: string;
-  /** Users made members of the bootstrap admin group (IAM role ARNs in IAM mode, which has no groups). */
-  bootstrapAdminUsers: string[];
+  identity: IdentitySettings;
 }
 
 export class InfraConfigError extends Error {}
@@ -128,6 +119,9 @@ export function parseInfraConfig(read: Read): InfraConfig {
     if (jwtAudience.length === 0)
       throw new InfraConfigError('authMode jwt needs context jwtAudience (comma-separated)');
   }
+  const jwtJwksUri = text(read, 'jwtJwksUri');
+  if (jwtJwksUri !== undefined && !/^https:\/\//.test(jwtJwksUri))
+    throw new InfraConfigError(`context jwtJwksUri must be an https:// URL, got "${jwtJwksUri}"`);
   const minCapacity = number(read, 'minCapacity', 0.5, 0, 256, false);
   const maxCapacity = number(read, 'maxCapacity', 4, 1, 256, false);
   if (maxCapacity < minCapacity)
@@ -147,7 +141,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
       throw new InfraConfigError(`context ${key} must be a claim name, got "${value}"`);
     return value;
   };
-  const identity: IdentityContext = {
+  const identity: IdentitySettings = {
     usernameClaim: claim('oidcUsernameClaim', 'sub'),
     usernamePrefix: text(read, 'oidcUsernamePrefix'),
     groupsClaim: claim('oidcGroupsClaim', 'groups'),
@@ -163,6 +157,7 @@ export function parseInfraConfig(read: Read): InfraConfig {
     authMode,
     jwtIssuer,
     jwtAudience,
+    jwtJwksUri,
     database: oneOf(read, 'database', ['aurora', 'instance'], 'aurora'),
     minCapacity,
     maxCapacity,
@@ -188,6 +183,7 @@ export const CONFIG_KEYS = [
   'authMode',
   'jwtIssuer',
   'jwtAudience',
+  'jwtJwksUri',
   'database',
   'minCapacity',
   'maxCapacity',

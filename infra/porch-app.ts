@@ -32,7 +32,7 @@ export function addPorchStacks(app: App, config: InfraConfig, options: { functio
     database: stateful.database,
     auth:
       config.authMode === 'jwt'
-        ? { mode: 'jwt', issuer: config.jwtIssuer!, audience: config.jwtAudience }
+        ? { mode: 'jwt', issuer: config.jwtIssuer!, audience: config.jwtAudience, jwksUri: config.jwtJwksUri }
         : { mode: 'iam' },
     throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
     logRetention: config.logRetentionDays,

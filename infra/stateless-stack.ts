@@ -2,8 +2,8 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { IdentitySettings } from '../lib/auth/identity-settings.js';
 import { routes, type FunctionName } from '../lib/http/routes.js';
-import type { IdentityContext } from './config.js';
 import type { DatabaseAccess } from './constructs/database.js';
 import { grantDatabaseAccess, grantGitSecretRead, grantInvoke } from './constructs/grants.js';
 import { PorchHttpApi, type ApiAuth } from './constructs/http-api.js';
@@ -24,7 +24,7 @@ export interface StatelessStackProps extends StackProps {
   syncConcurrency: number;
   gitSecretPrefix: string;
   /** Claims → caller and the bootstrap admin group, for the RBAC check every API function runs. */
-  identity: IdentityContext;
+  identity: IdentitySettings;
   /** KRM function images that run as their own Lambda functions when a pipeline uses them (docs/render.md). */
   krmFunctionImages?: KrmFunctionImage[];
   /** Directory of the handler files (tests only; default: the project's `functions/`). */
@@ -173,7 +173,7 @@ export class StatelessStack extends Stack {
 }
 
 /** The identity settings as the variables `lib/config.ts` reads (kube-apiserver's `--oidc-*` by other names). */
-function identityEnvironment(identity: IdentityContext): Record<string, string> {
+function identityEnvironment(identity: IdentitySettings): Record<string, string> {
   return {
     OIDC_USERNAME_CLAIM: identity.usernameClaim,
     ...(identity.usernamePrefix !== undefined ? { OIDC_USERNAME_PREFIX: identity.usernamePrefix } : {}),

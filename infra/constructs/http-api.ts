@@ -25,7 +25,11 @@ export interface ApiRoute {
   auth: boolean;
 }
 
-export type ApiAuth = { mode: 'jwt'; issuer: string; audience: string[] } | { mode: 'iam' };
+/**
+ * How callers authenticate. `jwksUri`: the issuer's keys when its OIDC discovery document does not put them at
+ * `<issuer>/.well-known/jwks.json` (API Gateway discovers them; the watch function is told).
+ */
+export type ApiAuth = { mode: 'jwt'; issuer: string; audience: string[]; jwksUri?: string } | { mode: 'iam' };
 
 export interface PorchHttpApiProps {
   routes: readonly ApiRoute[];

@@ -34,6 +34,7 @@ export class WatchUrl extends Construct {
     if (props.auth.mode === 'jwt') {
       this.watchFunction.addEnvironment('JWT_ISSUER', props.auth.issuer);
       this.watchFunction.addEnvironment('JWT_AUDIENCE', props.auth.audience.join(','));
+      if (props.auth.jwksUri) this.watchFunction.addEnvironment('JWT_JWKS_URI', props.auth.jwksUri);
     }
     this.url = this.watchFunction.addFunctionUrl({
       // With JWT auth the function checks the token (the API's rules); otherwise Lambda checks SigV4 (IAM).

@@ -1,11 +1,18 @@
 /**
  * The event relay: publishes the lifecycle events of the change log after its stored cursor, at least once and in
  * order (the cursor moves only past what was accepted), then compacts the log. It runs on a schedule in AWS and on
- * a timer in the local server; a second relay running at the same time gives way at once.
+ * a timer in the local server. No transaction stays open while EventBridge is called: a round reads its entries and
+ * commits, publishes, then moves the cursor with a compare-and-set, so a second relay that raced it over the same
+ * entries (publishing them again, which at-least-once allows) cannot move the cursor too, and nothing is skipped.
  */
 import type { Database } from '../db/pool.js';
-import { compactChangeLog, compactedThrough, lockRelayCursor, saveRelayCursor } from '../storage/change-log-state.js';
-import { changeLogHorizon, readRelayEntries } from '../storage/change-log.js';
+import {
+  advanceRelayCursor,
+  compactChangeLog,
+  compactedThrough,
+  lockRelayCursor,
+} from '../storage/change-log-state.js';
+import { changeLogHorizon, readChanges } from '../storage/change-log.js';
 import { lifecycleEvents } from './lifecycle-events.js';
 import type { EventPublisher } from './publishers.js';
 
@@ -28,25 +35,35 @@ export interface RelayOptions {
   maxRounds?: number;
 }
 
-/** One round: publishes the events of up to ROUND entries and moves the cursor; false when nothing is left. */
-async function round(db: Database, publisher: EventPublisher): Promise<{ published: number; more: boolean }> {
-  return db.transaction(async (tx) => {
+/** What a round did; `lost` when another relay moved the cursor first. */
+interface Round {
+  published: number;
+  more: boolean;
+  lost?: boolean;
+}
+
+/** One round: publishes the events of up to ROUND entries and moves the cursor; `more` when entries are left. */
+async function round(db: Database, publisher: EventPublisher): Promise<Round> {
+  const read = await db.transaction(async (tx) => {
+    const start = await lockRelayCursor(tx);
     // A relay's first run starts at what the log still holds.
-    const cursor = (await lockRelayCursor(tx)) ?? (await compactedThrough(tx));
+    const from = start ?? (await compactedThrough(tx));
     const horizon = await changeLogHorizon(tx);
-    if (BigInt(horizon) <= BigInt(cursor)) return { published: 0, more: false };
-    const { entries, through } = await readRelayEntries(tx, cursor, horizon, ROUND);
-    const events = lifecycleEvents(entries);
-    const accepted = await publisher.publish(events);
-    if (accepted < events.length) {
-      // Stop before the refused event: everything before it stays published, it is retried on the next run.
-      const before = entries.findIndex((e) => e.resourceVersion === events[accepted]!.resourceVersion);
-      if (before > 0) await saveRelayCursor(tx, entries[before - 1]!.resourceVersion);
-      return { published: accepted, more: false };
-    }
-    await saveRelayCursor(tx, through);
-    return { published: accepted, more: entries.length === ROUND };
+    if (BigInt(horizon) <= BigInt(from)) return undefined;
+    return { start, ...(await readChanges(tx, from, horizon, ROUND, 'stored')) };
   });
+  if (!read) return { published: 0, more: false };
+  const { start, entries, through } = read;
+  const events = lifecycleEvents(entries);
+  const accepted = await publisher.publish(events);
+  if (accepted < events.length) {
+    // Stop before the refused event: everything before it stays published, it is retried on the next run.
+    const before = entries.findIndex((e) => e.resourceVersion === events[accepted]!.resourceVersion);
+    const moved = before <= 0 || (await advanceRelayCursor(db, start, entries[before - 1]!.resourceVersion));
+    return { published: accepted, more: false, lost: !moved };
+  }
+  if (!(await advanceRelayCursor(db, start, through))) return { published: accepted, more: false, lost: true };
+  return { published: accepted, more: entries.length === ROUND };
 }
 
 /** Runs the relay until the log is drained (or `maxRounds`), then compacts it. */
@@ -60,6 +77,8 @@ export async function runEventRelay(
     for (let i = 0; i < (options.maxRounds ?? 20); i++) {
       const r = await round(db, publisher);
       published += r.published;
+      // The relay that moved the cursor goes on from there (and compacts); this one gives way.
+      if (r.lost) return { published, ran: false, compacted: 0 };
       if (!r.more) break;
     }
   } catch (err) {

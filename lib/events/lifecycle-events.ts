@@ -1,8 +1,9 @@
 /**
- * The lifecycle events other systems receive (docs/watch-and-events.md "Events"): one per PackageRevision lifecycle
- * change (created, moved, deleted) and one per finished Repository sync, derived from change-log entries.
+ * The lifecycle events other systems receive (docs/watch-and-events.md "Lifecycle events (EventBridge)"): one per
+ * PackageRevision lifecycle change (created, moved, deleted) and one per finished Repository sync, derived from
+ * change-log entries.
  */
-import type { RelayEntry } from '../storage/change-log.js';
+import type { StoredChange } from '../storage/change-log.js';
 
 export const EVENT_SOURCE = 'porch.kpt.dev';
 export const REVISION_DETAIL_TYPE = 'PackageRevision Lifecycle Changed';
@@ -18,7 +19,7 @@ export interface LifecycleEvent {
   detail: Record<string, unknown>;
 }
 
-function revisionEvent(e: RelayEntry): LifecycleEvent | undefined {
+function revisionEvent(e: StoredChange): LifecycleEvent | undefined {
   const now = e.type === 'DELETED' ? null : (e.object.lifecycle as string);
   const before = e.type === 'ADDED' ? null : e.type === 'DELETED' ? e.object.lifecycle : e.previous?.lifecycle;
   if (now === before) return undefined;
@@ -46,7 +47,7 @@ function revisionEvent(e: RelayEntry): LifecycleEvent | undefined {
 }
 
 // A sync's end is the only moment its state leaves Reconciling (set when it starts) for Ready or Error.
-function syncEvent(e: RelayEntry): LifecycleEvent | undefined {
+function syncEvent(e: StoredChange): LifecycleEvent | undefined {
   const sync = e.object.sync;
   const before = e.previous?.sync;
   if (e.cause !== 'sync' || !sync || before?.state !== 'Reconciling') return undefined;
@@ -75,7 +76,7 @@ function syncEvent(e: RelayEntry): LifecycleEvent | undefined {
 }
 
 /** The events of a run of change-log entries, in their order. */
-export function lifecycleEvents(entries: RelayEntry[]): LifecycleEvent[] {
+export function lifecycleEvents(entries: StoredChange[]): LifecycleEvent[] {
   const events: LifecycleEvent[] = [];
   for (const e of entries) {
     const event = e.kind === 'PackageRevision' ? revisionEvent(e) : e.kind === 'Repository' ? syncEvent(e) : undefined;

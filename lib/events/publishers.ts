@@ -11,7 +11,7 @@ export interface EventPublisher {
 export type SendPutEvents = (command: PutEventsCommand) => Promise<Pick<PutEventsCommandOutput, 'Entries'>>;
 
 let client: EventBridgeClient | undefined;
-// A hung call must not hold the relay (and its cursor lock) for long.
+// A hung call must not hold up the relay for long (it holds no lock meanwhile).
 const defaultSend: SendPutEvents = (command) =>
   (client ??= new EventBridgeClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } })).send(
     command,

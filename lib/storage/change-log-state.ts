@@ -50,8 +50,8 @@ export async function compactChangeLog(
 }
 
 /**
- * The relay's position, locked for this transaction (`for update nowait`: a second relay fails at once instead of
- * publishing the same entries out of order). Null until a relay first ran.
+ * The relay's position, locked for the rest of this (short) transaction with `for update nowait`: a relay gives way
+ * at once while another one reads or moves the cursor. Null until a relay first ran.
  */
 export async function lockRelayCursor(q: Queryable): Promise<string | null> {
   const { rows } = await q.query<{ v: string | null }>(
@@ -60,7 +60,14 @@ export async function lockRelayCursor(q: Queryable): Promise<string | null> {
   return rows[0]!.v;
 }
 
-/** Moves the relay's position (inside the transaction that locked it). */
-export async function saveRelayCursor(q: Queryable, position: string): Promise<void> {
-  await q.query('update change_log_state set relay_cursor = $1', [position]);
+/**
+ * Moves the relay's position from `from` to `to` unless another relay moved it first (compare-and-set: of two
+ * relays that published the same entries only one advances); false when this one lost.
+ */
+export async function advanceRelayCursor(q: Queryable, from: string | null, to: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    'update change_log_state set relay_cursor = $2 where relay_cursor is not distinct from $1::bigint',
+    [from, to],
+  );
+  return rowCount === 1;
 }

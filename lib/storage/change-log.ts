@@ -34,19 +34,43 @@ export async function changeLogHorizon(q: Queryable): Promise<string> {
   return rows[0]!.horizon;
 }
 
+/** A change with the object's row (and the previous one) as stored JSON, as the event relay reads it. */
+export interface StoredChange extends ChangeEntry {
+  object: Record<string, any>;
+  previous: Record<string, any> | null;
+  created: Date;
+}
+
+const ENTRY_COLUMNS = `resource_version::text as "resourceVersion", kind, type, namespace, name, cause, xid::text as xid`;
+
 /**
- * The changes after `after` up to `horizon`, oldest first, at most `limit`; `through` is how far the answer
- * reaches (the last entry when the limit cut it short, else the horizon).
+ * The changes after `after` up to `horizon`, oldest first, at most `limit` (with their stored rows when `stored`);
+ * `through` is how far the answer reaches (the last entry when the limit cut it short, else the horizon).
  */
 export async function readChanges(
   q: Queryable,
   after: string,
   horizon: string,
   limit: number,
+): Promise<{ entries: ChangeEntry[]; through: string }>;
+export async function readChanges(
+  q: Queryable,
+  after: string,
+  horizon: string,
+  limit: number,
+  stored: 'stored',
+): Promise<{ entries: StoredChange[]; through: string }>;
+export async function readChanges(
+  q: Queryable,
+  after: string,
+  horizon: string,
+  limit: number,
+  stored?: 'stored',
 ): Promise<{ entries: ChangeEntry[]; through: string }> {
+  const columns = stored ? `${ENTRY_COLUMNS}, object, previous, created` : ENTRY_COLUMNS;
   const { rows } = await q.query<ChangeEntry>(
-    `select resource_version::text as "resourceVersion", kind, type, namespace, name, cause, xid::text as xid
-       from change_log where resource_version > $1 and resource_version <= $2 order by resource_version limit $3`,
+    `select ${columns} from change_log where resource_version > $1 and resource_version <= $2
+      order by resource_version limit $3`,
     [after, horizon, limit],
   );
   const through = rows.length === limit ? rows[rows.length - 1]!.resourceVersion : horizon;
@@ -105,28 +129,4 @@ export async function repositoryChanges(q: Queryable, versions: string[]): Promi
   const out = new Map<string, RepositoryChange>();
   for (const [version, { syncState, ...row }] of rows) out.set(version, { row, sync: syncState ?? undefined });
   return out;
-}
-
-/** A change as the event relay reads it: the entry with the object's row (and the previous one), as stored JSON. */
-export interface RelayEntry extends ChangeEntry {
-  object: Record<string, any>;
-  previous: Record<string, any> | null;
-  created: Date;
-}
-
-/** The changes after `after` up to `horizon`, oldest first, with their stored rows (see readChanges). */
-export async function readRelayEntries(
-  q: Queryable,
-  after: string,
-  horizon: string,
-  limit: number,
-): Promise<{ entries: RelayEntry[]; through: string }> {
-  const { rows } = await q.query<RelayEntry>(
-    `select resource_version::text as "resourceVersion", kind, type, namespace, name, cause, xid::text as xid,
-            object, previous, created
-       from change_log where resource_version > $1 and resource_version <= $2 order by resource_version limit $3`,
-    [after, horizon, limit],
-  );
-  const through = rows.length === limit ? rows[rows.length - 1]!.resourceVersion : horizon;
-  return { entries: rows, through };
 }

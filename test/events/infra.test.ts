@@ -47,6 +47,17 @@ describe('watch function URL', () => {
     t.hasOutput('*', { Description: Match.stringLikeRegexp('kubeconfig server for reads and watches') });
   });
 
+  it("the issuer's JWKS URI, when given as context jwtJwksUri, reaches the watch function", () => {
+    expect(t.toJSON().Resources[jwt.functionId('watch')].Properties.Environment.Variables.JWT_JWKS_URI).toBeUndefined();
+    const keys = synthPorch({ ...JWT, jwtJwksUri: 'https://keys.example.com/oauth2/v1/keys' });
+    const fn = keys.stateless.toJSON().Resources[keys.functionId('watch')].Properties;
+    expect(fn.Environment.Variables).toMatchObject({
+      JWT_ISSUER: JWT.jwtIssuer,
+      JWT_JWKS_URI: 'https://keys.example.com/oauth2/v1/keys',
+    });
+    expect(() => synthPorch({ ...JWT, jwtJwksUri: 'http://keys.example.com/keys' })).toThrow(/jwtJwksUri/);
+  });
+
   it('with IAM auth the URL requires SigV4 and the function gets no JWT settings', () => {
     iam.stateless.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     const fn = iam.stateless.toJSON().Resources[iam.functionId('watch')].Properties;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEventRelay } from '../../lib/events/event-relay.js';
 import { chunkEvents, eventBridgePublisher } from '../../lib/events/publishers.js';
-import { lockRelayCursor } from '../../lib/storage/change-log-state.js';
+import { compactChangeLog, lockRelayCursor } from '../../lib/storage/change-log-state.js';
 import { insertRepository } from '../../lib/storage/repositories.js';
 import { syncRepository } from '../../lib/sync/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -35,7 +35,7 @@ function fakeBus(refuse?: (detail: any) => boolean) {
     });
     return { Entries: out };
   };
-  return { sent, publisher: eventBridgePublisher('porch-events', send) };
+  return { sent, send, publisher: eventBridgePublisher('porch-events', send) };
 }
 
 beforeAll(async () => {
@@ -126,6 +126,67 @@ describe('event relay', () => {
     });
     expect(result.ran).toBe(false);
     expect(bus.sent).toEqual([]);
+  });
+
+  it('publishes with no transaction of its own open, so compaction is not blocked meanwhile', async () => {
+    await addPublished(t.db, 'ns', 'blueprints', 'open', 'ws', 1);
+    const seen: { idleInTransaction: number; compacted: boolean }[] = [];
+    const bus = fakeBus();
+    const publisher = eventBridgePublisher('porch-events', async (command) => {
+      const { rows } = await t.db.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and state like 'idle in transaction%'`,
+      );
+      // Compaction takes the state row `for update`; with a lock timeout, waiting behind the relay is an error.
+      const compacted = await t.db.transaction(async (tx) => {
+        await tx.query(`set local lock_timeout = '2s'`);
+        await compactChangeLog(tx, options);
+        return true;
+      });
+      seen.push({ idleInTransaction: rows[0]!.n, compacted });
+      return bus.send(command);
+    });
+    expect(await runEventRelay(t.db, publisher, options)).toMatchObject({ ran: true });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.idleInTransaction === 0 && s.compacted)).toBe(true);
+    expect(bus.sent.filter((e) => e.detail.name === 'blueprints.open.ws').map((e) => e.detail.lifecycle)).toEqual([
+      'Draft',
+      'Proposed',
+      'Published',
+    ]);
+  });
+
+  it('of two relays racing over the same entries only one moves the cursor; nothing is skipped', async () => {
+    await addPublished(t.db, 'ns', 'blueprints', 'race', 'ws', 1);
+    const inner = fakeBus();
+    const outer = fakeBus();
+    const cursor = async () =>
+      (await t.db.query<{ v: string }>('select relay_cursor::text as v from change_log_state')).rows[0]!.v;
+    let innerResult: Awaited<ReturnType<typeof runEventRelay>> | undefined;
+    let innerCursor: string | undefined;
+    // While the first relay publishes, a second one runs to the end over the same entries.
+    const publisher = eventBridgePublisher('porch-events', async (command) => {
+      if (!innerResult) {
+        innerResult = await runEventRelay(t.db, inner.publisher, options);
+        innerCursor = await cursor();
+      }
+      return outer.send(command);
+    });
+    const result = await runEventRelay(t.db, publisher, options);
+    expect(innerResult).toMatchObject({ ran: true });
+    const race = (sent: typeof inner.sent, name = 'blueprints.race.ws') =>
+      sent.filter((e) => e.detail.name === name).map((e) => e.detail.lifecycle);
+    expect(race(inner.sent)).toEqual(['Draft', 'Proposed', 'Published']);
+    // The first relay's copies are duplicates (at least once); its cursor move loses and it stops.
+    expect(result.ran).toBe(false);
+    expect(race(outer.sent)).toEqual(['Draft', 'Proposed', 'Published']);
+    expect(await cursor()).toBe(innerCursor);
+    const after = fakeBus();
+    await addPublished(t.db, 'ns', 'blueprints', 'next', 'ws', 1);
+    await runEventRelay(t.db, after.publisher, options);
+    // Only the new package's events: nothing before them is repeated, nothing skipped.
+    expect(after.sent.every((e) => e.detail.packageName === 'next')).toBe(true);
+    expect(race(after.sent, 'blueprints.next.ws')).toEqual(['Draft', 'Proposed', 'Published']);
   });
 
   it('one PutEvents call holds at most 10 events and one event per object', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveredRevision } from '../../lib/git/index.js';
-import { readRelayEntries, changeLogHorizon, type RelayEntry } from '../../lib/storage/change-log.js';
+import { changeLogHorizon, readChanges, type StoredChange } from '../../lib/storage/change-log.js';
 import { getRepository } from '../../lib/storage/repositories.js';
 import { deleteRevisions, listPublishedKeys } from '../../lib/storage/revision-sync.js';
 import { writeDiscoveredRevisions } from '../../lib/sync/revision-store.js';
@@ -26,7 +26,7 @@ const tag = (pkg: string, revision: number): DiscoveredRevision => ({
 });
 
 /** Stores revisions as a sync does (one transaction per batch of 200); answers the change-log entries written. */
-async function importRevisions(ns: string, repo: string, revisions: DiscoveredRevision[]): Promise<RelayEntry[]> {
+async function importRevisions(ns: string, repo: string, revisions: DiscoveredRevision[]): Promise<StoredChange[]> {
   const start = await changeLogHorizon(t.db);
   const row = (await getRepository(t.db, ns, repo))!;
   expect(
@@ -39,11 +39,11 @@ async function importRevisions(ns: string, repo: string, revisions: DiscoveredRe
   return entriesAfter(start);
 }
 
-async function entriesAfter(start: string): Promise<RelayEntry[]> {
-  return (await readRelayEntries(t.db, start, await changeLogHorizon(t.db), 10_000)).entries;
+async function entriesAfter(start: string): Promise<StoredChange[]> {
+  return (await readChanges(t.db, start, await changeLogHorizon(t.db), 10_000, 'stored')).entries;
 }
 
-const brief = (entries: RelayEntry[]) => entries.map((e) => `${e.type} ${e.kind} ${e.name}`).sort();
+const brief = (entries: StoredChange[]) => entries.map((e) => `${e.type} ${e.kind} ${e.name}`).sort();
 
 async function currentVersions(ns: string, table: 'packages' | 'package_revisions') {
   const { rows } = await t.db.query<{ name: string; rv: string }>(

@@ -4,8 +4,8 @@ import { matchChanges } from '../../lib/storage/change-log-match.js';
 import {
   compactChangeLog,
   compactedThrough,
+  advanceRelayCursor,
   lockRelayCursor,
-  saveRelayCursor,
 } from '../../lib/storage/change-log-state.js';
 import {
   changeLogHorizon,
@@ -163,8 +163,7 @@ describe('change log', () => {
   it('compaction drops entries older than the retention, not past the relay within its grace', async () => {
     const before = await compactedThrough(t.db);
     await t.db.transaction(async (tx) => {
-      await lockRelayCursor(tx);
-      await saveRelayCursor(tx, before);
+      await advanceRelayCursor(tx, await lockRelayCursor(tx), before);
     });
     const held = await compactChangeLog(t.db, { retentionSeconds: 0, relayGraceSeconds: 3600 });
     expect(held.deleted).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeenChanges, snapshotSaw } from '../../lib/api/watch/seen-changes.js';
 import { parseWatchOptions } from '../../lib/api/watch/watch-options.js';
 import { lifecycleEvents } from '../../lib/events/lifecycle-events.js';
-import type { ChangeEntry, RelayEntry } from '../../lib/storage/change-log.js';
+import type { ChangeEntry, StoredChange } from '../../lib/storage/change-log.js';
 
 describe('snapshot visibility', () => {
   it('sees what committed before xmin, not what was running or began after xmax', () => {
@@ -50,7 +50,7 @@ describe('watch parameters', () => {
 });
 
 describe('lifecycle events', () => {
-  const entry = (e: Partial<RelayEntry>): RelayEntry =>
+  const entry = (e: Partial<StoredChange>): StoredChange =>
     ({
       resourceVersion: '1',
       kind: 'PackageRevision',
@@ -63,7 +63,7 @@ describe('lifecycle events', () => {
       object: {},
       previous: null,
       ...e,
-    }) as RelayEntry;
+    }) as StoredChange;
   it('one per lifecycle change; none for a change that keeps the lifecycle', () => {
     const events = lifecycleEvents([
       entry({ type: 'ADDED', object: { lifecycle: 'Draft' } }),

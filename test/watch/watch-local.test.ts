@@ -188,4 +188,21 @@ describe('watch on the local server', () => {
       .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'ADDED', object: { kind: 'PackageRevision' } });
   });
+
+  it('a running watch whose position compaction passed gets 410 Expired and ends, instead of missing changes', async () => {
+    const list = await send(`${server.url}${PR}`);
+    const w = watch(`resourceVersion=${list.json.metadata.resourceVersion}`);
+    await draft('before-compaction');
+    await w.until((e) => e.length >= 1);
+    // Compaction passes the watch's position (as if the entries after it were deleted) before the next change.
+    await t.db.query('update change_log_state set compacted_through = 1000000');
+    try {
+      await draft('after-compaction');
+      const events = await w.end();
+      expect(events.map((e) => e.type)).toEqual(['ADDED', 'ERROR']);
+      expect(events[1]).toMatchObject({ object: { kind: 'Status', code: 410, reason: 'Expired' } });
+    } finally {
+      await t.db.query('update change_log_state set compacted_through = 0');
+    }
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { Database } from '../../db/pool.js';
 import { logger } from '../../log.js';
+import { compactedThrough } from '../../storage/change-log-state.js';
 import { changeLogHorizon, readChanges } from '../../storage/change-log.js';
 import { ChangeBatch } from './change-batch.js';
 
@@ -17,6 +18,8 @@ export interface Subscriber {
   cursor: string;
   /** Takes a batch; false when the watch can take no more (a client that does not read): it is dropped. */
   offer(batch: ChangeBatch): boolean;
+  /** Compaction passed the watch's position, so changes after it are gone (410 Expired); the hub drops it. */
+  expire(compactedThrough: string): void;
 }
 
 export class WatchHub {
@@ -52,7 +55,7 @@ export class WatchHub {
     this.timer.unref();
   }
 
-  /** One poll: hands every watch the changes after its position, up to the horizon. */
+  /** One poll: hands every watch the changes after its position, up to the horizon, or expires it. */
   async poll(): Promise<void> {
     if (this.subscribers.size === 0) return;
     const horizon = BigInt(await changeLogHorizon(this.db));
@@ -62,6 +65,15 @@ export class WatchHub {
     }
     for (const [cursor, group] of byCursor) {
       const { entries, through } = await readChanges(this.db, cursor, horizon.toString(), BATCH_LIMIT);
+      // Read after the entries: the mark only grows, so if compaction had passed `cursor` when they were read, this
+      // sees it (at worst it also sees a compaction that committed just after, and the watch re-lists early).
+      const compacted = await compactedThrough(this.db);
+      if (BigInt(cursor) < BigInt(compacted)) {
+        for (const s of group) {
+          if (this.subscribers.delete(s)) s.expire(compacted);
+        }
+        continue;
+      }
       const batch = new ChangeBatch(this.db, entries, through);
       for (const s of group) {
         if (!this.subscribers.has(s)) continue;

@@ -35,6 +35,10 @@ const bookmark = (resource: WatchedResource, version: string, initialEnd = false
     },
   });
 
+/** Kubernetes' answer to a watch whose position compaction passed: the client re-lists. */
+const expiredLine = (version: string, compacted: string) =>
+  eventLine('ERROR', statusBody(410, 'Expired', `too old resource version: ${version} (${compacted})`));
+
 /** Sends the current state, page by page, each page read in its own snapshot (recorded to skip what it saw). */
 async function sendInitialState(
   db: Database,
@@ -82,8 +86,7 @@ export async function runWatch(
   } else {
     const compacted = await compactedThrough(db);
     if (BigInt(options.resourceVersion) < BigInt(compacted)) {
-      const message = `too old resource version: ${options.resourceVersion} (${compacted})`;
-      await sink.write(eventLine('ERROR', statusBody(410, 'Expired', message)));
+      await sink.write(expiredLine(options.resourceVersion, compacted));
       return;
     }
     position = options.resourceVersion;
@@ -91,6 +94,7 @@ export async function runWatch(
 
   const queue: ChangeBatch[] = [];
   let dropped = false;
+  let expired: string | undefined;
   let wake: (() => void) | undefined;
   const remove = watchHubFor(db, settings.pollMs).add({
     cursor: position,
@@ -104,12 +108,16 @@ export async function runWatch(
       wake?.();
       return true;
     },
+    expire(compacted) {
+      expired = compacted;
+      wake?.();
+    },
   });
   const onAbort = () => wake?.();
   sink.signal.addEventListener('abort', onAbort);
   let nextBookmark = Date.now() + settings.bookmarkMs;
   try {
-    while (!sink.signal.aborted && !dropped && Date.now() < deadline) {
+    while (!sink.signal.aborted && !dropped && expired === undefined && Date.now() < deadline) {
       if (queue.length === 0) {
         const until = Math.min(deadline, options.bookmarks ? nextBookmark : deadline) - Date.now();
         await new Promise<void>((resolve) => {
@@ -130,8 +138,9 @@ export async function runWatch(
         nextBookmark = Date.now() + settings.bookmarkMs;
       }
     }
+    if (expired !== undefined) await sink.write(expiredLine(position, expired));
     // Ending on our side (timeout, deadline): tell the client where to re-watch from.
-    if (options.bookmarks && !dropped) await sink.write(bookmark(resource, position));
+    else if (options.bookmarks && !dropped) await sink.write(bookmark(resource, position));
   } catch (err) {
     logger.warn('watch ended by an error', { resource: resource.name, error: (err as Error).message });
     await sink.write(eventLine('ERROR', statusBody(500, 'InternalError', 'Internal error occurred: watch failed')));
