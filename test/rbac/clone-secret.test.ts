@@ -1,7 +1,7 @@
 /**
- * Review proof: the credential check of a clone task reads `clone.upstream.git.secretRef`, but the service clones
- * from `clone.upstreamRef.git.secretRef` (Porch's JSON name), so a caller without `get secrets` can make the
- * service send a namespace's git credentials to a URL of its choosing.
+ * A clone task's `clone.upstreamRef.git.secretRef` (Porch's JSON name, the key the clone reads) needs `get` on that
+ * secret (docs/access-control.md "Credentials"): otherwise a caller who may only create package revisions makes the
+ * service send a namespace's git credentials to a URL of its choosing. The "attacker" server records what reaches it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
