@@ -239,7 +239,7 @@ describe('credentials', () => {
             {
               type: 'clone',
               clone: {
-                upstream: {
+                upstreamRef: {
                   type: 'git',
                   git: {
                     repo: 'https://attacker.example.test/x.git',

@@ -12,6 +12,8 @@ export interface ApplyTarget {
   /** The kind, whose OpenAPI schema the config is checked against. */
   kind: string;
   apiVersion: string;
+  /** The resource of the route, e.g. `repositories`: an apply that creates is authorized as `create` on it. */
+  resource: string;
   /** The object as GET answers it, or undefined when there is none. */
   read(): Promise<KubeObject | undefined>;
   create(body: KubeObject): Promise<unknown>;
@@ -36,6 +38,21 @@ export function withUpdateEntry(req: ApiRequest, apiVersion: string, live: KubeO
   const given = live === undefined ? undefined : next.metadata?.managedFields;
   const entries = recordUpdate(live, next, given, { manager, apiVersion, now: new Date() });
   return withManagedFields(next, entries);
+}
+
+/**
+ * An apply that creates the object needs `create` as well as the route's `patch`, as Kubernetes requires (a caller
+ * who may only patch must not bring objects into existence); the same evaluation and 403 as the request's check.
+ */
+function requireCreate(req: ApiRequest, target: ApplyTarget) {
+  return req.access.require({
+    verb: 'create',
+    apiGroup: target.apiVersion.split('/')[0]!,
+    resource: target.resource,
+    subresource: '',
+    namespace: req.params.namespace ?? '',
+    name: req.params.name ?? '',
+  });
 }
 
 /** Another writer changed or created the object between our read and our write: reading again resolves it. */
@@ -71,6 +88,7 @@ export async function serveApply(req: ApiRequest, target: ApplyTarget): Promise<
     const body = withManagedFields(merged.object as KubeObject, merged.managedFields);
     try {
       if (!live) {
+        await requireCreate(req, target);
         target.checkNew?.(body);
         return { status: 201, body: await target.create(body) };
       }

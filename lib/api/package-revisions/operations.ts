@@ -92,6 +92,7 @@ export const packageRevisionOperations: Operations = checkingBodies(
         return serveApply(req, {
           kind: 'PackageRevision',
           apiVersion: API_VERSION,
+          resource: 'packagerevisions',
           read: () => readObject(req),
           create: (body) => createChecked(req, body),
           update: (body) => update(req, body),

@@ -1,6 +1,6 @@
 /**
  * Naming a credential is using it (docs/access-control.md "Credentials"): a Repository's `secretRef` (git or oci)
- * and a clone task's `upstream.git.secretRef` make the service send that credential to the URL beside it. So
+ * and a clone task's `upstreamRef.git.secretRef` make the service send that credential to the URL beside it. So
  * whoever names one must be allowed to `get` that secret in that namespace, as Kubernetes would require to read
  * it; having a namespace's repositories does not by itself grant its credentials.
  */
@@ -24,12 +24,15 @@ export function repositorySecrets(body: unknown): string[] {
   return [nameOf(asObject(spec.git).secretRef), nameOf(asObject(spec.oci).secretRef)].filter((n) => n !== undefined);
 }
 
-/** The secrets the clone tasks of a PackageRevision body name. */
+/**
+ * The secrets the clone tasks of a PackageRevision body name, at the key the clone reads (Porch's JSON name
+ * `upstreamRef`, as lib/api/package-revisions/create.ts uses it). The other tasks name only package revisions.
+ */
 export function cloneTaskSecrets(body: unknown): string[] {
   const tasks = asObject(asObject(body).spec).tasks;
   if (!Array.isArray(tasks)) return [];
   return tasks
-    .map((task) => nameOf(asObject(asObject(asObject(asObject(task).clone).upstream).git).secretRef))
+    .map((task) => nameOf(asObject(asObject(asObject(asObject(task).clone).upstreamRef).git).secretRef))
     .filter((n) => n !== undefined);
 }
 

@@ -173,6 +173,7 @@ function patch(deps: RepositoryDeps) {
       return serveApply(req, {
         kind: 'Repository',
         apiVersion: REPOSITORY_API_VERSION,
+        resource: 'repositories',
         read: () => readObject(req),
         create: (body) => createBody(req, body),
         update: (body) => updateBody(req, body),
