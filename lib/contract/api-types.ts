@@ -24,8 +24,8 @@ export interface ApiRequest {
   body: unknown;
   caller: Caller;
   /**
-   * `dryRun=All` (docs/dry-run-and-apply.md): `db` is then a transaction that is rolled back after the operation,
-   * and the operation must not act outside the database (no sync trigger, no git push).
+   * `dryRun=All` (docs/dry-run-and-apply.md): `db` then never commits (its writes are rolled back after the
+   * operation), and the operation must not write to anything else (no sync trigger, no git push).
    */
   dryRun: boolean;
   /** The caller's RBAC permissions, for checks that depend on the body (docs/access-control.md). */

@@ -1,6 +1,9 @@
 /**
- * Dry runs (`dryRun=All`, docs/dry-run-and-apply.md): the whole request runs against one transaction that is always
- * rolled back, so every check, trigger and computed value happens as in the real call and nothing is committed.
+ * Dry runs (`dryRun=All`, docs/dry-run-and-apply.md): every statement runs as in the real call and nothing is ever
+ * committed. No transaction is open while the operation talks to git: a transaction that only read is rolled back
+ * and its connection returned when it ends, as the real call commits it; the first one that wrote stays open, and
+ * everything after it runs inside it (later transactions as savepoints) until the dry run ends and rolls it back.
+ * Operations write last, after their git work (docs/publish.md), so that scope never waits on a remote.
  */
 import type { PoolClient, QueryResultRow } from 'pg';
 import { Database, isConnectionLost } from '../db/pool.js';
@@ -8,71 +11,97 @@ import type { Queryable } from '../db/queryable.js';
 
 const dryRuns = new WeakSet<object>();
 
-/**
- * A Database whose statements all run on one connection inside the caller's open transaction. Its `transaction`
- * is a savepoint, so a nested write still fails or succeeds as a unit; nothing here ever commits.
- */
+/** A Database whose transactions never commit; see the module comment. */
 class RolledBackDatabase extends Database {
+  /** The connection of the transaction in progress, or of the kept scope. */
+  private client: PoolClient | undefined;
+  /** True once a transaction wrote: `client` then stays open until `finish`. */
+  private kept = false;
   private depth = 0;
 
-  constructor(
-    db: Database,
-    private readonly client: PoolClient,
-  ) {
+  constructor(db: Database) {
     super(db.pool);
     dryRuns.add(this);
   }
 
+  /** A statement outside a transaction runs in one of its own, so even a write in disguise commits nothing. */
   override query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]) {
-    return this.client.query<R>(text, values);
+    if (this.client) return this.client.query<R>(text, values);
+    return this.transaction((client) => client.query<R>(text, values));
   }
 
-  /** A second connection would commit on its own: a dry run must never get one. */
+  /** A connection of its own would commit: a dry run never hands one out. */
   override async connect(): Promise<PoolClient> {
-    throw new Error('a dry run runs on one connection and cannot hand out another');
+    throw new Error('a dry run runs its statements itself and cannot hand out a connection');
   }
 
   override async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const savepoint = `dry_run_${++this.depth}`;
-    await this.client.query(`savepoint ${savepoint}`);
+    if (this.client) return this.savepoint(this.client, fn);
+    const client = await super.connect();
+    this.client = client;
+    dryRuns.add(client);
+    let broken = false;
     try {
-      const result = await fn(this.client);
-      await this.client.query(`release savepoint ${savepoint}`);
+      await client.query('begin');
+      const result = await fn(client);
+      // A transaction id is assigned at the first write only (advisory locks and reads take none).
+      const { rows } = await client.query<{ wrote: boolean }>('select txid_current_if_assigned() is not null as wrote');
+      this.kept = rows[0]!.wrote;
       return result;
     } catch (err) {
-      if (!isConnectionLost(err)) await this.client.query(`rollback to savepoint ${savepoint}`).catch(() => undefined);
+      broken = isConnectionLost(err);
+      throw err;
+    } finally {
+      if (!this.kept) await this.release(client, broken);
+    }
+  }
+
+  /** Rolls back what the dry run wrote and returns its connection. */
+  async finish(): Promise<void> {
+    if (this.client) await this.release(this.client, false);
+  }
+
+  /** The pool belongs to the real Database; a dry run only borrows clients of it. */
+  override async close(): Promise<void> {}
+
+  private async savepoint<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const savepoint = `dry_run_${++this.depth}`;
+    await client.query(`savepoint ${savepoint}`);
+    try {
+      const result = await fn(client);
+      await client.query(`release savepoint ${savepoint}`);
+      return result;
+    } catch (err) {
+      if (!isConnectionLost(err)) await client.query(`rollback to savepoint ${savepoint}`).catch(() => undefined);
       throw err;
     } finally {
       this.depth -= 1;
     }
   }
 
-  /** The pool belongs to the real Database; a dry run only borrowed one client of it. */
-  override async close(): Promise<void> {}
-}
-
-/** Runs `fn` against a Database whose every write is rolled back when `fn` ends, whatever its outcome. */
-export async function runRolledBack<T>(db: Database, fn: (db: Database) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  let broken = false;
-  // The pool hands this client out again after the dry run: it is marked only while the dry run holds it.
-  dryRuns.add(client);
-  try {
-    await client.query('begin');
-    return await fn(new RolledBackDatabase(db, client));
-  } catch (err) {
-    broken = isConnectionLost(err);
-    throw err;
-  } finally {
+  private async release(client: PoolClient, broken: boolean): Promise<void> {
+    this.client = undefined;
+    this.kept = false;
+    // The pool hands this client out again: it is marked only while the dry run holds it.
     dryRuns.delete(client);
     if (!broken) await client.query('rollback').catch(() => (broken = true));
     client.release(broken);
   }
 }
 
+/** Runs `fn` against a Database whose every write is rolled back, whatever `fn`'s outcome. */
+export async function runRolledBack<T>(db: Database, fn: (db: Database) => Promise<T>): Promise<T> {
+  const dry = new RolledBackDatabase(db);
+  try {
+    return await fn(dry);
+  } finally {
+    await dry.finish();
+  }
+}
+
 /**
- * True for the Database (or its connection) of a dry run: code that would act outside the database (a git push,
- * a sync trigger) asks this and does not act.
+ * True for the Database (or a connection it holds) of a dry run: code that would act outside the database (a git
+ * push, a sync trigger) asks this and does not act.
  */
 export function isDryRun(q: Queryable): boolean {
   return dryRuns.has(q);
