@@ -15,27 +15,48 @@ import { lockRevision, revisionKey, waitLock } from './locks.js';
 
 /**
  * Published and DeletionProposed revisions are in git (tag, or branch content for a placeholder,
- * docs/porch-behaviour.md §7.5).
+ * docs/porch-behaviour.md §7.5). Published reaches a deletion only through a finalizer wait (DELETE refuses it): it
+ * is in git all the same, and left there the next sync would bring it back.
  */
-const inGit = (row: PackageRevisionRow) => row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published';
+export const inGit = (row: PackageRevisionRow) => row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published';
 
 /**
- * Removes a revision now, inside the caller's transaction: a published (DeletionProposed, or Published after a
- * finalizer wait) one from git first, then the row with its files; the latest flag and the package row follow by
- * trigger. Answers the object as it was.
+ * Removes a revision that is not in git now, inside the caller's transaction: the row with its files; the latest
+ * flag and the package row follow by trigger. Answers the object as it was.
  */
 export async function deleteRevisionRow(
   client: PoolClient,
   row: PackageRevisionRow,
   deployment: boolean,
-  user: string,
 ): Promise<PackageRevisionObject> {
   const before = toPackageRevision(row, deployment);
-  // Published reaches here only through a finalizer wait (DELETE refuses it): it is in git all the same, and left
-  // there the next sync would bring it back.
-  if (inGit(row)) await deleteFromGit(client, row, user);
   await deletePackageRevision(client, row.namespace, row.name);
   return before;
+}
+
+/**
+ * Removes a revision that is in git, read and checked in a transaction the caller has committed: from git first,
+ * with nothing held in the database, then its row only if it is still the version that was read
+ * (docs/publish.md). Answers the object as it was.
+ */
+export async function deleteFromGitThenRow(
+  db: Database,
+  row: PackageRevisionRow,
+  deployment: boolean,
+  user: string,
+): Promise<PackageRevisionObject> {
+  const { namespace, name } = row;
+  await deleteFromGit(db, row, user);
+  return db.transaction(async (client) => {
+    const busy = () =>
+      new ConflictError(
+        revisionRef(name),
+        `another request is already in progress on package revision "${namespace}/${name}"`,
+      );
+    await waitLock(client, revisionKey(namespace, name), busy, 10_000);
+    await deletePackageRevision(client, namespace, name, row.resourceVersion);
+    return toPackageRevision(row, deployment);
+  });
 }
 
 /**
@@ -67,19 +88,9 @@ export async function deleteRevision(db: Database, namespace: string, name: stri
       const updated = await updatePackageRevision(client, namespace, name, row.resourceVersion, { meta }, user);
       return { done: true as const, object: toPackageRevision(updated, deployment) };
     }
-    if (!inGit(row)) return { done: true as const, object: await deleteRevisionRow(client, row, deployment, user) };
+    if (!inGit(row)) return { done: true as const, object: await deleteRevisionRow(client, row, deployment) };
     return { done: false as const, row, deployment };
   });
   if (read.done) return read.object;
-  await deleteFromGit(db, read.row, user);
-  return db.transaction(async (client) => {
-    const busy = () =>
-      new ConflictError(
-        revisionRef(name),
-        `another request is already in progress on package revision "${namespace}/${name}"`,
-      );
-    await waitLock(client, revisionKey(namespace, name), busy, 10_000);
-    await deletePackageRevision(client, namespace, name, read.row.resourceVersion);
-    return toPackageRevision(read.row, read.deployment);
-  });
+  return deleteFromGitThenRow(db, read.row, read.deployment, user);
 }

@@ -4,7 +4,7 @@ import type { ApiError } from '../../errors.js';
 import { BadRequestError, ConflictError, STALE_OBJECT, type StatusCause } from '../../errors.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { readReadinessGates, readPackageMetadata } from './create-request.js';
-import { deleteRevisionRow } from './delete.js';
+import { deleteFromGitThenRow, deleteRevisionRow, inGit } from './delete.js';
 import { applyDraftUpdate, deriveFromKptfile, readConditions } from './kptfile.js';
 import { lockRevision } from './locks.js';
 import { checkWritable, requireRevision } from './read.js';
@@ -67,7 +67,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
   const badLabels = labelCauses(meta.labels);
   if (badLabels.length) throw invalidRevision(name, ...badLabels);
   let renderFailure: ApiError | undefined;
-  const result = await db.transaction(async (client): Promise<PackageRevisionObject> => {
+  const read = await db.transaction(async (client) => {
     await lockRevision(client, namespace, name);
     const row = await requireRevision(client, namespace, name);
     checkFresh(row, resourceVersion);
@@ -75,24 +75,18 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     const lifecycle = checkUpdateLifecycle(row, spec.lifecycle);
     const deployment = await checkWritable(client, row);
     const newMeta = storedMeta(row, meta);
+    const done = (object: PackageRevisionObject) => ({ done: true as const, object });
     if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
       // The last finalizer is gone: the deletion that was waiting for it happens now (docs/porch-behaviour.md §4.3,
-      // §10).
-      return await deleteRevisionRow(client, { ...row, meta: newMeta }, deployment, user);
-    }
-    if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {
-      checkPublishedSpec(toPackageRevision(row, deployment), spec);
-      const updated = await updatePackageRevision(
-        client,
-        namespace,
-        name,
-        resourceVersion,
-        { lifecycle, meta: newMeta },
-        user,
-      );
-      return toPackageRevision(updated, deployment);
+      // §10); one in git is finished once this transaction has let go, as DELETE finishes it.
+      const due = { ...row, meta: newMeta };
+      if (!inGit(due)) return done(await deleteRevisionRow(client, due, deployment));
+      return { done: false as const, row: due, deployment };
     }
     if (row.lifecycle !== 'Draft') {
+      if (lifecycle === 'Published' || lifecycle === 'DeletionProposed') {
+        checkPublishedSpec(toPackageRevision(row, deployment), spec);
+      }
       const updated = await updatePackageRevision(
         client,
         namespace,
@@ -101,7 +95,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
         { lifecycle, meta: newMeta },
         user,
       );
-      return toPackageRevision(updated, deployment);
+      return done(toPackageRevision(updated, deployment));
     }
     const causes: StatusCause[] = [];
     // Each Kptfile field changes only when sent; null counts as not sent, as Kubernetes' JSON decoding (and so Porch's
@@ -132,11 +126,12 @@ export async function updateRevision(db: Database, namespace: string, name: stri
       edited === files
         ? await updatePackageRevision(client, namespace, name, resourceVersion, changes, user)
         : await replaceResources(client, namespace, name, resourceVersion, edited, changes, user);
-    return toPackageRevision(updated, deployment);
+    return done(toPackageRevision(updated, deployment));
   });
   // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
   if (renderFailure) throw renderFailure;
-  return result;
+  if (read.done) return read.object;
+  return deleteFromGitThenRow(db, read.row, read.deployment, user);
 }
 
 const sameFiles = (a: Record<string, string>, b: Record<string, string>) =>
