@@ -18,6 +18,7 @@ class RolledBackDatabase extends Database {
   /** True once a transaction wrote: `client` then stays open until `finish`. */
   private kept = false;
   private depth = 0;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(db: Database) {
     super(db.pool);
@@ -36,7 +37,24 @@ class RolledBackDatabase extends Database {
   }
 
   override async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    // Inside a transaction in progress, or the kept scope, a transaction is a savepoint of it.
     if (this.client) return this.savepoint(this.client, fn);
+    // Transactions started side by side take turns, so only one connection is ever the dry run's at a time.
+    const turn = this.turn.then(() => (this.client ? this.savepoint(this.client, fn) : this.open(fn)));
+    this.turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Rolls back what the dry run wrote and returns its connection. */
+  async finish(): Promise<void> {
+    if (this.client) await this.release(this.client, false);
+  }
+
+  /** The pool belongs to the real Database; a dry run only borrows clients of it. */
+  override async close(): Promise<void> {}
+
+  /** Runs `fn` in a new transaction that never commits, kept open as the scope if it wrote. */
+  private async open<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await super.connect();
     this.client = client;
     dryRuns.add(client);
@@ -55,14 +73,6 @@ class RolledBackDatabase extends Database {
       if (!this.kept) await this.release(client, broken);
     }
   }
-
-  /** Rolls back what the dry run wrote and returns its connection. */
-  async finish(): Promise<void> {
-    if (this.client) await this.release(this.client, false);
-  }
-
-  /** The pool belongs to the real Database; a dry run only borrows clients of it. */
-  override async close(): Promise<void> {}
 
   private async savepoint<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const savepoint = `dry_run_${++this.depth}`;
