@@ -1,6 +1,6 @@
 import type { Database } from '../../db/pool.js';
 import { pushesOnRenderFailure, renderRevision } from '../../render/render-revision.js';
-import type { ApiError } from '../../errors.js';
+import type { Queryable } from '../../db/queryable.js';
 import { BadRequestError, ConflictError, STALE_OBJECT, type StatusCause } from '../../errors.js';
 import type { PackageRevisionRow } from '../../storage/types.js';
 import { readReadinessGates, readPackageMetadata } from './create-request.js';
@@ -66,17 +66,26 @@ export async function updateRevision(db: Database, namespace: string, name: stri
   const resourceVersion = requireResourceVersion(meta, name);
   const badLabels = labelCauses(meta.labels);
   if (badLabels.length) throw invalidRevision(name, ...badLabels);
-  let renderFailure: ApiError | undefined;
-  const read = await db.transaction(async (client) => {
-    await lockRevision(client, namespace, name);
-    const row = await requireRevision(client, namespace, name);
+  // The checks every path makes, on a plain read first and again under the lock in the transaction.
+  const check = async (q: Queryable, row: PackageRevisionRow) => {
     checkFresh(row, resourceVersion);
     checkLatestLabel(row, meta);
     const lifecycle = checkUpdateLifecycle(row, spec.lifecycle);
-    const deployment = await checkWritable(client, row);
-    const newMeta = storedMeta(row, meta);
+    const deployment = await checkWritable(q, row);
+    return { lifecycle, deployment, newMeta: storedMeta(row, meta) };
+  };
+  // A Draft's Kptfile changes render with no transaction open (a function may be a remote call, docs/render.md);
+  // the write stores the result only while the revision is still the version rendered (compare-and-set).
+  const before = await requireRevision(db, namespace, name);
+  const { newMeta: metaBefore } = await check(db, before);
+  const draft = before.lifecycle === 'Draft' && !deletionDue(before, metaBefore);
+  const edit = draft ? await renderDraftUpdate(db, before, obj, metaBefore) : undefined;
+  const read = await db.transaction(async (client) => {
+    await lockRevision(client, namespace, name);
+    const row = await requireRevision(client, namespace, name);
+    const { lifecycle, deployment, newMeta } = await check(client, row);
     const done = (object: PackageRevisionObject) => ({ done: true as const, object });
-    if (row.meta.deletionTimestamp && !newMeta.finalizers?.length) {
+    if (deletionDue(row, newMeta)) {
       // The last finalizer is gone: the deletion that was waiting for it happens now (docs/porch-behaviour.md §4.3,
       // §10); one in git is finished once this transaction has let go, as DELETE finishes it.
       const due = { ...row, meta: newMeta };
@@ -97,19 +106,8 @@ export async function updateRevision(db: Database, namespace: string, name: stri
       );
       return done(toPackageRevision(updated, deployment));
     }
-    const causes: StatusCause[] = [];
-    // Each Kptfile field changes only when sent; null counts as not sent, as Kubernetes' JSON decoding (and so Porch's
-    // `!= nil` tests) has it. An empty list is sent, and clears.
-    const packageMetadata = readPackageMetadata(spec.packageMetadata, causes);
-    const readinessGates = readReadinessGates(spec.readinessGates, causes);
-    const conditions = readConditions(asRecord(obj.status).conditions, causes);
-    if (causes.length) throw invalidRevision(name, ...causes);
-    const files = await getResources(client, namespace, name);
-    const rendered = await renderRevision(applyDraftUpdate(files, { packageMetadata, readinessGates, conditions }), {
-      pushOnFailure: pushesOnRenderFailure(newMeta.annotations),
-    });
-    renderFailure = rendered.failure;
-    const edited = sameFiles(rendered.files, files) ? files : rendered.files;
+    // The same resourceVersion as the plain read: the same Draft, so `edit` was rendered from these files.
+    const { edited, changed } = edit!;
     const derived = deriveFromKptfile(edited);
     const changes = {
       lifecycle,
@@ -122,16 +120,42 @@ export async function updateRevision(db: Database, namespace: string, name: stri
       conditions: derived.conditions ?? [],
       upstreamLock: derived.upstreamLock ?? null,
     };
-    const updated =
-      edited === files
-        ? await updatePackageRevision(client, namespace, name, resourceVersion, changes, user)
-        : await replaceResources(client, namespace, name, resourceVersion, edited, changes, user);
+    const updated = changed
+      ? await replaceResources(client, namespace, name, resourceVersion, edited, changes, user)
+      : await updatePackageRevision(client, namespace, name, resourceVersion, changes, user);
     return done(toPackageRevision(updated, deployment));
   });
   // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
-  if (renderFailure) throw renderFailure;
+  if (edit?.failure) throw edit.failure;
   if (read.done) return read.object;
   return deleteFromGitThenRow(db, read.row, read.deployment, user);
+}
+
+/** A revision waiting for its last finalizer is deleted by the update that removes it (docs/porch-behaviour.md §10). */
+const deletionDue = (row: PackageRevisionRow, newMeta: { finalizers?: unknown[] }) =>
+  !!row.meta.deletionTimestamp && !newMeta.finalizers?.length;
+
+/** The Draft's files with the sent Kptfile fields applied, rendered; `changed` is false when they came out equal. */
+async function renderDraftUpdate(
+  q: Queryable,
+  row: PackageRevisionRow,
+  obj: Record<string, unknown>,
+  newMeta: { annotations?: Record<string, string> },
+) {
+  const spec = asRecord(obj.spec);
+  const causes: StatusCause[] = [];
+  // Each Kptfile field changes only when sent; null counts as not sent, as Kubernetes' JSON decoding (and so Porch's
+  // `!= nil` tests) has it. An empty list is sent, and clears.
+  const packageMetadata = readPackageMetadata(spec.packageMetadata, causes);
+  const readinessGates = readReadinessGates(spec.readinessGates, causes);
+  const conditions = readConditions(asRecord(obj.status).conditions, causes);
+  if (causes.length) throw invalidRevision(row.name, ...causes);
+  const files = await getResources(q, row.namespace, row.name);
+  const rendered = await renderRevision(applyDraftUpdate(files, { packageMetadata, readinessGates, conditions }), {
+    pushOnFailure: pushesOnRenderFailure(newMeta.annotations),
+  });
+  const changed = !sameFiles(rendered.files, files);
+  return { edited: changed ? rendered.files : files, changed, failure: rendered.failure };
 }
 
 const sameFiles = (a: Record<string, string>, b: Record<string, string>) =>
