@@ -5,14 +5,13 @@ import {
   Architecture,
   DockerImageCode,
   DockerImageFunction,
-  LoggingFormat,
   type Function as LambdaFunction,
 } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { imageRepository } from '../../lib/render/image-name.js';
-import { acknowledge } from '../nag.js';
+import { acknowledgeExecutionRole, functionLogging } from './function-logging.js';
 import { PROJECT_ROOT } from './service-function.js';
 
 /** The environment variable that maps function images to their Lambda functions (lib/render/default-resolver.ts). */
@@ -60,23 +59,14 @@ export class KrmFunctions extends Construct {
         architecture: Architecture.X86_64,
         memorySize: props.memorySize ?? 512,
         timeout: props.timeout ?? Duration.seconds(25),
-        loggingFormat: LoggingFormat.JSON,
-        logGroup: new LogGroup(this, `Function${i}Logs`, { retention: props.logRetention }),
+        ...functionLogging(this, `Function${i}`, props.logRetention),
         vpc: props.vpc,
         vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
         securityGroups: [noNetwork],
       });
       this.functions.set(repository, fn);
     });
-    acknowledge(
-      this,
-      'IAM4',
-      'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS-maintained minimum for logs and VPC network interfaces.',
-      [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-      ],
-    );
+    acknowledgeExecutionRole(this);
   }
 
   /** Lets `fn` invoke every KRM function and tells it, in one environment variable, which runs which image. */

@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from '../nag.js';
+import { acknowledgeExecutionRole, functionLogging } from './function-logging.js';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,8 +68,7 @@ export class ServiceFunction extends NodejsFunction {
       memorySize: props.memorySize,
       timeout: props.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      loggingFormat: LoggingFormat.JSON,
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: props.logRetention }),
+      ...functionLogging(scope, id, props.logRetention),
       vpc: props.network.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.network.securityGroup],
@@ -90,15 +90,7 @@ export class ServiceFunction extends NodejsFunction {
       },
     });
     this.handlerName = props.name;
-    acknowledge(
-      this,
-      'IAM4',
-      'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS-maintained minimum for logs and VPC network interfaces.',
-      [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-      ],
-    );
+    acknowledgeExecutionRole(this);
     acknowledge(
       this,
       'L1',
