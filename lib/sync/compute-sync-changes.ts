@@ -64,7 +64,8 @@ export async function computeSyncChanges(
   const plan = planDiscovery(previous, refs);
   const synced = stored.map((s) => ({ ...id, ...s }));
   const syncedKeys = new Set(synced.map(key));
-  const carried: External[] = Object.entries(plan.carried).flatMap(([ref, keys]) =>
+  // What a ref yielded last time, as external revisions (for refs not read again).
+  const remembered = (ref: string, keys: DiscoveredByRef[string]): External[] =>
     keys.map(([packagePath, revision, workspace, marker]) => ({
       ...id,
       packagePath,
@@ -72,8 +73,8 @@ export async function computeSyncChanges(
       workspace,
       ref,
       marker,
-    })),
-  );
+    }));
+  const carried: External[] = Object.entries(plan.carried).flatMap(([ref, keys]) => remembered(ref, keys));
   const refetch = new Set(carried.filter((c) => !syncedKeys.has(key(c))).map((e) => e.ref));
   const only = [...new Set([...plan.changed, ...refetch])].sort();
   // Files for revisions to be written, and for placeholders whose content change only their files can tell (when
@@ -98,16 +99,7 @@ export async function computeSyncChanges(
   }));
   // A ref that exists but could not be read keeps what it yielded last time, and the revisions stored for it stay.
   const unreadable = new Set(result.skipped.filter((s) => s.unreadable).map((s) => skippedRefName(s.ref, refs)));
-  const kept: External[] = [...unreadable].flatMap((ref) =>
-    (previous.discovered[ref] ?? []).map(([packagePath, revision, workspace, marker]) => ({
-      ...id,
-      packagePath,
-      revision,
-      workspace,
-      ref,
-      marker,
-    })),
-  );
+  const kept: External[] = [...unreadable].flatMap((ref) => remembered(ref, previous.discovered[ref] ?? []));
   const external = [...carried.filter((e) => !refetch.has(e.ref) && !unreadable.has(e.ref)), ...kept, ...fresh];
   const rawDiff = diffRevisions(synced, external);
   const diff = {
