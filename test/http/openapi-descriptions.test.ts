@@ -1,14 +1,12 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { openapiV2, openapiV3 } from '../../lib/api/discovery/openapi.js';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 
 type Schema = Record<string, any>;
 
@@ -57,10 +55,6 @@ describe('OpenAPI descriptions', () => {
   });
 });
 
-const run = promisify(execFile);
-// kubectl is installed on the development machine, not on a fresh one: skip there.
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
-
 describe.skipIf(!hasKubectl)('kubectl explain', () => {
   let tdb: TestDatabase;
   let server: LocalServer;
@@ -74,15 +68,7 @@ describe.skipIf(!hasKubectl)('kubectl explain', () => {
       requestSync: async () => undefined,
     });
     server = await startLocalServer({ port: 0, handlers, user: 'u', maxBodyBytes: 1 << 20, log: () => undefined });
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'porch', cluster: { server: server.url } }],
-      users: [{ name: 'me', user: {} }],
-      contexts: [{ name: 'porch', context: { cluster: 'porch', user: 'me', namespace: 'team' } }],
-      'current-context': 'porch',
-    };
-    await writeFile(join(dir, 'config'), YAML.stringify(config));
+    await writeKubeconfig(dir, { server: server.url, namespace: 'team', users: [{ name: 'me' }] });
   });
   afterAll(async () => {
     await server?.close();
@@ -90,9 +76,11 @@ describe.skipIf(!hasKubectl)('kubectl explain', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const explain = async (field: string) =>
-    (await run('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), 'explain', field]))
-      .stdout;
+  const explain = async (field: string) => {
+    const { stdout, stderr, code } = await runKubectl(dir, 'explain', field);
+    if (code !== 0) throw new Error(`kubectl explain ${field} failed: ${stderr}`);
+    return stdout;
+  };
 
   it('packagerevision.spec.lifecycle shows a description and the allowed values', async () => {
     const out = await explain('packagerevision.spec.lifecycle');

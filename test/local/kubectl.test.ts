@@ -1,39 +1,19 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-const run = promisify(execFile);
-// kubectl is installed on the development machine, not on a fresh one: skip there.
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 
 let tdb: TestDatabase;
 let server: LocalServer;
 let dir: string;
 
-/** Runs kubectl asynchronously (the server under test shares this event loop). */
-async function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('kubectl', [
-      '--kubeconfig',
-      join(dir, 'config'),
-      '--cache-dir',
-      join(dir, 'cache'),
-      ...args,
-    ]);
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const kubectl = (...args: string[]) => runKubectl(dir, ...args);
 
 describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)', () => {
   beforeAll(async () => {
@@ -55,15 +35,12 @@ describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)',
       apiToken: 'tok',
       tls,
     });
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'porch', cluster: { server: server.url, 'certificate-authority': join(dir, 'ca.pem') } }],
-      users: [{ name: 'me', user: { token: 'tok' } }],
-      contexts: [{ name: 'porch', context: { cluster: 'porch', user: 'me', namespace: 'team' } }],
-      'current-context': 'porch',
-    };
-    await writeFile(join(dir, 'config'), YAML.stringify(config));
+    await writeKubeconfig(dir, {
+      server: server.url,
+      certificateAuthority: join(dir, 'ca.pem'),
+      namespace: 'team',
+      users: [{ name: 'me', token: 'tok' }],
+    });
     await writeFile(
       join(dir, 'repo.yaml'),
       'apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\nmetadata:\n  name: blueprints\nspec:\n  git:\n    repo: https://git.example.test/blueprints.git\n    directory: pkgs\n',

@@ -1,8 +1,6 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parseTokenFile } from '../../lib/auth/token-file.js';
@@ -10,33 +8,14 @@ import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-const run = promisify(execFile);
-// kubectl is installed on the development machine, not on a fresh one: skip there.
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 
 let tdb: TestDatabase;
 let server: LocalServer;
 let dir: string;
 
-/** Runs kubectl as `user` (a context of the kubeconfig) asynchronously: the server shares this event loop. */
-async function kubectl(user: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('kubectl', [
-      '--kubeconfig',
-      join(dir, 'config'),
-      '--cache-dir',
-      join(dir, 'cache'),
-      '--context',
-      user,
-      ...args,
-    ]);
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+/** Runs kubectl as `user` (a context of the kubeconfig). */
+const kubectl = (user: string, ...args: string[]) => runKubectl(dir, '--context', user, ...args);
 
 const TOKENS = 'admin-token,admin,1,system:masters\nalice-token,alice,2,"team-a-editors,staff"\n';
 
@@ -60,17 +39,13 @@ describe.skipIf(!hasKubectl)('kubectl auth and RBAC commands against the local s
       log: () => undefined,
       tls,
     });
-    const user = (name: string) => ({ name, user: { token: `${name}-token` } });
-    const context = (name: string) => ({ name, context: { cluster: 'porch', user: name, namespace: 'team-a' } });
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'porch', cluster: { server: server.url, 'certificate-authority': join(dir, 'ca.pem') } }],
-      users: [user('admin'), user('alice')],
-      contexts: [context('admin'), context('alice')],
-      'current-context': 'alice',
-    };
-    await writeFile(join(dir, 'config'), YAML.stringify(config));
+    await writeKubeconfig(dir, {
+      server: server.url,
+      certificateAuthority: join(dir, 'ca.pem'),
+      namespace: 'team-a',
+      users: ['admin', 'alice'].map((name) => ({ name, token: `${name}-token` })),
+      current: 'alice',
+    });
     await writeFile(
       join(dir, 'rbac.yaml'),
       YAML.stringify({

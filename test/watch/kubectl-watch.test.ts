@@ -1,19 +1,16 @@
 /** kubectl follows changes: `get -w` prints rows as they happen and `wait --for=jsonpath` returns cleanly. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { updatePackageRevision } from '../../lib/storage/package-revisions.js';
 import { publishPackageRevision } from '../../lib/storage/publish.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { hasKubectl, kubectlArgs, writeKubeconfig } from '../support/kubectl.js';
 import { addDraft, addRepository, tagLock } from '../storage/fixtures.js';
-
-// kubectl is installed on the development machine, not on a fresh one: skip there.
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 
 let tdb: TestDatabase;
 let server: LocalServer;
@@ -22,7 +19,7 @@ const children: ChildProcess[] = [];
 
 /** Starts kubectl and collects its output as it comes. */
 function kubectl(...args: string[]) {
-  const child = spawn('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args]);
+  const child = spawn('kubectl', kubectlArgs(dir, args));
   children.push(child);
   const out = { stdout: '', stderr: '', code: undefined as number | null | undefined };
   child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
@@ -54,17 +51,7 @@ describe.skipIf(!hasKubectl)('kubectl watches the local server', () => {
       requestSync: async () => {},
     });
     server = await startLocalServer({ port: 0, handlers, user: 'me', maxBodyBytes: 1 << 20, log: () => undefined });
-    await writeFile(
-      join(dir, 'config'),
-      YAML.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'porch', cluster: { server: server.url } }],
-        users: [{ name: 'me', user: {} }],
-        contexts: [{ name: 'porch', context: { cluster: 'porch', user: 'me', namespace: 'team' } }],
-        'current-context': 'porch',
-      }),
-    );
+    await writeKubeconfig(dir, { server: server.url, namespace: 'team', users: [{ name: 'me' }] });
     await addRepository(tdb.db, 'team', 'repo');
     await addDraft(tdb.db, { namespace: 'team', repository: 'repo', packagePath: 'before', workspace: 'ws' });
   });
