@@ -9,13 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { openBenchDatabase } from './bench-database.js';
 import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { resourcesOperations } from '../../lib/api/resources/operations.js';
 import { publishRevision } from '../../lib/git/publish-revision.js';
-import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { migrate } from '../../lib/db/migrate.js';
-import { openDatabase } from '../../lib/db/pool.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { createFixtureRepo, git } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
@@ -26,16 +23,8 @@ import { check, finish, info, section } from './report.js';
 const run = promisify(execFile);
 const BASE = '/apis/porch.kpt.dev/v1alpha1/namespaces';
 const work = await mkdtemp(join(tmpdir(), 'porch-api-bench-'));
-const pgDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'porch-api-bench-pg-'));
-const embedded = pgDir ? await startEmbeddedPostgres(pgDir, false) : undefined;
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `porch_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-const db = await openDatabase({ connectionString: url, max: 4 });
-await migrate(db);
+const bench = await openBenchDatabase('porch_bench');
+const { db, url } = bench;
 const gitServer = await startGitServer(join(work, 'git'));
 
 const deps = { database: async () => db, log: () => undefined };
@@ -216,13 +205,9 @@ try {
     else check(`  ${op}: growth 50 → 5,000`, b / a, { max: 1.2, unit: '×' });
   }
 } finally {
-  await db.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await bench.close();
   await gitServer.stop();
-  await embedded?.stop();
   await rm(work, { recursive: true, force: true });
-  if (pgDir) await rm(pgDir, { recursive: true, force: true });
 }
 finish();
 process.exit();

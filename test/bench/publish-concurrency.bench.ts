@@ -7,11 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchDatabase } from './bench-database.js';
 import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
-import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { migrate } from '../../lib/db/migrate.js';
-import { openDatabase } from '../../lib/db/pool.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { createFixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
@@ -24,17 +21,8 @@ const NS = 'bench';
 const PR = `/apis/porch.kpt.dev/v1alpha1/namespaces/${NS}/packagerevisions`;
 
 const work = await mkdtemp(join(tmpdir(), 'porch-publish-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(work, 'pg'), false);
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `porch_publish_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const db = await openDatabase({
-  connectionString: Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString(),
-  max: 10,
-});
-await migrate(db);
+const bench = await openBenchDatabase('porch_publish_bench', 10);
+const { db } = bench;
 const gitServer = await startGitServer(join(work, 'git'));
 await createFixtureRepo(join(work, 'git'), 'repo');
 await addRepository(db, NS, 'repo', `${gitServer.url}/repo.git`);
@@ -86,11 +74,8 @@ try {
   console.log(`wall ÷ one approval: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${verdict}`);
   if (verdict === 'MISS') process.exitCode = 1;
 } finally {
-  await db.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await bench.close();
   await gitServer.stop();
-  await embedded?.stop();
   await rm(work, { recursive: true, force: true });
 }
 if (failed > 0) process.exitCode = 1;

@@ -1,17 +1,6 @@
-/**
- * Render benchmark (issue 14): `npm run bench:render` (DATABASE_URL, or an embedded PostgreSQL). Prints, in one run:
- * a PRR update of a 100-resource package with a four-function built-in pipeline ÷ the same update without a
- * pipeline (target ≤ 3), and render time per resource of each built-in function. Exits non-zero on a MISS.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchDatabase } from './bench-database.js';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { resourcesOperations } from '../../lib/api/resources/operations.js';
-import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { migrate } from '../../lib/db/migrate.js';
-import { openDatabase } from '../../lib/db/pool.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { renderFiles } from '../../lib/render/render-files.js';
 import { createResolver } from '../../lib/render/resolve-function.js';
@@ -20,18 +9,8 @@ import { addRepository } from './api-seed.js';
 import { benchFiles, FOUR_FUNCTIONS, kptfile } from './render-package.js';
 
 const BASE = '/apis/porch.kpt.dev/v1alpha1/namespaces/bench';
-const pgDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'porch-render-bench-pg-'));
-const embedded = pgDir ? await startEmbeddedPostgres(pgDir, false) : undefined;
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `porch_render_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const db = await openDatabase({
-  connectionString: Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString(),
-  max: 4,
-});
-await migrate(db);
+const bench = await openBenchDatabase('porch_render_bench');
+const { db } = bench;
 
 const deps = { database: async () => db, log: () => undefined, maxBodyBytes: 8 << 20 };
 const pr = createHttpHandler(packageRevisionOperations, deps);
@@ -114,10 +93,6 @@ try {
     line(`${fn}: function time per resource`, `${perResource.toFixed(1)} µs`);
   }
 } finally {
-  await db.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-  await embedded?.stop();
-  if (pgDir) await rm(pgDir, { recursive: true, force: true });
+  await bench.close();
 }
 if (missed) process.exit(1);

@@ -5,30 +5,16 @@
  * idle. Prints ok/MISS per target and exits non-zero on a MISS.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { migrate } from '../../lib/db/migrate.js';
-import { openDatabase } from '../../lib/db/pool.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createPackageRevision } from '../../lib/storage/package-revisions.js';
 import { insertRepository } from '../../lib/storage/repositories.js';
 
 const WATCHES = 1000;
 const SAMPLES = 100;
-const pgDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'porch-watch-bench-pg-'));
-const embedded = pgDir ? await startEmbeddedPostgres(pgDir, false) : undefined;
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `porch_watch_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-const db = await openDatabase({ connectionString: url, max: 4 });
-await migrate(db);
+const bench = await openBenchDatabase('porch_watch_bench');
+const { db, url } = bench;
 
 const child = spawn('npx', ['tsx', 'test/bench/watch-server-child.ts', url], { stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -154,10 +140,6 @@ try {
   child.stdin!.write('stop\n');
   await new Promise((r) => child.once('exit', r));
   agent.destroy();
-  await db.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-  await embedded?.stop();
-  if (pgDir) await rm(pgDir, { recursive: true, force: true });
+  await bench.close();
 }
 process.exit(missed ? 1 : 0);
