@@ -14,6 +14,7 @@ import { createFixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
 import { httpEvent } from '../support/http-events.js';
 import { addRepository } from './api-seed.js';
+import { check, finish, info } from './report.js';
 
 const CONCURRENT = 20;
 const TARGET = 20;
@@ -46,8 +47,8 @@ const approve = (obj: { metadata: { name: string }; spec: object }) =>
     }),
   );
 
-let failed = 0;
 try {
+  let failed = 0;
   const single: number[] = [];
   for (let i = 0; i < 6; i++) {
     const obj = await proposed(`single${i}`);
@@ -65,17 +66,18 @@ try {
   const refused = results.filter((r) => r.statusCode !== 200);
   failed += refused.length;
   const ratio = wall / one;
-  const verdict = ratio <= TARGET && refused.length === 0 ? 'ok' : 'MISS';
-  console.log(`one approval (median of 5): ${one.toFixed(0)} ms`);
-  console.log(
-    `${CONCURRENT} concurrent approvals: ${CONCURRENT - refused.length}/${CONCURRENT} × 200, wall ${wall.toFixed(0)} ms`,
+  info('one approval (median of 5)', `${one.toFixed(0)} ms`);
+  info(
+    `${CONCURRENT} concurrent approvals`,
+    `${CONCURRENT - refused.length}/${CONCURRENT} × 200, wall ${wall.toFixed(0)} ms`,
   );
-  for (const r of refused.slice(0, 3)) console.log(`  refused: ${r.statusCode} ${r.body}`);
-  console.log(`wall ÷ one approval: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${verdict}`);
-  if (verdict === 'MISS') process.exitCode = 1;
+  for (const r of refused.slice(0, 3)) info('  refused', `${r.statusCode} ${r.body}`);
+  check('wall ÷ one approval', ratio, { max: TARGET, unit: '×' });
+  check('approvals refused (single and concurrent)', failed, { max: 0 });
 } finally {
   await bench.close();
   await gitServer.stop();
   await rm(work, { recursive: true, force: true });
 }
-if (failed > 0) process.exitCode = 1;
+finish();
+process.exit();

@@ -7,6 +7,7 @@ import { createResolver } from '../../lib/render/resolve-function.js';
 import { httpEvent } from '../support/http-events.js';
 import { addRepository } from './api-seed.js';
 import { benchFiles, FOUR_FUNCTIONS, kptfile } from './render-package.js';
+import { check, finish, info, section } from './report.js';
 
 const BASE = '/apis/porch.kpt.dev/v1alpha1/namespaces/bench';
 const bench = await openBenchDatabase('porch_render_bench');
@@ -21,14 +22,6 @@ const call = async (h: typeof pr, method: string, path: string, opts = {}) => {
   return JSON.parse(res.body as string);
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const line = (what: string, value: string, verdict = '') =>
-  console.log(`${what.padEnd(62)} ${value.padStart(14)}  ${verdict}`);
-let missed = false;
-const check = (value: number, target: number) => {
-  const ok = value <= target;
-  if (!ok) missed = true;
-  return `target ≤ ${target}  ${ok ? 'ok' : 'MISS'}`;
-};
 
 /** Median time of PRR updates of one Draft, each sending changed resources. */
 async function timeUpdates(pkg: string, pipeline: string, n: number): Promise<number> {
@@ -66,14 +59,14 @@ const EXTRA_FILES = {
 
 try {
   await addRepository(db, 'bench', 'r', 'http://unused/r.git');
-  console.log('== PRR update of a 100-resource package ==');
+  section('PRR update of a 100-resource package');
   const plain = await timeUpdates('plain', '', 30);
   const piped = await timeUpdates('piped', FOUR_FUNCTIONS, 30);
-  line('update without a pipeline (median)', `${plain.toFixed(2)} ms`);
-  line('update with a four-function built-in pipeline (median)', `${piped.toFixed(2)} ms`);
-  line('  with pipeline ÷ without', (piped / plain).toFixed(2), check(piped / plain, 3));
+  info('update without a pipeline (median)', `${plain.toFixed(2)} ms`);
+  info('update with a four-function built-in pipeline (median)', `${piped.toFixed(2)} ms`);
+  check('  with pipeline ÷ without', piped / plain, { max: 3, unit: '×' });
 
-  console.log('\n== render time per resource, per built-in function (100 resources) ==');
+  section('render time per resource, per built-in function (100 resources)');
   const resolve = createResolver({ runtimes: [], limits: { timeoutMs: 10_000, maxOutputBytes: 1 << 24 } });
   for (const [fn, config] of Object.entries(BUILTIN_CASES)) {
     const pipeline = `pipeline:\n  mutators:\n    - image: ghcr.io/kptdev/krm-functions-catalog/${fn}:v0\n${config}`;
@@ -90,9 +83,10 @@ try {
       if (i >= 3) empty.push(Number(process.hrtime.bigint() - t) / 1e3);
     }
     const perResource = Math.max(0, median(samples) - median(empty)) / 100;
-    line(`${fn}: function time per resource`, `${perResource.toFixed(1)} µs`);
+    info(`${fn}: function time per resource`, `${perResource.toFixed(1)} µs`);
   }
 } finally {
   await bench.close();
 }
-if (missed) process.exit(1);
+finish();
+process.exit();
