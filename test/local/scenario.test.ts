@@ -1,8 +1,6 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
@@ -10,12 +8,11 @@ import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { syncRepository } from '../../lib/sync/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 import { createFixtureRepo, lsRemote } from '../support/git-fixtures.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { send } from './http-client.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 const TOKEN = 'scenario-token';
 const tls = createSelfSignedCertificate();
 
@@ -131,26 +128,18 @@ describe('the README scenario over real HTTPS', () => {
 
 describe.skipIf(!hasKubectl)('the README scenario with kubectl', () => {
   const kubectl = async (...args: string[]) => {
-    const { stdout } = await run('kubectl', [
-      '--kubeconfig',
-      join(dir, 'config'),
-      '--cache-dir',
-      join(dir, 'cache'),
-      ...args,
-    ]);
+    const { stdout, stderr, code } = await runKubectl(dir, ...args);
+    if (code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${stderr}`);
     return stdout;
   };
 
   it('registers, drafts, edits, proposes, approves, copies, and deletes a published revision', async () => {
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'local',
-      clusters: [{ name: 'local', cluster: { server: server.url, 'certificate-authority': join(dir, 'ca.pem') } }],
-      users: [{ name: 'local', user: { token: TOKEN } }],
-      contexts: [{ name: 'local', context: { cluster: 'local', user: 'local', namespace: 'default' } }],
-    };
-    await writeFile(join(dir, 'config'), YAML.stringify(config));
+    await writeKubeconfig(dir, {
+      server: server.url,
+      certificateAuthority: join(dir, 'ca.pem'),
+      namespace: 'default',
+      users: [{ name: 'local', token: TOKEN }],
+    });
     const file = async (name: string, obj: unknown) => {
       await writeFile(join(dir, name), YAML.stringify(obj));
       return join(dir, name);
