@@ -1,13 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { createLocalHandlers } from '../../lib/local/handlers.js';
-import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
-import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
+import type { LocalServer } from '../../lib/local/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
+import { hasKubectl, runKubectl, startKubectlServer, writeKubeconfig } from '../support/kubectl.js';
 
 let tdb: TestDatabase;
 let server: LocalServer;
@@ -18,23 +15,7 @@ const kubectl = (...args: string[]) => runKubectl(dir, ...args);
 describe.skipIf(!hasKubectl)('kubectl against the local server (HTTPS + token)', () => {
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    dir = await mkdtemp(join(tmpdir(), 'porch-kubectl-'));
-    const tls = createSelfSignedCertificate();
-    await writeFile(join(dir, 'ca.pem'), tls.cert);
-    const handlers = createLocalHandlers({
-      database: async () => tdb.db,
-      log: () => undefined,
-      requestSync: async () => undefined,
-    });
-    server = await startLocalServer({
-      port: 0,
-      handlers,
-      user: 'kube-user',
-      maxBodyBytes: 1 << 20,
-      log: () => undefined,
-      apiToken: 'tok',
-      tls,
-    });
+    ({ server, dir } = await startKubectlServer(tdb.db, 'porch-kubectl-', { user: 'kube-user', apiToken: 'tok' }));
     await writeKubeconfig(dir, {
       server: server.url,
       certificateAuthority: join(dir, 'ca.pem'),

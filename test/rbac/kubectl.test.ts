@@ -1,14 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parseTokenFile } from '../../lib/auth/token-file.js';
-import { createLocalHandlers } from '../../lib/local/handlers.js';
-import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
-import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
+import type { LocalServer } from '../../lib/local/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { hasKubectl, runKubectl, writeKubeconfig } from '../support/kubectl.js';
+import { hasKubectl, runKubectl, startKubectlServer, writeKubeconfig } from '../support/kubectl.js';
 
 let tdb: TestDatabase;
 let server: LocalServer;
@@ -22,23 +19,10 @@ const TOKENS = 'admin-token,admin,1,system:masters\nalice-token,alice,2,"team-a-
 describe.skipIf(!hasKubectl)('kubectl auth and RBAC commands against the local server (token file)', () => {
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    dir = await mkdtemp(join(tmpdir(), 'porch-kubectl-rbac-'));
-    const tls = createSelfSignedCertificate();
-    await writeFile(join(dir, 'ca.pem'), tls.cert);
-    const handlers = createLocalHandlers({
-      database: async () => tdb.db,
-      log: () => undefined,
-      requestSync: async () => undefined,
-    });
-    server = await startLocalServer({
-      port: 0,
-      handlers,
+    ({ server, dir } = await startKubectlServer(tdb.db, 'porch-kubectl-rbac-', {
       user: 'owner',
       tokens: parseTokenFile(TOKENS, 'tokens.csv'),
-      maxBodyBytes: 1 << 20,
-      log: () => undefined,
-      tls,
-    });
+    }));
     await writeKubeconfig(dir, {
       server: server.url,
       certificateAuthority: join(dir, 'ca.pem'),

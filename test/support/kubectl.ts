@@ -1,9 +1,14 @@
 /** kubectl against a local server under test: the skip check, the kubeconfig, and kubectl run without blocking. */
 import { execFile, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
+import type { Database } from '../../lib/db/pool.js';
+import { createLocalHandlers } from '../../lib/local/handlers.js';
+import { createSelfSignedCertificate } from '../../lib/local/self-signed.js';
+import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../lib/local/server.js';
 
 const run = promisify(execFile);
 
@@ -70,4 +75,32 @@ export async function runKubectl(dir: string, ...args: string[]): Promise<Kubect
     const e = err as KubectlResult;
     return { stdout: e.stdout, stderr: e.stderr, code: e.code };
   }
+}
+
+/**
+ * The local server over HTTPS on a test database (no sync), and a new folder holding its CA as `ca.pem`, for
+ * kubectl, which sends tokens only over TLS.
+ */
+export async function startKubectlServer(
+  db: Database,
+  folderPrefix: string,
+  options: Pick<LocalServerOptions, 'user' | 'apiToken' | 'tokens'>,
+): Promise<{ server: LocalServer; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), folderPrefix));
+  const tls = createSelfSignedCertificate();
+  await writeFile(join(dir, 'ca.pem'), tls.cert);
+  const handlers = createLocalHandlers({
+    database: async () => db,
+    log: () => undefined,
+    requestSync: async () => undefined,
+  });
+  const server = await startLocalServer({
+    port: 0,
+    handlers,
+    maxBodyBytes: 1 << 20,
+    log: () => undefined,
+    tls,
+    ...options,
+  });
+  return { server, dir };
 }
