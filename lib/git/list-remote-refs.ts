@@ -12,9 +12,9 @@ export async function listRemoteRefs(remote: RemoteSpec): Promise<Record<string,
   return listRefs(remote, ['refs/heads/', 'refs/tags/']);
 }
 
-/** Refs whose names start with `prefix`, peeled; e.g. one branch or one package's tags. */
-export async function listRefsWithPrefix(remote: RemoteSpec, prefix: string): Promise<Record<string, string>> {
-  return listRefs(remote, [prefix]);
+/** Refs whose names start with one of `prefixes`, peeled; e.g. one branch, a few tags or one package's tags. */
+export async function listRefsWithPrefix(remote: RemoteSpec, ...prefixes: string[]): Promise<Record<string, string>> {
+  return listRefs(remote, prefixes);
 }
 
 async function listRefs(remote: RemoteSpec, prefixes: string[]): Promise<Record<string, string>> {

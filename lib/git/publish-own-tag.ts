@@ -9,32 +9,32 @@ import { remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';
 import { holdsFiles } from './publish-tag.js';
-import { fullPath, normalizeDirectory, parseRevision, TAGS } from './ref-names.js';
+import { fullPath, normalizeDirectory, TAGS } from './ref-names.js';
 import type { Files, RemoteSpec } from './types.js';
 import { fetchObjects } from './upload-pack.js';
 
 /** Tags looked at, highest numbers first: an earlier attempt's tag is among the newest. */
 const MAX_CANDIDATES = 5;
 
-/** The number of this workspace's tag with exactly these files among numbers not in `known`; undefined if none. */
+/**
+ * The number of this workspace's tag with exactly these files among `numbers` (those the database does not hold,
+ * highest first); undefined if none. Only those tags are listed, so the cost does not grow with the package's tags.
+ */
 export async function findOwnTag(
   remote: RemoteSpec,
   input: { packagePath: string; workspace: string; files: Files },
-  known: ReadonlySet<number>,
+  numbers: readonly number[],
 ): Promise<number | undefined> {
+  if (numbers.length === 0) return undefined;
   const full = fullPath(normalizeDirectory(remote.directory), input.packagePath);
-  const prefix = `${TAGS}${full}/`;
+  const tagOf = (n: number) => `${TAGS}${full}/v${n}`;
   return remoteCall(remote.url, () =>
     withLocalRepo(remote, async (repo) => {
-      const tags = await listRefsWithPrefix(remote, prefix);
-      const candidates = Object.entries(tags)
-        .map(([ref, oid]) => ({
-          n: ref.slice(prefix.length).includes('/') ? 0 : parseRevision(ref.slice(prefix.length)),
-          oid,
-        }))
-        .filter((c) => c.n > 0 && !known.has(c.n))
-        .sort((a, b) => b.n - a.n)
-        .slice(0, MAX_CANDIDATES);
+      const tags = await listRefsWithPrefix(remote, ...numbers.map(tagOf));
+      const candidates = numbers
+        .filter((n) => tags[tagOf(n)])
+        .slice(0, MAX_CANDIDATES)
+        .map((n) => ({ n, oid: tags[tagOf(n)]! }));
       if (candidates.length === 0) return undefined;
       // With blobs: which files of a tag's tree are resources depends on their content.
       await fetchObjects(

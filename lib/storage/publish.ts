@@ -101,11 +101,29 @@ export async function publishPackageRevision(db: Transactional, p: PublishInput)
   );
 }
 
-/** The positive revision numbers stored for a package (a publish compares them with the tags in git). */
-export async function revisionNumbers(q: Queryable, namespace: string, pkg: string): Promise<Set<number>> {
+/**
+ * Numbers of the package that the database does not hold but a half-done publish may have tagged in git, highest
+ * first: the `after` numbers following the highest, then the gaps among the `highest` numbers held; at most
+ * `highest + after` of them. Bounded, so a publish costs the same with 50 revisions or 5,000: a tag in an older gap
+ * is left to sync (docs/publish.md).
+ */
+export async function unclaimedRevisionNumbers(
+  q: Queryable,
+  namespace: string,
+  pkg: string,
+  window: { highest: number; after: number },
+): Promise<number[]> {
   const { rows } = await q.query<{ revision: number }>(
-    'select revision from package_revisions where namespace = $1 and package = $2 and revision > 0',
-    [namespace, pkg],
+    `select revision from package_revisions where namespace = $1 and package = $2 and revision > 0
+     order by revision desc limit $3`,
+    [namespace, pkg, window.highest],
   );
-  return new Set(rows.map((r) => r.revision));
+  const held = new Set(rows.map((r) => r.revision));
+  const top = rows[0]?.revision ?? 0;
+  // Below the window's lowest number only when the window holds every number of the package.
+  const floor = rows.length < window.highest ? 1 : rows.at(-1)!.revision;
+  const numbers: number[] = [];
+  const most = window.highest + window.after;
+  for (let n = top + window.after; n >= floor && numbers.length < most; n--) if (!held.has(n)) numbers.push(n);
+  return numbers;
 }

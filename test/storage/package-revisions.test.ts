@@ -9,7 +9,7 @@ import {
   nextRevisionNumber,
   updatePackageRevision,
 } from '../../lib/storage/package-revisions.js';
-import { publishPackageRevision } from '../../lib/storage/publish.js';
+import { publishPackageRevision, unclaimedRevisionNumbers } from '../../lib/storage/publish.js';
 import { getResources, getResourcesOf, replaceResources } from '../../lib/storage/resources.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDraft, addPublished, addRepository, KPTFILE, tagLock } from './fixtures.js';
@@ -209,6 +209,17 @@ describe('package revision storage', () => {
     expect((await getPackageRevision(t.db, ns, v1.name))!.latest).toBe(false);
     expect(await getResources(t.db, ns, 'repo.app.main')).toEqual(KPTFILE);
     expect((await getPackage(t.db, ns, 'repo.app'))!.latestRevision).toBe(2);
+  });
+
+  it('names the numbers a half-done publish may hold: gaps among the highest, then those after the highest', async () => {
+    const window = { highest: 4, after: 3 };
+    expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([3, 2, 1]);
+    for (const n of [1, 2, 4, 7, 8, 9]) await addPublished(t.db, ns, 'repo', 'gaps', `g${n}`, n);
+    // The four highest are 9, 8, 7, 4: the gaps between them are 6 and 5; 3 lies below the window.
+    expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([12, 11, 10, 6, 5]);
+    // However wide the gaps, at most highest + after numbers.
+    await addPublished(t.db, ns, 'repo', 'gaps', 'g1000', 1000);
+    expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([1003, 1002, 1001, 999, 998, 997, 996]);
   });
 
   it('refuses to publish a draft (422) or a taken number (409)', async () => {

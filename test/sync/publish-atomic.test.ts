@@ -120,9 +120,13 @@ describe('atomic publish', () => {
     const mine = { packagePath: 'app', workspace: 'mine', files: pkg('app') };
     const tagged = await pushPublishTag(remote('own'), { ...mine, revision: 1 }); // then the approval failed
     await publishRevision(remote('own'), { packagePath: 'app', workspace: 'other', revision: 2, files: pkg('x') });
-    expect(await findOwnTag(remote('own'), mine, new Set([2]))).toBe(1);
-    expect(await findOwnTag(remote('own'), { ...mine, files: pkg('edited') }, new Set([2]))).toBeUndefined();
-    expect(await findOwnTag(remote('own'), { ...mine, workspace: 'third' }, new Set([2]))).toBeUndefined();
+    // The database holds 2: the numbers it does not hold, highest first, are the ones looked at.
+    const unclaimed = [4, 3, 1];
+    expect(await findOwnTag(remote('own'), mine, unclaimed)).toBe(1);
+    expect(await findOwnTag(remote('own'), { ...mine, files: pkg('edited') }, unclaimed)).toBeUndefined();
+    expect(await findOwnTag(remote('own'), { ...mine, workspace: 'third' }, unclaimed)).toBeUndefined();
+    // Only the numbers given: a tag outside them is not read.
+    expect(await findOwnTag(remote('own'), mine, [4, 3])).toBeUndefined();
     const done = await publishRevision(remote('own'), { ...mine, revision: 1 });
     expect(done).toMatchObject({ commit: tagged.commit, adopted: true });
     expect((await gitState('own')).tags).toEqual(['app/v1', 'app/v2']);

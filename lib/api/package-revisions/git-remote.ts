@@ -12,7 +12,7 @@ import type { Lock } from '../../kpt/types.js';
 import type { PackageRevisionRow, RepositoryRow } from '../../storage/types.js';
 import { asRecord } from './request-fields.js';
 import { nextRevisionNumber } from '../../storage/package-revisions.js';
-import { revisionNumbers } from '../../storage/publish.js';
+import { unclaimedRevisionNumbers } from '../../storage/publish.js';
 import { getRepository } from '../../storage/repositories.js';
 import { getResources } from '../../storage/resources.js';
 import { isDryRun } from '../../storage/dry-run.js';
@@ -68,6 +68,12 @@ const tagLock = (repo: RepositoryRow, row: PackageRevisionRow, revision: number,
 /** Tags of numbers the database does not know (made outside, or a half-done publish of another draft) are skipped. */
 const MAX_TAKEN_TAGS = 5;
 
+/**
+ * Where an earlier attempt's tag can be: it took the number after the highest, or up to MAX_TAKEN_TAGS more; later
+ * publishes of other drafts may have taken higher numbers since, leaving it a gap among the highest.
+ */
+const UNCLAIMED_WINDOW = { highest: 16, after: MAX_TAKEN_TAGS + 1 };
+
 /** What a publish needs from the database, read before git is talked to (nothing is held meanwhile). */
 export interface PublishRead {
   row: PackageRevisionRow;
@@ -75,20 +81,20 @@ export interface PublishRead {
   files: Files;
   /** The number the database would give next. */
   next: number;
-  /** Positive numbers the database holds for the package: a tag of another number may be this publish's own. */
-  known: Set<number>;
+  /** Numbers the database does not hold whose tag may be this publish's own, from an earlier attempt. */
+  unclaimed: number[];
   /** A dry run stops before the push. */
   dryRun: boolean;
 }
 
-/** Reads the revision's repository, files and the package's numbers. */
+/** Reads the revision's repository, files and the numbers a publish may take or complete. */
 export async function readForPublish(q: Queryable, row: PackageRevisionRow): Promise<PublishRead> {
   return {
     row,
     repo: await repositoryOf(q, row),
     files: await getResources(q, row.namespace, row.name),
     next: await nextRevisionNumber(q, row.namespace, row.package),
-    known: await revisionNumbers(q, row.namespace, row.package),
+    unclaimed: await unclaimedRevisionNumbers(q, row.namespace, row.package, UNCLAIMED_WINDOW),
     dryRun: isDryRun(q),
   };
 }
@@ -104,7 +110,7 @@ export async function publishToGit(p: PublishRead, user: string) {
   // A dry run stops before the push: the number is the one the database would give, the commit does not exist.
   if (p.dryRun) return { revision: p.next, selfLock: tagLock(repo, row, p.next, 'not-pushed'), commit: 'not-pushed' };
   let revision =
-    (await findOwnTag(remote, { packagePath: row.packagePath, workspace: row.workspace, files }, p.known)) ?? p.next;
+    (await findOwnTag(remote, { packagePath: row.packagePath, workspace: row.workspace, files }, p.unclaimed)) ?? p.next;
   const first = revision;
   let result: Awaited<ReturnType<typeof publishRevision>>;
   for (;;) {
