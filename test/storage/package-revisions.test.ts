@@ -219,7 +219,9 @@ describe('package revision storage', () => {
     expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([12, 11, 10, 6, 5]);
     // However wide the gaps, at most highest + after numbers.
     await addPublished(t.db, ns, 'repo', 'gaps', 'g1000', 1000);
-    expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([1003, 1002, 1001, 999, 998, 997, 996]);
+    expect(await unclaimedRevisionNumbers(t.db, ns, 'repo.gaps', window)).toEqual([
+      1003, 1002, 1001, 999, 998, 997, 996,
+    ]);
   });
 
   it('refuses to publish a draft (422) or a taken number (409)', async () => {

@@ -110,7 +110,8 @@ export async function publishToGit(p: PublishRead, user: string) {
   // A dry run stops before the push: the number is the one the database would give, the commit does not exist.
   if (p.dryRun) return { revision: p.next, selfLock: tagLock(repo, row, p.next, 'not-pushed'), commit: 'not-pushed' };
   let revision =
-    (await findOwnTag(remote, { packagePath: row.packagePath, workspace: row.workspace, files }, p.unclaimed)) ?? p.next;
+    (await findOwnTag(remote, { packagePath: row.packagePath, workspace: row.workspace, files }, p.unclaimed)) ??
+    p.next;
   const first = revision;
   let result: Awaited<ReturnType<typeof publishRevision>>;
   for (;;) {
