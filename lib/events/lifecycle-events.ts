@@ -46,11 +46,12 @@ function revisionEvent(e: StoredChange): LifecycleEvent | undefined {
   };
 }
 
-// A sync's end is the only moment its state leaves Reconciling (set when it starts) for Ready or Error.
+// Every end of a sync, Ready or Error, counts one more finished sync (migrations/0015_sync_count.sql); marking
+// Reconciling or requesting a sync does not.
 function syncEvent(e: StoredChange): LifecycleEvent | undefined {
   const sync = e.object.sync;
   const before = e.previous?.sync;
-  if (e.cause !== 'sync' || !sync || before?.state !== 'Reconciling') return undefined;
+  if (e.cause !== 'sync' || !sync || !before || Number(sync.syncs ?? 0) <= Number(before.syncs ?? 0)) return undefined;
   if (sync.state !== 'Ready' && sync.state !== 'Error') return undefined;
   return {
     detailType: SYNC_DETAIL_TYPE,

@@ -154,12 +154,13 @@ export interface SyncOutcome
   durationMs: number;
 }
 
-/** The sync columns beginSync reads, prefixed so they cannot clash with the repository's (the row mapper splits). */
-const MEMORY_COLUMNS = `s.version as "m:version", s.commit_hash as "m:commitHash", s.skipped as "m:skipped",
-  s.last_full_sync_time as "m:lastFullSyncTime", s.observed_generation::int as "m:observedGeneration",
-  s.observed_run_once_at as "m:observedRunOnceAt", s.package_count as "m:packageCount"`;
+/** The sync columns readSyncStart reads, prefixed so they cannot clash with the repository's (the row mapper splits). */
+const MEMORY_COLUMNS = `s.version as "m:version", s.commit_hash as "m:commitHash",
+  coalesce(s.skipped, '[]') as "m:skipped", s.last_full_sync_time as "m:lastFullSyncTime",
+  coalesce(s.observed_generation, 0)::int as "m:observedGeneration", s.observed_run_once_at as "m:observedRunOnceAt",
+  coalesce(s.package_count, 0) as "m:packageCount"`;
 
-/** Splits a beginSync row into the repository and the sync memory. */
+/** Splits a readSyncStart row into the repository and the sync memory. */
 function toBegun(row: Record<string, unknown>): { repository: RepositoryRow; memory: SyncMemory } {
   const repository: Record<string, unknown> = {};
   const memory: Record<string, unknown> = {};
@@ -171,25 +172,30 @@ function toBegun(row: Record<string, unknown>): { repository: RepositoryRow; mem
 }
 
 /**
- * Marks the repository Reconciling (creating its sync row if needed) and returns it with what the last sync
- * remembered, in one statement; undefined when the repository no longer exists.
+ * The repository with what the last sync remembered (nothing, before its first), in one read; undefined when the
+ * repository no longer exists. Nothing is written: a sync whose refs are unchanged writes only its end (finishUnchangedSync).
  */
-export async function beginSync(
+export async function readSyncStart(
   q: Queryable,
   namespace: string,
   name: string,
 ): Promise<{ repository: RepositoryRow; memory: SyncMemory } | undefined> {
   const { rows } = await q.query(
-    `with r as (select ${REPOSITORY_COLUMNS} from repositories where namespace = $1 and name = $2),
-          s as (insert into repository_sync (namespace, repository, state, message)
-                select namespace, name, 'Reconciling', '' from r
-                on conflict (namespace, repository) do update set state = 'Reconciling', message = '',
-                  updated = clock_timestamp()
-                returning *)
-     select r.*, ${MEMORY_COLUMNS} from r, s`,
+    `with r as (select ${REPOSITORY_COLUMNS} from repositories where namespace = $1 and name = $2)
+     select r.*, ${MEMORY_COLUMNS} from r left join repository_sync s on s.namespace = r.namespace and s.repository = r.name`,
     [namespace, name],
   );
   return rows[0] ? toBegun(rows[0]) : undefined;
+}
+
+/** Marks the repository Reconciling: the sync found changed refs and reads them (docs/porch-behaviour.md §8.1). */
+export async function markReconciling(q: Queryable, namespace: string, name: string): Promise<void> {
+  await q.query(
+    `insert into repository_sync (namespace, repository, state, message)
+     select namespace, name, 'Reconciling', '' from repositories where namespace = $1 and name = $2
+     on conflict (namespace, repository) do update set state = 'Reconciling', message = '', updated = clock_timestamp()`,
+    [namespace, name],
+  );
 }
 
 /** What the last successful sync saw per ref (ref → oid, ref → revision keys); read only when the refs changed. */
@@ -211,7 +217,7 @@ export async function finishSync(q: Queryable, namespace: string, name: string, 
     `update repository_sync set refs = $3, version = $4, discovered = $5, commit_hash = $6, state = 'Ready',
             message = 'Repository Ready', last_full_sync_time = $7, next_full_sync_time = $8, observed_generation = $9,
             observed_run_once_at = $10, package_count = $11, cached_only = $12, both_count = $13, external_only = $14,
-            skipped = $15, duration_ms = $16, updated = clock_timestamp()
+            skipped = $15, duration_ms = $16, syncs = syncs + 1, updated = clock_timestamp()
       where namespace = $1 and repository = $2`,
     [
       namespace,
@@ -244,7 +250,8 @@ export async function finishUnchangedSync(
   await q.query(
     `update repository_sync set state = 'Ready', message = 'Repository Ready', last_full_sync_time = $3,
             next_full_sync_time = $4, observed_generation = $5, observed_run_once_at = $6, cached_only = 0,
-            both_count = package_count, external_only = 0, duration_ms = $7, updated = clock_timestamp()
+            both_count = package_count, external_only = 0, duration_ms = $7, syncs = syncs + 1,
+            updated = clock_timestamp()
       where namespace = $1 and repository = $2`,
     [namespace, name, o.finished, o.nextFullSyncTime, o.observedGeneration, o.observedRunOnceAt, o.durationMs],
   );
@@ -258,9 +265,10 @@ export async function failSync(
   o: { message: string; nextFullSyncTime: Date; durationMs: number },
 ): Promise<void> {
   await q.query(
-    `update repository_sync set state = 'Error', message = $3, next_full_sync_time = $4, duration_ms = $5,
-            updated = clock_timestamp()
-      where namespace = $1 and repository = $2`,
+    `insert into repository_sync (namespace, repository, state, message, next_full_sync_time, duration_ms, syncs)
+     select namespace, name, 'Error', $3, $4, $5, 1 from repositories where namespace = $1 and name = $2
+     on conflict (namespace, repository) do update set state = 'Error', message = $3, next_full_sync_time = $4,
+       duration_ms = $5, syncs = repository_sync.syncs + 1, updated = clock_timestamp()`,
     [namespace, name, o.message, o.nextFullSyncTime, o.durationMs],
   );
 }

@@ -22,11 +22,12 @@ export type { SyncGit } from './sync-git.js';
 import { deleteRevisions, listPublishedKeys } from '../storage/revision-sync.js';
 import { writeDiscoveredRevisions } from './revision-store.js';
 import {
-  beginSync,
   failSync,
   finishSync,
   finishUnchangedSync,
   loadSeenRefs,
+  markReconciling,
+  readSyncStart,
   type SyncMemory,
 } from '../storage/repository-sync.js';
 import type { SkippedRef as ReportedSkip } from '../storage/types.js';
@@ -84,7 +85,7 @@ const logLine = ({ level, msg, ...fields }: Record<string, unknown>) =>
 async function runSync(db: Database, namespace: string, name: string, deps: SyncDeps): Promise<SyncResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
-  const began = await beginSync(db, namespace, name);
+  const began = await readSyncStart(db, namespace, name);
   if (!began) return { ran: true, state: 'Gone', durationMs: 0 };
   const { repository: repo, memory } = began;
   const log = (fields: Record<string, unknown>) =>
@@ -101,7 +102,7 @@ async function runSync(db: Database, namespace: string, name: string, deps: Sync
     if (counts.completedPublishes > 0) {
       // The branch now holds the completed revisions: read it again, so the placeholders and the commit hash are
       // right as soon as this sync ends.
-      const again = await beginSync(db, namespace, name);
+      const again = await readSyncStart(db, namespace, name);
       if (again) counts = await syncContent(db, again.repository, again.memory, deps, started, now);
     }
     const durationMs = now().getTime() - started.getTime();
@@ -198,6 +199,7 @@ async function syncContent(
       phases,
     };
   }
+  await markReconciling(db, repo.namespace, repo.name);
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
   const seen = await loadSeenRefs(db, repo.namespace, repo.name);
   // Owed publishes are not skips of a ref: they are retried below, and reported again only if they fail again.

@@ -105,15 +105,25 @@ describe('syncRepository', () => {
     expect(tasks.rows[0].tasks[0].type).toBe('edit');
   });
 
-  it('with unchanged refs: one ref listing, no discovery, two statements', async () => {
+  it('with unchanged refs: one ref listing, no discovery, a read and one status write', async () => {
     const counting = new CountingDatabase(t.db.pool);
     const { deps, calls } = countingDeps();
     const before = await snapshot(t.db, 'catalog');
+    const { syncs } = await syncRow(t.db, 'catalog');
+    const logged = await t.db.query(`select coalesce(max(resource_version), 0) as rv from change_log`);
     const result = await syncRepository(counting, 'ns', 'catalog', deps);
     expect(result).toMatchObject({ ran: true, state: 'Ready', unchanged: true, refsRead: 0, packageCount: 7 });
     expect(calls).toEqual({ listRemoteRefs: 1, discover: [] });
     expect(counting.statements).toBe(2);
     expect(await snapshot(t.db, 'catalog')).toEqual(before);
+    // Never marked Reconciling: the Repository changed once, to Ready, counting one more finished sync.
+    const changes = await t.db.query(
+      `select object -> 'sync' ->> 'state' as state from change_log
+        where kind = 'Repository' and name = 'catalog' and resource_version > $1`,
+      [logged.rows[0].rv],
+    );
+    expect(changes.rows).toEqual([{ state: 'Ready' }]);
+    expect((await syncRow(t.db, 'catalog')).syncs).toBe(String(BigInt(syncs) + 1n));
   });
 
   it('after tags are added, moved and deleted, reads only the changed refs and converges to a from-scratch sync', async () => {

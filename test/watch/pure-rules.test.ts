@@ -77,22 +77,29 @@ describe('lifecycle events', () => {
       ['Proposed', null, 'Deleted'],
     ]);
   });
-  it('a sync outcome only when a sync ends (Reconciling → Ready or Error), not when it starts', () => {
-    const sync = (from: string, to: string) =>
+  it('a sync outcome each time a sync ends (its count of finished syncs grows), not when it starts', () => {
+    const sync = (from: string, to: string, ended = true) =>
       entry({
         kind: 'Repository',
         cause: 'sync',
-        object: { sync: { state: to } },
-        previous: { sync: { state: from } },
+        object: { sync: { state: to, syncs: ended ? 8 : 7 } },
+        previous: { sync: { state: from, syncs: 7 } },
       });
     const events = lifecycleEvents([
-      sync('Ready', 'Reconciling'),
+      sync('Ready', 'Reconciling', false),
       sync('Reconciling', 'Error'),
-      sync('Reconciling', 'Ready'),
+      // An unchanged sync never marks Reconciling; it ends all the same, as does a second failure in a row.
+      sync('Error', 'Ready'),
+      sync('Ready', 'Ready'),
+      sync('Error', 'Error'),
+      // A requested sync moves only the next sync time.
+      sync('Ready', 'Ready', false),
     ]);
     expect(events.map((e) => [e.detailType, e.detail.state])).toEqual([
       ['Repository Sync Finished', 'Error'],
       ['Repository Sync Finished', 'Ready'],
+      ['Repository Sync Finished', 'Ready'],
+      ['Repository Sync Finished', 'Error'],
     ]);
   });
 });
