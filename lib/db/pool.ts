@@ -43,6 +43,28 @@ const isPoolTimeout = (err: unknown) =>
  */
 const isReadOnly = (text: string) => /^\s*select\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
 
+/** Each statement pool's pool of dedicated sessions (Database.sessions), made on first use, ended with it. */
+const sessionPools = new WeakMap<pg.Pool, pg.Pool>();
+
+/**
+ * Dedicated sessions a process holds at once: one per sync running in it (the local fan-out runs 10, a Lambda
+ * function one), with room to spare; a sync past this waits for one.
+ */
+const MAX_SESSIONS = 16;
+
+/** Keeps a killed connection from ending the process (see openDatabase). */
+function guard(pool: pg.Pool): pg.Pool {
+  // An idle client killed by the server emits 'error' on the pool; without a listener the process would crash.
+  // The client's own listener below has logged it already.
+  pool.on('error', () => undefined);
+  // A checked-out client has no pool listener (pg-pool removes it at checkout): a kill while a transaction holds
+  // it would end the process. The failed statement rejects on its own; this only keeps the event from crashing.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.warn('database connection lost', { error: err.message })),
+  );
+  return pool;
+}
+
 /**
  * A pool that survives a killed backend: a read that fails because its connection was lost is retried once on a
  * fresh connection; a write is not (see isReadOnly) and surfaces as a 503 for the caller to retry.
@@ -113,8 +135,24 @@ export class Database implements Queryable {
     }
   }
 
+  /**
+   * Connections for session-scoped state (a sync's advisory session lock), from a pool of their own: that state
+   * never reaches a connection that serves statements and transactions, and a session is opened once per process
+   * rather than once per use. Whoever checks one out hands it back clean, or destroyed.
+   */
+  sessions(): Database {
+    let pool = sessionPools.get(this.pool);
+    if (!pool) {
+      pool = guard(new pg.Pool({ ...this.pool.options, max: MAX_SESSIONS }));
+      sessionPools.set(this.pool, pool);
+    }
+    return new Database(pool);
+  }
+
   async close(): Promise<void> {
-    await this.pool.end();
+    const sessions = sessionPools.get(this.pool);
+    sessionPools.delete(this.pool);
+    await Promise.all([this.pool.end(), sessions?.end()]);
   }
 }
 
@@ -144,17 +182,9 @@ export async function poolConfig(cfg: Config): Promise<PoolConfig> {
   throw new Error('no database configured: set DATABASE_URL or DATABASE_SECRET_ARN');
 }
 
-/** Opens a Database: creates the pool, attaches the error listener and pings the server. */
+/** Opens a Database: creates the pool, attaches the error listeners and pings the server. */
 export async function openDatabase(settings: PoolConfig): Promise<Database> {
-  const pool = new pg.Pool(settings);
-  // An idle client killed by the server emits 'error' on the pool; without a listener the process would crash.
-  // The client's own listener below has logged it already.
-  pool.on('error', () => undefined);
-  // A checked-out client has no pool listener (pg-pool removes it at checkout): a kill while a transaction holds
-  // it would end the process. The failed statement rejects on its own; this only keeps the event from crashing.
-  pool.on('connect', (client) =>
-    client.on('error', (err) => logger.warn('database connection lost', { error: err.message })),
-  );
+  const pool = guard(new pg.Pool(settings));
   const db = new Database(pool);
   try {
     await db.query('select 1');

@@ -46,3 +46,13 @@ export async function trySessionLock(q: Queryable, classId: number, objId: numbe
 export async function heartbeat(q: Queryable): Promise<void> {
   await q.query('select 1');
 }
+
+/**
+ * Hands a dedicated session back clean: every session lock released and the backstops trySessionLock set returned
+ * to their defaults, in one round trip (a simple query of several statements).
+ */
+export async function resetSession(q: Queryable): Promise<void> {
+  await q.query(
+    'select pg_advisory_unlock_all(); reset idle_session_timeout; reset idle_in_transaction_session_timeout; reset application_name',
+  );
+}

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import type { Database } from '../db/pool.js';
 import { logger } from '../log.js';
-import { heartbeat as beat, trySessionLock } from '../storage/advisory-locks.js';
+import { heartbeat as beat, resetSession, trySessionLock } from '../storage/advisory-locks.js';
 
 /**
  * Advisory-lock key of a repository's sync: the two-int4 form `(SYNC_LOCK_CLASS, int4 of sha256(ns NUL name))`.
@@ -28,8 +27,9 @@ export type Locked<T> = { ran: true; value: T } | { ran: false };
 
 /**
  * Runs `fn` while holding the repository's sync lock, or returns `{ran:false}` at once when another session holds
- * it. The lock lives on a dedicated, non-pooled connection that is closed afterwards, so no pooled client can keep
- * (or inherit) it; a process that dies drops the connection and with it the lock. Needs a session-mode connection:
+ * it. The lock lives on a dedicated session (Database.sessions), never on a connection that serves statements, so
+ * no pooled client can keep or inherit it; the session is handed back with every lock released, or destroyed when
+ * that fails. A process that dies drops the connection and with it the lock. Needs a session-mode connection:
  * behind a transaction pooler a session lock excludes nothing.
  */
 export async function withRepositoryLock<T>(
@@ -41,9 +41,7 @@ export async function withRepositoryLock<T>(
 ): Promise<Locked<T>> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(idleTimeoutMs / 4));
-  const client = new pg.Client({ ...(db.pool.options as pg.ClientConfig), keepAlive: true });
-  client.on('error', () => undefined); // a killed lock session must not crash the process; the sync finishes or fails on its own
-  await client.connect();
+  const client = await db.sessions().connect();
   let heartbeat: NodeJS.Timeout | undefined;
   try {
     const [classId, objId] = repositoryLockKey(namespace, name);
@@ -56,7 +54,10 @@ export async function withRepositoryLock<T>(
     return { ran: true, value: await fn() };
   } finally {
     if (heartbeat) clearInterval(heartbeat);
-    // Closing the session releases the lock; no explicit unlock needed, and nothing is returned to a pool.
-    await client.end().catch(() => undefined);
+    const clean = await resetSession(client).then(
+      () => true,
+      () => false,
+    );
+    client.release(!clean);
   }
 }

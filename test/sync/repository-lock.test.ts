@@ -126,6 +126,30 @@ describe('withRepositoryLock', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('syncs in a row reuse one lock session, which holds no lock and outlives the idle backstop in between', async () => {
+    const holder = async () =>
+      withRepositoryLock(
+        t.db,
+        'ns',
+        'reuse',
+        async () => {
+          const { rows } = await t.db.query(`select pid from pg_locks where locktype = 'advisory' and granted`);
+          return rows.map((r) => r.pid as number);
+        },
+        { idleTimeoutMs: 1_000 },
+      );
+    const first = await holder();
+    expect(first.ran && first.value).toHaveLength(1);
+    const pid = first.ran ? first.value[0] : undefined;
+    const advisory = `select count(*)::int as n from pg_locks where locktype = 'advisory'`;
+    expect((await t.db.query(advisory)).rows[0].n).toBe(0);
+    // Idle longer than the backstop the lock set: the session was reset when it came back, so it is still there.
+    await sleep(1_500);
+    const alive = await t.db.query('select count(*)::int as n from pg_stat_activity where pid = $1', [pid]);
+    expect(alive.rows[0].n).toBe(1);
+    expect(await holder()).toEqual({ ran: true, value: [pid] });
+  });
+
   it('a holder killed with SIGKILL frees the lock for the next sync', async () => {
     const child = await startHolder('killed', 60_000);
     try {
