@@ -4,9 +4,9 @@ import { packageRevisionOperations } from '../api/package-revisions/operations.j
 import { createRepositoryOperations } from '../api/repositories/operations.js';
 import { resourcesOperations } from '../api/resources/operations.js';
 import { createAccess } from '../api/rbac/access.js';
-import { createHttpHandler, type HandlerDeps, type HttpHandler } from './handler.js';
-import type { FunctionName } from './routes.js';
-import { answerUnmatched } from './unmatched.js';
+import { createHttpHandler, type HandlerDeps, type HttpHandler } from '../http/handler.js';
+import type { FunctionName } from '../http/routes.js';
+import { answerUnmatched } from '../http/unmatched.js';
 
 /**
  * Streaming handlers of the functions that serve the read routes (discovery, lists, gets, watches), built from the
