@@ -10,6 +10,7 @@ import { packageRevisionUid, placeholderName } from '../names.js';
 import { isDnsLabel } from '../validation.js';
 import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS } from './package-revision-columns.js';
 import { getPackageRevision } from './package-revisions.js';
+import { RESOURCE_INSERT_COLUMNS } from './resources.js';
 import { insertList, json, throwCasMiss, versionParam } from './sql.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import { refs, type Lock, type PackageRevisionRow } from './types.js';
@@ -68,9 +69,15 @@ async function upsertPlaceholder(tx: Queryable, rev: PackageRevisionRow, branch:
     [rev.namespace, rev.name, name, branch, packageRevisionUid(rev.namespace, name), updatedBy],
   );
   await tx.query(`delete from resources where namespace = $1 and package_revision = $2`, [rev.namespace, name]);
+  const files = insertList(RESOURCE_INSERT_COLUMNS, {
+    namespace: 'namespace',
+    package_revision: '$3',
+    path: 'path',
+    content: 'content',
+  });
   await tx.query(
-    `insert into resources (namespace, package_revision, path, content)
-     select namespace, $3, path, content from resources where namespace = $1 and package_revision = $2`,
+    `insert into resources (${files.columns})
+     select ${files.values} from resources where namespace = $1 and package_revision = $2`,
     [rev.namespace, rev.name, name],
   );
   return (await getPackageRevision(tx, rev.namespace, rows[0]!.name))!;

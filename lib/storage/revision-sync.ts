@@ -6,8 +6,8 @@ import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageName, packageRevisionName, packageRevisionUid, packageUid } from '../names.js';
 import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS } from './package-revision-columns.js';
-import { ensurePackage } from './packages.js';
-import { getResources, insertFiles } from './resources.js';
+import { ensurePackage, PACKAGE_INSERT_COLUMNS } from './packages.js';
+import { getResources, insertFiles, RESOURCE_INSERT_COLUMNS } from './resources.js';
 import { ConflictError } from '../errors.js';
 import { insertList, json } from './sql.js';
 import { checkRevisionNames } from './validate-input.js';
@@ -224,7 +224,15 @@ export async function bulkInsertRevisions(
   const files = inputs.flatMap((d, i) =>
     Object.entries(d.files).map(([path, content]) => [names[i]!, path, content] as const),
   );
-  const bulk = insertList(REVISION_INSERT_COLUMNS, {
+  const packageRows = insertList(PACKAGE_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: 'n',
+    repository: '$2',
+    path: 'p',
+    uid: 'u::uuid',
+    updated_by: '$3',
+  });
+  const revisionRows = insertList(REVISION_INSERT_COLUMNS, {
     namespace: '$1',
     name: 'n',
     package: 'pk',
@@ -244,11 +252,17 @@ export async function bulkInsertRevisions(
     publish_timestamp: 'clock_timestamp()',
     updated_by: '$3',
   });
+  const fileRows = insertList(RESOURCE_INSERT_COLUMNS, {
+    namespace: '$1',
+    package_revision: 'n',
+    path: 'p',
+    content: 'c',
+  });
   await inTransaction(db, async (tx) => {
     const uniquePkgs = [...new Map(inputs.map((d, i) => [pkgs[i]!, d.packagePath])).entries()];
     await tx.query(
-      `insert into packages (namespace, name, repository, path, uid, updated_by)
-       select $1, n, $2, p, u::uuid, $3 from unnest($4::text[], $5::text[], $6::text[]) as t(n, p, u)
+      `insert into packages (${packageRows.columns})
+       select ${packageRows.values} from unnest($4::text[], $5::text[], $6::text[]) as t(n, p, u)
        on conflict (namespace, name) do nothing`,
       [
         namespace,
@@ -260,8 +274,8 @@ export async function bulkInsertRevisions(
       ],
     );
     await tx.query(
-      `insert into package_revisions (${bulk.columns})
-       select ${bulk.values}
+      `insert into package_revisions (${revisionRows.columns})
+       select ${revisionRows.values}
          from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
                      $12::text[], $13::text[], $14::text[], $15::text[]) as t(n, pk, pp, ws, rv, lc, u, sp, tk, sl, ul, cd)`,
       [
@@ -284,8 +298,8 @@ export async function bulkInsertRevisions(
     );
     if (files.length > 0) {
       await tx.query(
-        `insert into resources (namespace, package_revision, path, content)
-         select $1, n, p, c from unnest($2::text[], $3::text[], $4::text[]) as t(n, p, c)`,
+        `insert into resources (${fileRows.columns})
+         select ${fileRows.values} from unnest($2::text[], $3::text[], $4::text[]) as t(n, p, c)`,
         [namespace, files.map((f) => f[0]), files.map((f) => f[1]), files.map((f) => f[2])],
       );
     }
