@@ -1,4 +1,5 @@
 import { createRepositoryOperations } from '../lib/api/repositories/operations.js';
+import { createAccess } from '../lib/api/rbac/access.js';
 import { createHttpHandler } from '../lib/http/handler.js';
 import { requestSync } from '../lib/sync/request-sync.js';
 
@@ -9,4 +10,4 @@ import { requestSync } from '../lib/sync/request-sync.js';
 export const operations = createRepositoryOperations({
   requestSync: (namespace, name) => requestSync(namespace, name),
 });
-export const handler = createHttpHandler(operations);
+export const handler = createHttpHandler(operations, createAccess);

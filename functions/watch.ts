@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { config } from '../lib/config.js';
 import { createFunctionUrlHandler, type ResponseMeta } from '../lib/http/function-url.js';
 import { createJwtVerify } from '../lib/http/jwt-verify.js';
-import { createReadHandlers } from '../lib/http/read-handlers.js';
+import { createReadHandlers } from '../lib/handlers/read-handlers.js';
 
 /** What the Node.js Lambda runtime provides for response streaming. */
 declare const awslambda: {

@@ -1,4 +1,5 @@
 import type { Database } from '../db/pool.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Access, Identity } from '../rbac/types.js';
 
 /** Who made the request, as the gateway's authorizer (or the local server) established it. */
@@ -36,6 +37,12 @@ export interface ApiRequest {
   database: () => Promise<Database>;
   requestId: string;
 }
+
+/**
+ * Builds the RBAC access of a request's caller, reading RBAC objects through `db` (lib/api's `createAccess`); the
+ * handler factory receives it from the entry point, so lib/http needs no import of lib/api.
+ */
+export type AccessFactory = (db: Queryable, identity: Identity, adminGroup: string) => Access;
 
 /** A request to an operation that needs no database: static documents answer even while it is down. */
 export type StaticRequest = Omit<ApiRequest, 'db' | 'access'>;

@@ -8,6 +8,7 @@ import {
   bodyCheckOf,
   ignoresBody,
   needsDatabase,
+  type AccessFactory,
   type ApiRequest,
   type ApiResult,
   type Operations,
@@ -25,12 +26,12 @@ import { runRolledBack } from '../storage/dry-run.js';
 import { logState, requestLog, stdoutLog, type LogSink } from './request-log.js';
 import { DEFAULT_ROUTE_KEY, findRoute } from './routes.js';
 import { RouteNotFoundError } from './unmatched.js';
-import { createAccess } from '../api/rbac/access.js';
-import { decodeKubeProtobuf, isKubeProtobuf } from '../api/rbac/protobuf/decode-body.js';
+import { decodeKubeProtobuf, isKubeProtobuf } from './protobuf/decode-body.js';
 import type { IdentitySettings } from '../auth/identity-settings.js';
 import { requestAttributes } from '../rbac/request-attributes.js';
 
 export type {
+  AccessFactory,
   ApiRequest,
   ApiResult,
   Operation,
@@ -67,7 +68,13 @@ export type HttpHandler = (event: HttpEvent, context?: Partial<Context>) => Prom
 const BODY_VERBS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Turns the v2 event into an ApiRequest: route, headers, query, size-limited body, caller, database. */
-async function buildRequest(event: HttpEvent, operations: Operations, deps: Required<HandlerDeps>, requestId: string) {
+async function buildRequest(
+  event: HttpEvent,
+  operations: Operations,
+  createAccess: AccessFactory,
+  deps: Required<HandlerDeps>,
+  requestId: string,
+) {
   const route = findRoute(event.routeKey);
   if (!route) throw new RouteNotFoundError();
   const method = event.requestContext?.http?.method ?? route.method;
@@ -178,10 +185,15 @@ function errorResponder(): MiddlewareObj<HttpEvent, HttpResult> {
 
 /**
  * Builds the middy handler of one Lambda function for API Gateway HTTP API (payload 2.0) events: routes by
- * `event.routeKey` to one of `operations`, parses the request, runs the operation and answers JSON; every failure
- * becomes a Kubernetes Status, and one JSON log line is written per request.
+ * `event.routeKey` to one of `operations`, authorizes the caller with the access `createAccess` builds (lib/api's,
+ * given by the entry point), parses the request, runs the operation and answers JSON; every failure becomes a
+ * Kubernetes Status, and one JSON log line is written per request.
  */
-export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}): HttpHandler {
+export function createHttpHandler(
+  operations: Operations,
+  createAccess: AccessFactory,
+  deps: HandlerDeps = {},
+): HttpHandler {
   const resolved: Required<HandlerDeps> = {
     database: deps.database ?? getDatabase,
     maxBodyBytes: deps.maxBodyBytes ?? config().maxBodyBytes,
@@ -192,7 +204,7 @@ export function createHttpHandler(operations: Operations, deps: HandlerDeps = {}
   };
   const core = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event, context);
-    const { request, operation, warnings } = await buildRequest(event, operations, resolved, requestId);
+    const { request, operation, warnings } = await buildRequest(event, operations, createAccess, resolved, requestId);
     // An operation without a database (a 404/405 answer) has nothing to roll back.
     const result =
       request.dryRun && needsDatabase(operation)

@@ -2,6 +2,15 @@
  * The one route table: API Gateway (CDK) and the local server both read it, so deployed and local routing cannot
  * drift. Paths use API Gateway's `{param}` syntax; each route names the Lambda function and the operation in it.
  */
+import {
+  AUTHENTICATION_GROUP,
+  AUTHORIZATION_GROUP,
+  CONFIG_GROUP,
+  PORCH_GROUP,
+  RBAC_GROUP,
+  VERSION,
+} from '../contract/api-groups.js';
+
 export type FunctionName =
   | 'discovery'
   | 'repositories'
@@ -27,13 +36,6 @@ export interface Route {
    */
   authorize: boolean;
 }
-
-export const PORCH_GROUP = 'porch.kpt.dev';
-export const CONFIG_GROUP = 'config.porch.kpt.dev';
-export const VERSION = 'v1alpha1';
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
-export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
-export const AUTHENTICATION_GROUP = 'authentication.k8s.io';
 
 const porch = `/apis/${PORCH_GROUP}/${VERSION}`;
 const config = `/apis/${CONFIG_GROUP}/${VERSION}`;

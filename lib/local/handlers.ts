@@ -5,6 +5,7 @@ import { createRepositoryOperations } from '../api/repositories/operations.js';
 import { resourcesOperations } from '../api/resources/operations.js';
 import { rbacOperations } from '../api/rbac/operations.js';
 import type { Operations } from '../contract/api-types.js';
+import { createAccess } from '../api/rbac/access.js';
 import { createHttpHandler, type HandlerDeps, type HttpHandler } from '../http/handler.js';
 import type { LogSink } from '../http/request-log.js';
 import type { FunctionName } from '../http/routes.js';
@@ -32,6 +33,6 @@ export function createLocalHandlers(deps: LocalDeps): Record<FunctionName, HttpH
   };
   const handlers = {} as Record<FunctionName, HttpHandler>;
   for (const [fn, ops] of Object.entries(operations))
-    handlers[fn as FunctionName] = createHttpHandler(ops, { ...deps, streaming: true });
+    handlers[fn as FunctionName] = createHttpHandler(ops, createAccess, { ...deps, streaming: true });
   return handlers;
 }

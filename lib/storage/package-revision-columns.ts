@@ -1,4 +1,4 @@
-/** The select list and writable columns of `package_revisions`, shared by its storage modules. */
+/** The select list, insertable and writable columns of `package_revisions`, shared by its storage modules. */
 import { json } from './sql.js';
 import type { PackageRevisionRow, StoredMeta } from './types.js';
 
@@ -39,6 +39,28 @@ export function revisionColumns(alias = ''): string {
 }
 
 export const REVISION_COLUMNS = revisionColumns();
+
+/** The columns every insert into `package_revisions` writes (see `insertList`); the database sets the others. */
+export const REVISION_INSERT_COLUMNS = [
+  'namespace',
+  'name',
+  'package',
+  'repository',
+  'package_path',
+  'workspace',
+  'revision',
+  'lifecycle',
+  'uid',
+  'meta',
+  'spec',
+  'tasks',
+  'self_lock',
+  'upstream_lock',
+  'conditions',
+  'published_by',
+  'publish_timestamp',
+  'updated_by',
+] as const;
 
 /** Writable field → [column, is jsonb]. Only these names ever reach SQL text. */
 export const WRITABLE: Record<string, [string, boolean]> = {

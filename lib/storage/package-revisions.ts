@@ -2,11 +2,17 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageRevisionName, packageRevisionUid } from '../names.js';
-import { REVISION_COLUMNS, revisionColumns, setList, storedMeta } from './package-revision-columns.js';
+import {
+  REVISION_COLUMNS,
+  REVISION_INSERT_COLUMNS,
+  revisionColumns,
+  setList,
+  storedMeta,
+} from './package-revision-columns.js';
 import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
-import { deleteRow, json, throwCasMiss, versionParam } from './sql.js';
+import { deleteRow, insertList, json, throwCasMiss, versionParam } from './sql.js';
 import type { PackageRevisionChanges } from './package-revision-columns.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import {
@@ -47,12 +53,28 @@ export type { PackageRevisionChanges } from './package-revision-columns.js';
 /** Inserts one revision row (package row must exist); used inside the write transactions. */
 export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg: string): Promise<PackageRevisionRow> {
   const name = packageRevisionName(r.repository, r.packagePath, r.workspace);
+  const row = insertList(REVISION_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: '$2',
+    package: '$3',
+    repository: '$4',
+    package_path: '$5',
+    workspace: '$6',
+    revision: '$7',
+    lifecycle: '$8',
+    uid: '$9',
+    meta: '$10::jsonb',
+    spec: '$11::jsonb',
+    tasks: '$12::jsonb',
+    self_lock: '$13::jsonb',
+    upstream_lock: '$14::jsonb',
+    conditions: '$15::jsonb',
+    published_by: '$16',
+    publish_timestamp: '$17',
+    updated_by: '$18',
+  });
   const { rows } = await q.query<PackageRevisionRow>(
-    `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
-       uid, meta, spec, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13::jsonb, $14::jsonb,
-       $15::jsonb, $16, $17, $18)
-     returning ${REVISION_COLUMNS}`,
+    `insert into package_revisions (${row.columns}) values (${row.values}) returning ${REVISION_COLUMNS}`,
     [
       r.namespace,
       name,

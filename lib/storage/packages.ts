@@ -9,6 +9,7 @@ import type { LabelSelector } from '../selectors/label-selector.js';
 import { decodeContinue, pageLimit, rowBudget, toPage } from './pagination.js';
 import { addKeyset, addLabelConditions, effectiveNamespace, toFieldSelector, toLabelSelector } from './selector-sql.js';
 import { SqlFilter } from './sql-filter.js';
+import { insertList } from './sql.js';
 import type { ListOptions, PackageRow, Page } from './types.js';
 
 /** The select list of a PackageRow over alias `p`, its latest revision number given by `latestRevision`. */
@@ -20,6 +21,9 @@ const COLUMNS = packageColumns(
   '(select r.revision from package_revisions r where r.namespace = p.namespace and r.package = p.name and r.latest)',
 );
 
+/** The columns every insert into `packages` writes (see `insertList`); the others keep their defaults. */
+export const PACKAGE_INSERT_COLUMNS = ['namespace', 'name', 'repository', 'path', 'uid', 'updated_by'] as const;
+
 /** Creates the package row of (repository, path) unless it exists; returns its name. Part of a revision write. */
 export async function ensurePackage(
   q: Queryable,
@@ -29,9 +33,16 @@ export async function ensurePackage(
   updatedBy: string,
 ): Promise<string> {
   const name = packageName(repository, path);
+  const row = insertList(PACKAGE_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: '$2',
+    repository: '$3',
+    path: '$4',
+    uid: '$5',
+    updated_by: '$6',
+  });
   await q.query(
-    `insert into packages (namespace, name, repository, path, uid, updated_by) values ($1, $2, $3, $4, $5, $6)
-     on conflict (namespace, name) do nothing`,
+    `insert into packages (${row.columns}) values (${row.values}) on conflict (namespace, name) do nothing`,
     [namespace, name, repository, path, packageUid(namespace, name), updatedBy],
   );
   return name;

@@ -8,9 +8,10 @@ import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageRevisionUid, placeholderName } from '../names.js';
 import { isDnsLabel } from '../validation.js';
-import { REVISION_COLUMNS } from './package-revision-columns.js';
+import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS } from './package-revision-columns.js';
 import { getPackageRevision } from './package-revisions.js';
-import { json, throwCasMiss, versionParam } from './sql.js';
+import { RESOURCE_INSERT_COLUMNS } from './resources.js';
+import { insertList, json, throwCasMiss, versionParam } from './sql.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import { refs, type Lock, type PackageRevisionRow } from './types.js';
 
@@ -38,12 +39,29 @@ export interface PublishResult {
 
 async function upsertPlaceholder(tx: Queryable, rev: PackageRevisionRow, branch: string, updatedBy: string) {
   const name = placeholderName(rev.repository, rev.packagePath, branch);
+  const copy = insertList(REVISION_INSERT_COLUMNS, {
+    namespace: 'namespace',
+    name: '$3',
+    package: 'package',
+    repository: 'repository',
+    package_path: 'package_path',
+    workspace: '$4',
+    revision: '-1',
+    lifecycle: `'Published'`,
+    uid: '$5',
+    meta: `'{}'::jsonb`,
+    spec: `'{}'::jsonb`,
+    tasks: 'tasks',
+    self_lock: 'self_lock',
+    upstream_lock: 'upstream_lock',
+    conditions: 'conditions',
+    published_by: 'published_by',
+    publish_timestamp: 'publish_timestamp',
+    updated_by: '$6',
+  });
   const { rows } = await tx.query<{ name: string }>(
-    `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
-       uid, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
-     select namespace, $3, package, repository, package_path, $4, -1, 'Published', $5, tasks, self_lock, upstream_lock,
-       conditions, published_by, publish_timestamp, $6
-       from package_revisions where namespace = $1 and name = $2
+    `insert into package_revisions (${copy.columns})
+     select ${copy.values} from package_revisions where namespace = $1 and name = $2
      on conflict (namespace, name) do update set tasks = excluded.tasks, self_lock = excluded.self_lock,
        upstream_lock = excluded.upstream_lock, conditions = excluded.conditions, published_by = excluded.published_by,
        publish_timestamp = excluded.publish_timestamp, updated_by = excluded.updated_by
@@ -51,9 +69,15 @@ async function upsertPlaceholder(tx: Queryable, rev: PackageRevisionRow, branch:
     [rev.namespace, rev.name, name, branch, packageRevisionUid(rev.namespace, name), updatedBy],
   );
   await tx.query(`delete from resources where namespace = $1 and package_revision = $2`, [rev.namespace, name]);
+  const files = insertList(RESOURCE_INSERT_COLUMNS, {
+    namespace: 'namespace',
+    package_revision: '$3',
+    path: 'path',
+    content: 'content',
+  });
   await tx.query(
-    `insert into resources (namespace, package_revision, path, content)
-     select namespace, $3, path, content from resources where namespace = $1 and package_revision = $2`,
+    `insert into resources (${files.columns})
+     select ${files.values} from resources where namespace = $1 and package_revision = $2`,
     [rev.namespace, rev.name, name],
   );
   return (await getPackageRevision(tx, rev.namespace, rows[0]!.name))!;

@@ -2,17 +2,26 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { REVISION_COLUMNS, setList, type PackageRevisionChanges } from './package-revision-columns.js';
-import { throwCasMiss, versionParam } from './sql.js';
+import { insertList, throwCasMiss, versionParam } from './sql.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import { refs, type Files, type PackageRevisionRow } from './types.js';
+
+/** The columns every insert into `resources` writes (see `insertList`). */
+export const RESOURCE_INSERT_COLUMNS = ['namespace', 'package_revision', 'path', 'content'] as const;
 
 /** Inserts the files of one revision in one statement (the CHECK refuses unsafe paths). */
 export async function insertFiles(q: Queryable, namespace: string, revision: string, files: Files): Promise<void> {
   const paths = Object.keys(files);
   if (paths.length === 0) return;
+  const file = insertList(RESOURCE_INSERT_COLUMNS, {
+    namespace: '$1',
+    package_revision: '$2',
+    path: 'f.path',
+    content: 'f.content',
+  });
   await q.query(
-    `insert into resources (namespace, package_revision, path, content)
-     select $1, $2, f.path, f.content from unnest($3::text[], $4::text[]) as f(path, content)`,
+    `insert into resources (${file.columns})
+     select ${file.values} from unnest($3::text[], $4::text[]) as f(path, content)`,
     [namespace, revision, paths, paths.map((p) => files[p])],
   );
 }

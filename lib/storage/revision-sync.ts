@@ -5,11 +5,11 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageName, packageRevisionName, packageRevisionUid, packageUid } from '../names.js';
-import { REVISION_COLUMNS } from './package-revision-columns.js';
-import { ensurePackage } from './packages.js';
-import { getResources, insertFiles } from './resources.js';
+import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS } from './package-revision-columns.js';
+import { ensurePackage, PACKAGE_INSERT_COLUMNS } from './packages.js';
+import { getResources, insertFiles, RESOURCE_INSERT_COLUMNS } from './resources.js';
 import { ConflictError } from '../errors.js';
-import { json } from './sql.js';
+import { insertList, json } from './sql.js';
 import { checkRevisionNames } from './validate-input.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import {
@@ -100,11 +100,28 @@ async function storeOne(tx: Queryable, ns: string, repo: string, d: DiscoveredRe
   const name = packageRevisionName(repo, d.packagePath, d.workspace);
   await checkWritable(tx, ns, name, d);
   const pkg = await ensurePackage(tx, ns, repo, d.packagePath, updatedBy);
+  const row = insertList(REVISION_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: '$2',
+    package: '$3',
+    repository: '$4',
+    package_path: '$5',
+    workspace: '$6',
+    revision: '$7',
+    lifecycle: '$8',
+    uid: '$9',
+    meta: 'default',
+    spec: '$10::jsonb',
+    tasks: '$11::jsonb',
+    self_lock: '$12::jsonb',
+    upstream_lock: '$13::jsonb',
+    conditions: '$14::jsonb',
+    published_by: '$15',
+    publish_timestamp: 'coalesce($16, clock_timestamp())',
+    updated_by: '$17',
+  });
   const { rows } = await tx.query<PackageRevisionRow>(
-    `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
-       uid, spec, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13::jsonb, $14::jsonb, $15,
-       coalesce($16, clock_timestamp()), $17)
+    `insert into package_revisions (${row.columns}) values (${row.values})
      on conflict (namespace, name) do update set revision = excluded.revision, lifecycle = excluded.lifecycle,
        spec = excluded.spec, tasks = excluded.tasks, self_lock = excluded.self_lock,
        upstream_lock = excluded.upstream_lock, conditions = excluded.conditions, published_by = excluded.published_by,
@@ -207,11 +224,45 @@ export async function bulkInsertRevisions(
   const files = inputs.flatMap((d, i) =>
     Object.entries(d.files).map(([path, content]) => [names[i]!, path, content] as const),
   );
+  const packageRows = insertList(PACKAGE_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: 'n',
+    repository: '$2',
+    path: 'p',
+    uid: 'u::uuid',
+    updated_by: '$3',
+  });
+  const revisionRows = insertList(REVISION_INSERT_COLUMNS, {
+    namespace: '$1',
+    name: 'n',
+    package: 'pk',
+    repository: '$2',
+    package_path: 'pp',
+    workspace: 'ws',
+    revision: 'rv',
+    lifecycle: 'lc',
+    uid: 'u::uuid',
+    meta: `'{}'::jsonb`,
+    spec: 'sp::jsonb',
+    tasks: 'tk::jsonb',
+    self_lock: 'sl::jsonb',
+    upstream_lock: 'ul::jsonb',
+    conditions: 'cd::jsonb',
+    published_by: `''`,
+    publish_timestamp: 'clock_timestamp()',
+    updated_by: '$3',
+  });
+  const fileRows = insertList(RESOURCE_INSERT_COLUMNS, {
+    namespace: '$1',
+    package_revision: 'n',
+    path: 'p',
+    content: 'c',
+  });
   await inTransaction(db, async (tx) => {
     const uniquePkgs = [...new Map(inputs.map((d, i) => [pkgs[i]!, d.packagePath])).entries()];
     await tx.query(
-      `insert into packages (namespace, name, repository, path, uid, updated_by)
-       select $1, n, $2, p, u::uuid, $3 from unnest($4::text[], $5::text[], $6::text[]) as t(n, p, u)
+      `insert into packages (${packageRows.columns})
+       select ${packageRows.values} from unnest($4::text[], $5::text[], $6::text[]) as t(n, p, u)
        on conflict (namespace, name) do nothing`,
       [
         namespace,
@@ -223,9 +274,8 @@ export async function bulkInsertRevisions(
       ],
     );
     await tx.query(
-      `insert into package_revisions (namespace, name, package, repository, package_path, workspace, revision, lifecycle,
-         uid, spec, tasks, self_lock, upstream_lock, conditions, published_by, publish_timestamp, updated_by)
-       select $1, n, pk, $2, pp, ws, rv, lc, u::uuid, sp::jsonb, tk::jsonb, sl::jsonb, ul::jsonb, cd::jsonb, '', clock_timestamp(), $3
+      `insert into package_revisions (${revisionRows.columns})
+       select ${revisionRows.values}
          from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
                      $12::text[], $13::text[], $14::text[], $15::text[]) as t(n, pk, pp, ws, rv, lc, u, sp, tk, sl, ul, cd)`,
       [
@@ -248,8 +298,8 @@ export async function bulkInsertRevisions(
     );
     if (files.length > 0) {
       await tx.query(
-        `insert into resources (namespace, package_revision, path, content)
-         select $1, n, p, c from unnest($2::text[], $3::text[], $4::text[]) as t(n, p, c)`,
+        `insert into resources (${fileRows.columns})
+         select ${fileRows.values} from unnest($2::text[], $3::text[], $4::text[]) as t(n, p, c)`,
         [namespace, files.map((f) => f[0]), files.map((f) => f[1]), files.map((f) => f[2])],
       );
     }

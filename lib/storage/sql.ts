@@ -10,6 +10,15 @@ export function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
 
+/**
+ * The column list and value expressions of an insert, in the same order, from one SQL expression per column of a
+ * table's insertable columns (listed once, beside the table's storage module): a column added to that list is a
+ * type error in every insert until it says what that insert writes there.
+ */
+export function insertList<C extends string>(columns: readonly C[], values: Record<C, string>) {
+  return { columns: columns.join(', '), values: columns.map((c) => values[c]).join(', ') };
+}
+
 /** A resourceVersion as the bigint it stands for, or null when it cannot be one (then it can never match). */
 export function versionParam(resourceVersion: string): string | null {
   return /^[0-9]{1,18}$/.test(resourceVersion) ? resourceVersion : null;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { resourcesOperations } from '../../lib/api/resources/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpResult } from '../../lib/http/handler.js';
 import { findRoute } from '../../lib/http/routes.js';
 import { insertRepository } from '../../lib/storage/repositories.js';
@@ -43,9 +44,9 @@ export async function createHarness(opts: { maxBodyBytes?: number; database?: Te
   const server = await startGitServer(root);
   const deps = { database: async () => tdb.db, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024, log: silent };
   const handlers = {
-    'package-revisions': createHttpHandler(packageRevisionOperations, deps),
-    approval: createHttpHandler(approvalOperations, deps),
-    'package-revision-resources': createHttpHandler(resourcesOperations, deps),
+    'package-revisions': createHttpHandler(packageRevisionOperations, createAccess, deps),
+    approval: createHttpHandler(approvalOperations, createAccess, deps),
+    'package-revision-resources': createHttpHandler(resourcesOperations, createAccess, deps),
   };
   const repos: Record<string, FixtureRepo> = {};
   return {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { replaceResources } from '../../lib/storage/resources.js';
 import { httpEvent } from '../support/http-events.js';
@@ -158,10 +159,14 @@ describe('credentials in git URLs', () => {
       metadata: { name: 'leaky', namespace: NS },
       spec: { type: 'git', git: { repo: 'https://bob:hunter2@git.example/r.git' } },
     };
-    const handler = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
-      database: async () => h.tdb.db,
-      log: () => undefined,
-    });
+    const handler = createHttpHandler(
+      createRepositoryOperations({ requestSync: async () => undefined }),
+      createAccess,
+      {
+        database: async () => h.tdb.db,
+        log: () => undefined,
+      },
+    );
     const raw = await handler(httpEvent('POST', REPOS, { body }));
     expect(raw.statusCode).toBe(422);
     expect(raw.body).not.toContain('hunter2');
@@ -173,10 +178,14 @@ describe('credentials in git URLs', () => {
 
 describe('a Repository directory git cannot hold', () => {
   it('is refused at registration (422)', async () => {
-    const handler = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
-      database: async () => h.tdb.db,
-      log: () => undefined,
-    });
+    const handler = createHttpHandler(
+      createRepositoryOperations({ requestSync: async () => undefined }),
+      createAccess,
+      {
+        database: async () => h.tdb.db,
+        log: () => undefined,
+      },
+    );
     const body = {
       apiVersion: 'config.porch.kpt.dev/v1alpha1',
       kind: 'Repository',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { createHarness, NS, PR, PRR, type Harness } from '../api/harness.js';
 import { databaseRows } from '../dryrun/snapshot.js';
@@ -29,7 +30,7 @@ const managers = (obj: any) => obj.metadata.managedFields.map((e: any) => `${e.m
 
 beforeAll(async () => {
   h = await createHarness();
-  repositories = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
+  repositories = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), createAccess, {
     database: async () => h.tdb.db,
     log: () => undefined,
   });

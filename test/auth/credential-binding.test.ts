@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urlUnderPrefix } from '../../lib/git/credential-scope.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
 import { insertRepository } from '../../lib/storage/repositories.js';
@@ -108,10 +109,14 @@ describe('a credential bound to a URL prefix', () => {
     const result = await syncRepository(tdb.db, 'team-a', 'elsewhere');
     expect(result).toMatchObject({ ran: true, state: 'Error' });
     expect(other.seen.filter((h) => h !== undefined)).toEqual([]);
-    const handler = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), {
-      database: async () => tdb.db,
-      log: () => undefined,
-    });
+    const handler = createHttpHandler(
+      createRepositoryOperations({ requestSync: async () => undefined }),
+      createAccess,
+      {
+        database: async () => tdb.db,
+        log: () => undefined,
+      },
+    );
     const res = await handler(
       httpEvent('GET', '/apis/config.porch.kpt.dev/v1alpha1/namespaces/team-a/repositories/elsewhere'),
     );

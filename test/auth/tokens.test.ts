@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDENTITY_SETTINGS } from '../../lib/auth/identity-settings.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { httpEvent, jsonBody } from '../support/http-events.js';
 import { createTestIssuer, ISSUER } from './support/issuer.js';
@@ -13,6 +14,7 @@ const path = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 function whoami(settings = DEFAULT_IDENTITY_SETTINGS) {
   return createHttpHandler(
     { whoAmI: async (req) => ({ status: 201, body: { user: req.caller.user, groups: req.caller.groups } }) },
+    createAccess,
     { database: async () => ({}) as never, identity: settings, log: () => undefined },
   );
 }

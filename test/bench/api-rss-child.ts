@@ -4,12 +4,16 @@
  */
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { openDatabase } from '../../lib/db/pool.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { httpEvent } from '../support/http-events.js';
 
 const [url, ns] = process.argv.slice(2) as [string, string];
 const db = await openDatabase({ connectionString: url, max: 2 });
-const list = createHttpHandler(packageRevisionOperations, { database: async () => db, log: () => undefined });
+const list = createHttpHandler(packageRevisionOperations, createAccess, {
+  database: async () => db,
+  log: () => undefined,
+});
 let token: string | undefined;
 let items = 0;
 do {

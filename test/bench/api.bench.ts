@@ -13,6 +13,7 @@ import { openBenchDatabase } from './bench-database.js';
 import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { resourcesOperations } from '../../lib/api/resources/operations.js';
 import { publishRevision } from '../../lib/git/publish-revision.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { createFixtureRepo, git } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
@@ -28,9 +29,9 @@ const { db, url } = bench;
 const gitServer = await startGitServer(join(work, 'git'));
 
 const deps = { database: async () => db, log: () => undefined };
-const pr = createHttpHandler(packageRevisionOperations, deps);
-const prr = createHttpHandler(resourcesOperations, deps);
-const approval = createHttpHandler(approvalOperations, deps);
+const pr = createHttpHandler(packageRevisionOperations, createAccess, deps);
+const prr = createHttpHandler(resourcesOperations, createAccess, deps);
+const approval = createHttpHandler(approvalOperations, createAccess, deps);
 const call = async (h: typeof pr, method: string, path: string, opts = {}) => {
   const res = await h(httpEvent(method, path, opts));
   if ((res.statusCode ?? 500) >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);

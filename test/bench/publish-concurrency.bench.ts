@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBenchDatabase } from './bench-database.js';
 import { approvalOperations, packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { createFixtureRepo } from '../support/git-fixtures.js';
 import { startGitServer } from '../support/git-server.js';
@@ -29,8 +30,8 @@ await createFixtureRepo(join(work, 'git'), 'repo');
 await addRepository(db, NS, 'repo', `${gitServer.url}/repo.git`);
 
 const deps = { database: async () => db, log: () => undefined };
-const pr = createHttpHandler(packageRevisionOperations, deps);
-const approval = createHttpHandler(approvalOperations, deps);
+const pr = createHttpHandler(packageRevisionOperations, createAccess, deps);
+const approval = createHttpHandler(approvalOperations, createAccess, deps);
 const body = (res: { body?: string }) => JSON.parse(res.body as string);
 
 /** A Proposed revision of package `pkg`, created and proposed through the API. */

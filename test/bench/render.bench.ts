@@ -1,6 +1,7 @@
 import { openBenchDatabase } from './bench-database.js';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { resourcesOperations } from '../../lib/api/resources/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { renderFiles } from '../../lib/render/render-files.js';
 import { createResolver } from '../../lib/render/resolve-function.js';
@@ -14,8 +15,8 @@ const bench = await openBenchDatabase('porch_render_bench');
 const { db } = bench;
 
 const deps = { database: async () => db, log: () => undefined, maxBodyBytes: 8 << 20 };
-const pr = createHttpHandler(packageRevisionOperations, deps);
-const prr = createHttpHandler(resourcesOperations, deps);
+const pr = createHttpHandler(packageRevisionOperations, createAccess, deps);
+const prr = createHttpHandler(resourcesOperations, createAccess, deps);
 const call = async (h: typeof pr, method: string, path: string, opts = {}) => {
   const res = await h(httpEvent(method, path, opts));
   if ((res.statusCode ?? 500) >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);

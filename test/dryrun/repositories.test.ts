@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent, jsonBody } from '../support/http-events.js';
@@ -40,6 +41,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   handler = createHttpHandler(
     createRepositoryOperations({ requestSync: async (ns, name) => void syncRequests.push(`${ns}/${name}`) }),
+    createAccess,
     { database: async () => tdb.db, log: () => undefined },
   );
 });

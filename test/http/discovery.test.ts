@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations as discoveryOperations } from '../../functions/discovery.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { routes } from '../../lib/http/routes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -14,7 +15,10 @@ const get = async (path: string) => {
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ migrate: false });
-  handler = createHttpHandler(discoveryOperations, { database: async () => tdb.db, log: () => undefined });
+  handler = createHttpHandler(discoveryOperations, createAccess, {
+    database: async () => tdb.db,
+    log: () => undefined,
+  });
 });
 afterAll(async () => tdb?.drop());
 
@@ -103,7 +107,7 @@ describe('discovery', () => {
 
   it('answers /healthz 200 while the database answers, 503 when it does not', async () => {
     expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
-    const down = createHttpHandler(discoveryOperations, {
+    const down = createHttpHandler(discoveryOperations, createAccess, {
       database: async () => {
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       },
@@ -113,7 +117,7 @@ describe('discovery', () => {
   });
 
   it('serves discovery, /version, OpenAPI and unknown paths while the database is down: they need none', async () => {
-    const down = createHttpHandler(discoveryOperations, {
+    const down = createHttpHandler(discoveryOperations, createAccess, {
       database: async () => {
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       },
@@ -125,7 +129,7 @@ describe('discovery', () => {
   });
 
   it('answers /healthz 503 within its 2 s when opening the pool hangs', async () => {
-    const hanging = createHttpHandler(discoveryOperations, {
+    const hanging = createHttpHandler(discoveryOperations, createAccess, {
       database: () => new Promise(() => undefined),
       log: () => undefined,
     });

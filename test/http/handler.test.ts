@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, STALE_OBJECT } from '../../lib/errors.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type ApiRequest, type HttpHandler } from '../../lib/http/handler.js';
 import type { LogLine } from '../../lib/http/request-log.js';
 import { DEFAULT_IDENTITY_SETTINGS } from '../../lib/auth/identity-settings.js';
@@ -34,6 +35,7 @@ beforeAll(async () => {
         return { status: 200, body: {} };
       },
     },
+    createAccess,
     { database: async () => tdb.db, maxBodyBytes: 2048, log: (line) => logs.push(line) },
   );
 });
@@ -163,6 +165,7 @@ describe('createHttpHandler', () => {
     const settings = { ...DEFAULT_IDENTITY_SETTINGS, bootstrapAdminGroup: 'system:authenticated' };
     const echo = createHttpHandler(
       { list: async (req) => ({ status: 200, body: { user: req.caller.user, groups: req.caller.groups } }) },
+      createAccess,
       { database: async () => tdb.db, identity: settings, log: () => undefined },
     );
     const iam = { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/dev/chosen-by-caller' } };
@@ -195,15 +198,12 @@ describe('createHttpHandler', () => {
 
 describe('database unavailable', () => {
   it('answers 503 with a retry hint and no internals', async () => {
-    const h = createHttpHandler(
-      { list: async () => ({ status: 200, body: {} }) },
-      {
-        database: async () => {
-          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-        },
-        log: () => undefined,
+    const h = createHttpHandler({ list: async () => ({ status: 200, body: {} }) }, createAccess, {
+      database: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
       },
-    );
+      log: () => undefined,
+    });
     const res = await h(httpEvent('GET', base));
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');

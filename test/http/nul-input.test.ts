@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { packageOperations } from '../../lib/api/packages/operations.js';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent, jsonBody } from '../support/http-events.js';
@@ -21,9 +22,13 @@ const call = async (which: string, method: string, path: string, query?: Record<
 beforeAll(async () => {
   tdb = await createTestDatabase();
   const deps = { database: async () => tdb.db, log: () => undefined };
-  handlers.pr = createHttpHandler(packageRevisionOperations, deps);
-  handlers.pkg = createHttpHandler(packageOperations, deps);
-  handlers.repo = createHttpHandler(createRepositoryOperations({ requestSync: async () => undefined }), deps);
+  handlers.pr = createHttpHandler(packageRevisionOperations, createAccess, deps);
+  handlers.pkg = createHttpHandler(packageOperations, createAccess, deps);
+  handlers.repo = createHttpHandler(
+    createRepositoryOperations({ requestSync: async () => undefined }),
+    createAccess,
+    deps,
+  );
 });
 afterAll(async () => tdb?.drop());
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageOperations } from '../../lib/api/packages/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent, jsonBody } from '../support/http-events.js';
@@ -34,7 +35,7 @@ async function addRevision(ns: string, repo: string, path: string, ws: string, r
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  handler = createHttpHandler(packageOperations, { database: async () => tdb.db, log: () => undefined });
+  handler = createHttpHandler(packageOperations, createAccess, { database: async () => tdb.db, log: () => undefined });
   await addRevision('ns1', 'blue', 'net/vpc', 'v1', 1);
   await addRevision('ns1', 'blue', 'net/vpc', 'v2', 2);
   await addRevision('ns1', 'blue', 'app', 'draft', 0);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRepositoryOperations } from '../../lib/api/repositories/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler, type HttpHandler } from '../../lib/http/handler.js';
 import { saveSyncState } from '../../lib/storage/repository-sync.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -31,6 +32,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   handler = createHttpHandler(
     createRepositoryOperations({ requestSync: async (ns, name) => void syncRequests.push(`${ns}/${name}`) }),
+    createAccess,
     { database: async () => tdb.db, log: () => undefined },
   );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKubeProtobuf, isKubeProtobuf } from '../../lib/api/rbac/protobuf/decode-body.js';
+import { decodeKubeProtobuf, isKubeProtobuf } from '../../lib/http/protobuf/decode-body.js';
 
 /** The wire format, written out by hand so the test does not share the decoder's code. */
 const varint = (n: number) => {

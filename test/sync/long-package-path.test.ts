@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
 import { packageOperations } from '../../lib/api/packages/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { syncRepository } from '../../lib/sync/sync-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -46,13 +47,16 @@ describe('a package path longer than 63 characters', () => {
     expect((await syncRow(t.db, 'catalog')).skipped).toEqual([]);
 
     const dotted = `catalog.${LONG.replaceAll('/', '.')}`;
-    const revisions = createHttpHandler(packageRevisionOperations, { database: async () => t.db, log: () => {} });
+    const revisions = createHttpHandler(packageRevisionOperations, createAccess, {
+      database: async () => t.db,
+      log: () => {},
+    });
     const list = jsonBody(await revisions(httpEvent('GET', `${api}/packagerevisions`)));
     expect(list.items.map((r: any) => [r.metadata.name, r.spec.packageName, r.spec.revision])).toEqual([
       [`${dotted}.main`, LONG, -1],
       [`${dotted}.v1`, LONG, 1],
     ]);
-    const packages = createHttpHandler(packageOperations, { database: async () => t.db, log: () => {} });
+    const packages = createHttpHandler(packageOperations, createAccess, { database: async () => t.db, log: () => {} });
     const pkgs = jsonBody(await packages(httpEvent('GET', `${api}/packages`)));
     expect(pkgs.items.map((p: any) => p.metadata.name)).toEqual([dotted]);
   });

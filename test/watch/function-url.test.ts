@@ -4,7 +4,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionUrlHandler, type ResponseMeta } from '../../lib/http/function-url.js';
 import { createJwtVerify } from '../../lib/http/jwt-verify.js';
-import { createReadHandlers } from '../../lib/http/read-handlers.js';
+import { createReadHandlers } from '../../lib/handlers/read-handlers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { httpEvent } from '../support/http-events.js';
 import { addDraft, addRepository } from '../storage/fixtures.js';

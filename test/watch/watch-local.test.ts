@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalHandlers } from '../../lib/local/handlers.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 import { packageRevisionOperations } from '../../lib/api/package-revisions/operations.js';
+import { createAccess } from '../../lib/api/rbac/access.js';
 import { createHttpHandler } from '../../lib/http/handler.js';
 import { updatePackageRevision, deletePackageRevision } from '../../lib/storage/package-revisions.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -176,10 +177,10 @@ describe('watch on the local server', () => {
   });
 
   it('behind API Gateway (no streaming) a watch answers the events of a bounded window as one body', async () => {
-    const handler = createHttpHandler(
-      { ...packageRevisionOperations },
-      { database: async () => t.db, log: () => undefined },
-    );
+    const handler = createHttpHandler({ ...packageRevisionOperations }, createAccess, {
+      database: async () => t.db,
+      log: () => undefined,
+    });
     const result = await handler(httpEvent('GET', PR, { query: 'watch=true&timeoutSeconds=1' }));
     expect(result.statusCode).toBe(200);
     const lines = String(result.body)

@@ -8,7 +8,7 @@ import { checkNewRevision } from './create-checks.js';
 import { parseCreateRequest, requireRepository } from './create-request.js';
 import { applyCreateSpec, deriveFromKptfile, requireCreatedKptfile } from './kptfile.js';
 import { checkResources } from './kpt-resources.js';
-import { splitCredentials } from './git-api.js';
+import { splitCredentials } from '../../git/url-credentials.js';
 import { createKey, repositoryKey, tryLock, waitLock } from './locks.js';
 import { checkNotMigrated, invalidRevision, repositoryRef, revisionRef } from './refs.js';
 import { GitUpstreamNeeded, runTask } from './run-task.js';

@@ -8,7 +8,7 @@ import {
   type StatusCause,
 } from '../../errors.js';
 import type { StoredMeta } from '../../storage/types.js';
-import { hasCredentials, splitCredentials } from '../package-revisions/git-api.js';
+import { hasCredentials, splitCredentials } from '../../git/url-credentials.js';
 import { checkResourcePath } from '../package-revisions/kpt-resources.js';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
 

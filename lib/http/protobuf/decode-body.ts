@@ -4,7 +4,7 @@
  * the object's message. kubectl sends its typed commands (`auth can-i`, `auth whoami`, `create role|rolebinding`)
  * this way and does not retry as JSON; the object is returned as the JSON it stands for.
  */
-import { ApiError, BadRequestError } from '../../../errors.js';
+import { ApiError, BadRequestError } from '../../errors.js';
 import { PROTOBUF_KINDS } from './kinds.js';
 import { decodeMessage, ProtobufError, type MessageSchema } from './wire.js';
 
