@@ -25,7 +25,8 @@ do {
   // Only the handler's memory is of interest: the page is not parsed back into objects here.
   const body = res.body as string;
   items += body.split('"kind":"PackageRevision"').length - 1;
-  token = /"metadata":\{"continue":"([^"]+)"\}/.exec(body)?.[1];
+  // The list's metadata carries its resourceVersion beside the token; no item has a field of that name.
+  token = /"continue":"([^"]+)"/.exec(body)?.[1];
 } while (token);
 await db.close();
 // With --expose-gc: what the process still holds after the listing (a leak would show here, GC lag would not).

@@ -111,12 +111,15 @@ try {
     const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
     const { stdout } = await run('npx', ['tsx', 'test/bench/api-rss-child.ts', url, ns], { maxBuffer: 1 << 20, env });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    const expected = ns === 'b10k' ? 10_000 : 100_000;
+    if (out.items !== expected)
+      throw new Error(`the RSS child listed ${out.items} revisions of ${ns}, not ${expected}`);
     rss[ns] = out.peakRssMiB;
     info(`peak RSS listing ${out.items} revisions`, `${out.peakRssMiB} MiB (heap after GC ${out.heapAfterGcMiB} MiB)`);
   }
   check('  list peak RSS: 100k ÷ 10k', rss.b100k! / rss.b10k!, { max: 1.2 });
 
-  section('write latency by published revisions in the package (median of 11 alternating rounds)');
+  section('write latency by published revisions in the package (median of 21 alternating rounds)');
   const repo = await createFixtureRepo(join(work, 'git'), 'lat');
   const latUrl = `${gitServer.url}/lat.git`;
   await addRepository(db, 'lat', 'lat', latUrl);
@@ -150,7 +153,7 @@ try {
   // grew 1.30× in a fixed order and 0.99× with the order swapped per round, every SQL statement unchanged). Round 0
   // only warms up.
   let scratch = 0;
-  for (let round = 0; round < 12; round++) {
+  for (let round = 0; round < 22; round++) {
     for (const count of round % 2 ? [...counts].reverse() : counts) {
       const pkg = `p${count}`;
       const s = samples[count]!;
