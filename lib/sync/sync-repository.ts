@@ -199,18 +199,23 @@ async function syncContent(
       phases,
     };
   }
-  await markReconciling(db, repo.namespace, repo.name);
+  // What the last sync saw, the Reconciling mark, and the stored keys then the refs again, side by side. The refs
+  // are listed again after the stored keys are read: a publish pushes its tag before it commits its row, so every
+  // stored revision's tag is in this listing unless it was really deleted — a revision published while this sync
+  // runs can never look deleted from git.
+  const [seen, stored] = await Promise.all([
+    loadSeenRefs(db, repo.namespace, repo.name),
+    listPublishedKeys(db, repo.namespace, repo.name).then(async (keys) => {
+      refs = await listRefs();
+      return keys;
+    }),
+    markReconciling(db, repo.namespace, repo.name),
+  ]);
   // runOnceAt asks for a full rediscovery: forget which refs were seen (their digests still tell moved content).
-  const seen = await loadSeenRefs(db, repo.namespace, repo.name);
   // Owed publishes are not skips of a ref: they are retried below, and reported again only if they fail again.
   const owed = memory.skipped.flatMap((s) => (s.publish ? [{ ref: s.ref, publish: s.publish }] : []));
   const carriedSkips = memory.skipped.filter((s) => !s.publish);
   const previous = { ...seen, skipped: carriedSkips, ...(runOnce ? { refs: {}, skipped: [] } : {}) };
-  const stored = await listPublishedKeys(db, repo.namespace, repo.name);
-  // List the refs again, after reading the stored keys: a publish pushes its tag before it commits its row, so
-  // every stored revision's tag is in this listing unless it was really deleted — a revision published while this
-  // sync runs can never look deleted from git.
-  refs = await listRefs();
   if (!refs[`refs/heads/${repo.branch}`]) throw new GitError('not-found', `branch "${repo.branch}" doesn't exist`);
   lap('load');
   const changes = await computeSyncChanges(repo, previous, refs, stored, async (only, withFiles) => {
