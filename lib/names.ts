@@ -3,6 +3,7 @@
  * its repository, package path and workspace, how it is taken apart again, and its UUIDv5 uid.
  */
 import { createHash } from 'node:crypto';
+import { PORCH_GROUP, VERSION } from './api-groups.js';
 
 /** The parts a package revision name is made of. `path` uses `/`; `packageName` is its last segment. */
 export interface PackageRevisionNameParts {
@@ -57,7 +58,7 @@ export function parsePackageRevisionName(name: string): PackageRevisionNameParts
 }
 
 const UID_NAMESPACE = 'aac71d91-5c67-456f-8fd2-902ef6da820e';
-const API_VERSION = 'porch.kpt.dev/v1alpha1';
+const API_VERSION = `${PORCH_GROUP}/${VERSION}`;
 
 /** RFC 4122 version 5 (SHA-1, name-based) UUID of `name` in the namespace UUID `namespace`. */
 export function uuidV5(namespace: string, name: string): string {

@@ -20,6 +20,7 @@ import { gitSignature, PORCH_SIGNATURE } from './signature.js';
 import { replaceSubtree, writeFilesTree } from './tree-edit.js';
 import type { Files, RemoteSpec, Signature } from './types.js';
 import { fetchObjects } from './upload-pack.js';
+import { PORCH_GROUP } from '../api-groups.js';
 
 export interface PublishInput {
   packagePath: string;
@@ -47,20 +48,20 @@ export function publishTarget(remote: RemoteSpec, input: PublishInput): { full: 
   const full = fullPath(normalizeDirectory(remote.directory), input.packagePath);
   const tag = `${full}/v${input.revision}`;
   if (!(input.files.Kptfile !== undefined)) {
-    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+    throw new InvalidError('PackageRevision', PORCH_GROUP, input.packagePath, [
       { field: 'spec.resources', message: 'package must contain Kptfile at root' },
     ]);
   }
   const pathProblem = resourcePathProblem(full);
   if (pathProblem) {
     // A Repository directory no checkout can hold (registered before the rule): nothing may reach git.
-    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+    throw new InvalidError('PackageRevision', PORCH_GROUP, input.packagePath, [
       { field: 'spec.git.directory', message: `cannot be published under "${full}": ${pathProblem}` },
     ]);
   }
   if (!isValidRefName(tag)) {
     // A Repository directory git cannot hold in a ref name: no retry can succeed, so not a 503.
-    throw new InvalidError('PackageRevision', 'porch.kpt.dev', input.packagePath, [
+    throw new InvalidError('PackageRevision', PORCH_GROUP, input.packagePath, [
       { field: 'spec.git.directory', message: `cannot be published: "${tag}" is not a valid git tag name` },
     ]);
   }

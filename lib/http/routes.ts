@@ -9,7 +9,7 @@ import {
   PORCH_GROUP,
   RBAC_GROUP,
   VERSION,
-} from '../contract/api-groups.js';
+} from '../api-groups.js';
 
 export type FunctionName =
   | 'discovery'

@@ -57,7 +57,7 @@ export interface RequestAttributes {
   name: string;
 }
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export { RBAC_GROUP } from '../api-groups.js';
 
 /** The authorization of one request's caller (lib/api/rbac/access.ts builds it). */
 export interface Access {

@@ -6,6 +6,7 @@ import type { ResourceRef } from '../errors.js';
 import type { Condition, Files, Lock, PackageMetadata, ReadinessGate, Task } from '../kpt/types.js';
 import type { FieldSelector } from '../selectors/field-selector.js';
 import type { LabelSelector } from '../selectors/label-selector.js';
+import { CONFIG_GROUP, PORCH_GROUP } from '../api-groups.js';
 
 export type { Condition, Files, Lock, Task };
 
@@ -153,16 +154,14 @@ export interface ListOptions {
   maxBytes?: number;
 }
 
-const PORCH = 'porch.kpt.dev';
-
 /** Error references (`packagerevisions.porch.kpt.dev "x"`) for each resource this layer stores. */
 export const refs = {
-  repository: (name: string): ResourceRef => ({ resource: 'repositories', group: `config.${PORCH}`, name }),
-  package: (name: string): ResourceRef => ({ resource: 'packages', group: PORCH, name }),
-  packageRevision: (name: string): ResourceRef => ({ resource: 'packagerevisions', group: PORCH, name }),
+  repository: (name: string): ResourceRef => ({ resource: 'repositories', group: CONFIG_GROUP, name }),
+  package: (name: string): ResourceRef => ({ resource: 'packages', group: PORCH_GROUP, name }),
+  packageRevision: (name: string): ResourceRef => ({ resource: 'packagerevisions', group: PORCH_GROUP, name }),
   packageRevisionResources: (name: string): ResourceRef => ({
     resource: 'packagerevisionresources',
-    group: PORCH,
+    group: PORCH_GROUP,
     name,
   }),
 };

@@ -10,6 +10,7 @@ import {
   validatePackageRevisionName,
   validateWorkspaceName,
 } from '../validation.js';
+import { CONFIG_GROUP, PORCH_GROUP } from '../api-groups.js';
 
 // Unversioned tag revisions (revision -1) keep a dotted version as their workspace (docs/porch-behaviour.md §3.2).
 const VERSION_WORKSPACE = /^v[0-9]+(\.[0-9]+)*$/;
@@ -32,7 +33,7 @@ export function checkRevisionNames(r: {
   if (!versioned) check('spec.workspaceName', r.workspace, validateWorkspaceName(r.workspace), causes);
   const name = packageRevisionName(r.repository, r.packagePath, r.workspace);
   if (!causes.length) check('metadata.name', name, validatePackageRevisionName(name), causes);
-  if (causes.length) throw new InvalidError('PackageRevision', 'porch.kpt.dev', name, causes);
+  if (causes.length) throw new InvalidError('PackageRevision', PORCH_GROUP, name, causes);
 }
 
 /** Refuses a repository whose namespace or name is not a DNS label. */
@@ -40,5 +41,5 @@ export function checkRepositoryNames(namespace: string, name: string): void {
   const causes: StatusCause[] = [];
   check('metadata.namespace', namespace, dnsLabelErrors(namespace), causes);
   check('metadata.name', name, dnsLabelErrors(name), causes);
-  if (causes.length) throw new InvalidError('Repository', 'config.porch.kpt.dev', name, causes);
+  if (causes.length) throw new InvalidError('Repository', CONFIG_GROUP, name, causes);
 }

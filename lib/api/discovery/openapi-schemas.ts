@@ -15,6 +15,7 @@ import {
 import { repositorySpec, repositoryStatus } from './openapi-repository.js';
 import { list as listOf, obj, str, type Schema } from './openapi-types.js';
 import { RBAC_DEFINITION_PREFIX, RBAC_KINDS, rbacDefinitions } from './rbac-schemas.js';
+import { CONFIG_GROUP, PORCH_GROUP, RBAC_GROUP, VERSION } from '../../api-groups.js';
 
 const ref = (name: string, prefix: string): Schema => ({ $ref: `${prefix}${name}` });
 
@@ -37,7 +38,7 @@ const KIND_DESCRIPTIONS: Record<string, string> = {
 function kind(group: string, name: string, prefix: string, spec: Schema, status: Schema): Schema {
   return {
     ...obj(KIND_DESCRIPTIONS[name]!, { apiVersion, kind: kindField, metadata: ref(META, prefix), spec, status }),
-    'x-kubernetes-group-version-kind': [{ group, kind: name, version: 'v1alpha1' }],
+    'x-kubernetes-group-version-kind': [{ group, kind: name, version: VERSION }],
   };
 }
 
@@ -53,7 +54,7 @@ function list(group: string, name: string, prefix: string, item: string): Schema
       },
       ['items'],
     ),
-    'x-kubernetes-group-version-kind': [{ group, kind: `${name}List`, version: 'v1alpha1' }],
+    'x-kubernetes-group-version-kind': [{ group, kind: `${name}List`, version: VERSION }],
   };
 }
 
@@ -66,20 +67,19 @@ export interface KindSchema {
 
 const PORCH = 'dev.kpt.porch.v1alpha1';
 const CONFIG = 'dev.kpt.porch.config.v1alpha1';
-const RBAC = 'rbac.authorization.k8s.io';
 
 export const kindSchemas: KindSchema[] = [
-  { group: 'config.porch.kpt.dev', kind: 'Repository', id: `${CONFIG}.Repository` },
-  { group: 'porch.kpt.dev', kind: 'PackageRevision', id: `${PORCH}.PackageRevision` },
-  { group: 'porch.kpt.dev', kind: 'PackageRevisionResources', id: `${PORCH}.PackageRevisionResources` },
-  { group: 'porch.kpt.dev', kind: 'PorchPackage', id: `${PORCH}.PorchPackage` },
-  ...RBAC_KINDS.map((kind) => ({ group: RBAC, kind, id: `${RBAC_DEFINITION_PREFIX}.${kind}` })),
+  { group: CONFIG_GROUP, kind: 'Repository', id: `${CONFIG}.Repository` },
+  { group: PORCH_GROUP, kind: 'PackageRevision', id: `${PORCH}.PackageRevision` },
+  { group: PORCH_GROUP, kind: 'PackageRevisionResources', id: `${PORCH}.PackageRevisionResources` },
+  { group: PORCH_GROUP, kind: 'PorchPackage', id: `${PORCH}.PorchPackage` },
+  ...RBAC_KINDS.map((kind) => ({ group: RBAC_GROUP, kind, id: `${RBAC_DEFINITION_PREFIX}.${kind}` })),
 ];
 
 /** Every definition of one group (its kinds and lists, plus the shared metadata types), refs under `prefix`. */
 export function definitionsOf(group: string, prefix: string): Record<string, Schema> {
   const defs: Record<string, Schema> = { [META]: objectMeta, [LIST_META]: listMeta };
-  if (group === RBAC) return { ...defs, ...rbacDefinitions(prefix, META, LIST_META) };
+  if (group === RBAC_GROUP) return { ...defs, ...rbacDefinitions(prefix, META, LIST_META) };
   const bodies: Record<string, [Schema, Schema]> = {
     Repository: [repositorySpec, repositoryStatus],
     PackageRevision: [packageRevisionSpec, packageRevisionStatus],

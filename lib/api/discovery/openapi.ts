@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { definitionsOf, kindSchemas } from './openapi-schemas.js';
 import { servedGroups, servedResources, versionOf } from './served-resources.js';
+import { VERSION } from '../../api-groups.js';
 
 const V3_PREFIX = '#/components/schemas/';
 const V2_PREFIX = '#/definitions/';
@@ -139,7 +140,7 @@ export function openapiV2(): Doc {
     Object.assign(paths, pathsOf(group, false));
     Object.assign(definitions, definitionsOf(group, V2_PREFIX));
   }
-  return { swagger: '2.0', info: { title: 'porch-serverless', version: 'v1alpha1' }, paths, definitions };
+  return { swagger: '2.0', info: { title: 'porch-serverless', version: VERSION }, paths, definitions };
 }
 
 /** The group a `/openapi/v3/apis/<group>/<version>` or `/apis/<group>/<version>` path names. */

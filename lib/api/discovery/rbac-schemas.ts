@@ -3,8 +3,8 @@
  * Kubernetes' own definition names so that kubectl finds them by group/version/kind (docs/access-control.md).
  */
 import { free, list, obj, str, strList, type Schema } from './openapi-types.js';
+import { RBAC_GROUP } from '../../api-groups.js';
 
-const GROUP = 'rbac.authorization.k8s.io';
 export const RBAC_DEFINITION_PREFIX = 'io.k8s.api.rbac.v1';
 
 const policyRule = obj(
@@ -72,7 +72,7 @@ export function rbacDefinitions(prefix: string, meta: string, listMeta: string):
     const required = kind.endsWith('Binding') ? ['roleRef'] : undefined;
     defs[id] = {
       ...obj(description, { ...common(prefix, meta, 'Standard object metadata.'), ...fields }, required),
-      'x-kubernetes-group-version-kind': [{ group: GROUP, kind, version: 'v1' }],
+      'x-kubernetes-group-version-kind': [{ group: RBAC_GROUP, kind, version: 'v1' }],
     };
     defs[`${id}List`] = {
       ...obj(
@@ -83,7 +83,7 @@ export function rbacDefinitions(prefix: string, meta: string, listMeta: string):
         },
         ['items'],
       ),
-      'x-kubernetes-group-version-kind': [{ group: GROUP, kind: `${kind}List`, version: 'v1' }],
+      'x-kubernetes-group-version-kind': [{ group: RBAC_GROUP, kind: `${kind}List`, version: 'v1' }],
     };
   }
   return defs;

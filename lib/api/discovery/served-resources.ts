@@ -1,4 +1,4 @@
-import { CONFIG_GROUP, PORCH_GROUP, RBAC_GROUP, VERSION } from '../../contract/api-groups.js';
+import { CONFIG_GROUP, PORCH_GROUP, RBAC_GROUP, VERSION } from '../../api-groups.js';
 
 /** One resource as discovery and OpenAPI describe it; the single list both documents are built from. */
 export interface ServedResource {

@@ -1,8 +1,9 @@
 import { GoneError, InvalidError, type ResourceRef, type StatusCause } from '../../errors.js';
 import type { RepositoryRow } from '../../storage/types.js';
+import { CONFIG_GROUP, PORCH_GROUP, VERSION } from '../../api-groups.js';
 
-export const GROUP = 'porch.kpt.dev';
-export const API_VERSION = 'porch.kpt.dev/v1alpha1';
+export const GROUP = PORCH_GROUP;
+export const API_VERSION = `${PORCH_GROUP}/${VERSION}`;
 export const LATEST_LABEL = 'kpt.dev/latest-revision';
 
 /** How error messages name a package revision: `packagerevisions.porch.kpt.dev "<name>"`. */
@@ -18,7 +19,7 @@ export const resourcesRef = (name: string): ResourceRef => ({
 /** How error messages name a Repository. */
 export const repositoryRef = (name: string): ResourceRef => ({
   resource: 'repositories',
-  group: 'config.porch.kpt.dev',
+  group: CONFIG_GROUP,
   name,
 });
 

@@ -1,7 +1,8 @@
 import { ageOf, type TableColumn } from '../../contract/table.js';
 import type { PackageRow } from '../../storage/types.js';
+import { PORCH_GROUP, VERSION } from '../../api-groups.js';
 
-export const PACKAGE_API_VERSION = 'porch.kpt.dev/v1alpha1';
+export const PACKAGE_API_VERSION = `${PORCH_GROUP}/${VERSION}`;
 
 export interface PorchPackageObject {
   apiVersion: string;

@@ -11,9 +11,10 @@ import type { StoredMeta } from '../../storage/types.js';
 import { hasCredentials, splitCredentials } from '../../git/url-credentials.js';
 import { checkResourcePath } from '../package-revisions/kpt-resources.js';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../../validation.js';
+import { CONFIG_GROUP, VERSION } from '../../api-groups.js';
 
-export const REPOSITORY_GROUP = 'config.porch.kpt.dev';
-export const REPOSITORY_API_VERSION = `${REPOSITORY_GROUP}/v1alpha1`;
+export const REPOSITORY_GROUP = CONFIG_GROUP;
+export const REPOSITORY_API_VERSION = `${CONFIG_GROUP}/${VERSION}`;
 export const MIGRATION_ANNOTATION = 'porch.kpt.dev/v1alpha2-migration';
 
 /** A Repository request body, checked and normalised: what storage needs. */

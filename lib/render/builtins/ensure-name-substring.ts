@@ -21,6 +21,7 @@ import {
   setStringIn,
   stringMap,
 } from './kube-object.js';
+import { RBAC_GROUP } from '../../api-groups.js';
 
 const SKIPPED = ['CustomResourceDefinition', 'Namespace', 'APIService'];
 const DEPENDS_ON = 'config.kubernetes.io/depends-on';
@@ -114,7 +115,7 @@ export async function ensureNameSubstring(input: FunctionIO): Promise<FunctionOu
     ) as Node;
     for (const [kind, paths] of POD_REFS)
       for (const p of paths) for (const f of scalarsAt(podSpec, p)) rename(kind, f.parent, f.key);
-    if (groupOf(item) === 'rbac.authorization.k8s.io' && kindOf(item).endsWith('Binding')) {
+    if (groupOf(item) === RBAC_GROUP && kindOf(item).endsWith('Binding')) {
       const roleRef = item.doc.get('roleRef', true) as Node;
       if (isMap(roleRef)) rename(String(roleRef.get('kind')), roleRef, 'name');
       for (const subject of seqAt(item.doc.contents, 'subjects')) {
