@@ -144,13 +144,22 @@ try {
   info('no-change sync vs native git ls-remote', `${fmt(median(noChange))} vs ${fmt(median(lsRemote))}`);
   check('  no-change sync ÷ git ls-remote', median(noChange) / median(lsRemote), { max: 1.5 });
 
-  // 3. Incremental sync of 20 new revisions (one new commit on main, 20 new tags), in a child process.
-  await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + 1);
-  const inc = await syncInChild(dbUrl, 'bench');
-  section(`incremental sync of ${NEW_REVISIONS} new revisions`);
-  info('  result (phases in ms)', JSON.stringify((inc.result as { phases?: unknown }).phases ?? inc.result));
-  check('  incremental sync: duration', inc.durationMs, { max: 1500, unit: 'ms' });
-  check('  incremental sync: peak RSS', inc.maxRssMiB, { max: 256, unit: 'MiB' });
+  // 3. Incremental sync of 20 new revisions (one new commit on main, 20 new tags), each in a child process; three
+  // rounds, the median duration and the highest peak RSS (one sample's time swung 1.2-1.6 s with the machine's load).
+  section(`incremental sync of ${NEW_REVISIONS} new revisions (3 rounds)`);
+  const rounds: { durationMs: number; maxRssMiB: number }[] = [];
+  for (let r = 1; r <= 3; r++) {
+    await appendRevisions(bareDir, NEW_REVISIONS, REVISIONS + r);
+    const inc = await syncInChild(dbUrl, 'bench');
+    rounds.push(inc);
+    const phases = JSON.stringify((inc.result as { phases?: unknown }).phases ?? inc.result);
+    info(`  round ${r}: ${fmt(inc.durationMs)}, ${inc.maxRssMiB.toFixed(0)} MiB; phases in ms`, phases);
+  }
+  check('  incremental sync: duration (median)', median(rounds.map((r) => r.durationMs)), { max: 1500, unit: 'ms' });
+  check('  incremental sync: peak RSS (highest)', Math.max(...rounds.map((r) => r.maxRssMiB)), {
+    max: 256,
+    unit: 'MiB',
+  });
   const idle = await syncInChild(dbUrl, 'bench');
   info('  baseline: a no-change sync in the same child peaks at', `${idle.maxRssMiB.toFixed(0)} MiB`);
 
