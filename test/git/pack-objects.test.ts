@@ -114,4 +114,14 @@ describe('packfiles', () => {
     const delta = Buffer.from([11, 10, 0x90, 6, 4, ...Buffer.from('git!')]);
     expect(applyDelta(base, delta, testBudget()).toString()).toBe('hello git!');
   });
+  it('keeps an unpacked small object in memory of about its size, not in a zlib output chunk', () => {
+    const blobs = Array.from({ length: 1000 }, (_, i) => ({ type: 'blob' as const, data: Buffer.from(`n: ${i}\n`) }));
+    const store = new ObjectStore();
+    unpack(writePack(blobs), store, testBudget());
+    // Memory an object keeps alive is the whole ArrayBuffer behind it, whatever slice of it the object is.
+    const backing = new Set(blobs.map((b) => store.get(hashObject('blob', b.data)).data.buffer));
+    const held = [...backing].reduce((n, ab) => n + ab.byteLength, 0);
+    // 1,000 objects of under 10 bytes: a few pooled 8 KiB slabs, not a 16 KiB chunk each (16 MiB).
+    expect(held).toBeLessThan(256 * 1024);
+  });
 });
