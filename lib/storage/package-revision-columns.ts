@@ -1,5 +1,6 @@
 /** The select list, insertable and writable columns of `package_revisions`, shared by its storage modules. */
-import { json } from './sql.js';
+import { packageRevisionUid } from '../names.js';
+import { insertList, json } from './sql.js';
 import type { PackageRevisionRow, StoredMeta } from './types.js';
 
 const LATEST_LABEL = 'kpt.dev/latest-revision';
@@ -61,6 +62,45 @@ export const REVISION_INSERT_COLUMNS = [
   'publish_timestamp',
   'updated_by',
 ] as const;
+
+/** One new row as an insert writes it; the uid is derived from the name. */
+export type NewRevisionRow = Pick<
+  PackageRevisionRow,
+  'namespace' | 'name' | 'package' | 'repository' | 'packagePath' | 'workspace' | 'revision' | 'lifecycle'
+> &
+  Partial<Pick<PackageRevisionRow, 'meta' | 'spec' | 'tasks' | 'selfLock' | 'upstreamLock' | 'conditions'>> & {
+    publishedBy: string | null;
+    /** `now`: the database's clock at the insert. */
+    publishTimestamp: Date | null | 'now';
+    updatedBy: string;
+  };
+
+/** The column list, value expressions and parameters of the insert of one row, every column written. */
+export function revisionInsert(r: NewRevisionRow) {
+  const params: unknown[] = [];
+  const p = (value: unknown, cast = '') => `$${params.push(value)}${cast}`;
+  const row = insertList(REVISION_INSERT_COLUMNS, {
+    namespace: p(r.namespace),
+    name: p(r.name),
+    package: p(r.package),
+    repository: p(r.repository),
+    package_path: p(r.packagePath),
+    workspace: p(r.workspace),
+    revision: p(r.revision),
+    lifecycle: p(r.lifecycle),
+    uid: p(packageRevisionUid(r.namespace, r.name)),
+    meta: p(json(storedMeta(r.meta ?? {})), '::jsonb'),
+    spec: p(json(r.spec ?? {}), '::jsonb'),
+    tasks: p(json(r.tasks ?? []), '::jsonb'),
+    self_lock: p(json(r.selfLock ?? null), '::jsonb'),
+    upstream_lock: p(json(r.upstreamLock ?? null), '::jsonb'),
+    conditions: p(json(r.conditions ?? []), '::jsonb'),
+    published_by: p(r.publishedBy),
+    publish_timestamp: r.publishTimestamp === 'now' ? 'clock_timestamp()' : p(r.publishTimestamp),
+    updated_by: p(r.updatedBy),
+  });
+  return { ...row, params };
+}
 
 /** Writable field → [column, is jsonb]. Only these names ever reach SQL text. */
 export const WRITABLE: Record<string, [string, boolean]> = {

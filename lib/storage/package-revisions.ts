@@ -1,18 +1,12 @@
 /** Storage of package revisions (table `package_revisions`): create with files, read, compare-and-set, delete. */
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
-import { packageRevisionName, packageRevisionUid } from '../names.js';
-import {
-  REVISION_COLUMNS,
-  REVISION_INSERT_COLUMNS,
-  revisionColumns,
-  setList,
-  storedMeta,
-} from './package-revision-columns.js';
+import { packageRevisionName } from '../names.js';
+import { REVISION_COLUMNS, revisionColumns, revisionInsert, setList } from './package-revision-columns.js';
 import { checkRevisionNames } from './validate-input.js';
 import { ensurePackage } from './packages.js';
 import { insertFiles } from './resources.js';
-import { deleteRow, insertList, json, throwCasMiss, versionParam } from './sql.js';
+import { deleteRow, throwCasMiss, versionParam } from './sql.js';
 import type { PackageRevisionChanges } from './package-revision-columns.js';
 import { inTransaction, type Transactional } from './transaction.js';
 import {
@@ -52,49 +46,18 @@ export type { PackageRevisionChanges } from './package-revision-columns.js';
 
 /** Inserts one revision row (package row must exist); used inside the write transactions. */
 export async function insertRevisionRow(q: Queryable, r: NewPackageRevision, pkg: string): Promise<PackageRevisionRow> {
-  const name = packageRevisionName(r.repository, r.packagePath, r.workspace);
-  const row = insertList(REVISION_INSERT_COLUMNS, {
-    namespace: '$1',
-    name: '$2',
-    package: '$3',
-    repository: '$4',
-    package_path: '$5',
-    workspace: '$6',
-    revision: '$7',
-    lifecycle: '$8',
-    uid: '$9',
-    meta: '$10::jsonb',
-    spec: '$11::jsonb',
-    tasks: '$12::jsonb',
-    self_lock: '$13::jsonb',
-    upstream_lock: '$14::jsonb',
-    conditions: '$15::jsonb',
-    published_by: '$16',
-    publish_timestamp: '$17',
-    updated_by: '$18',
+  const insert = revisionInsert({
+    ...r,
+    name: packageRevisionName(r.repository, r.packagePath, r.workspace),
+    package: pkg,
+    revision: r.revision ?? 0,
+    lifecycle: r.lifecycle ?? 'Draft',
+    publishedBy: r.publishedBy ?? null,
+    publishTimestamp: r.publishTimestamp ?? null,
   });
   const { rows } = await q.query<PackageRevisionRow>(
-    `insert into package_revisions (${row.columns}) values (${row.values}) returning ${REVISION_COLUMNS}`,
-    [
-      r.namespace,
-      name,
-      pkg,
-      r.repository,
-      r.packagePath,
-      r.workspace,
-      r.revision ?? 0,
-      r.lifecycle ?? 'Draft',
-      packageRevisionUid(r.namespace, name),
-      json(storedMeta(r.meta ?? {})),
-      json(r.spec ?? {}),
-      json(r.tasks ?? []),
-      json(r.selfLock ?? null),
-      json(r.upstreamLock ?? null),
-      json(r.conditions ?? []),
-      r.publishedBy ?? null,
-      r.publishTimestamp ?? null,
-      r.updatedBy,
-    ],
+    `insert into package_revisions (${insert.columns}) values (${insert.values}) returning ${REVISION_COLUMNS}`,
+    insert.params,
   );
   return rows[0]!;
 }

@@ -5,7 +5,7 @@
 import type { Queryable } from '../db/queryable.js';
 import { withSqlErrors } from '../db/sql-errors.js';
 import { packageName, packageRevisionName, packageRevisionUid, packageUid } from '../names.js';
-import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS } from './package-revision-columns.js';
+import { REVISION_COLUMNS, REVISION_INSERT_COLUMNS, revisionInsert } from './package-revision-columns.js';
 import { ensurePackage, PACKAGE_INSERT_COLUMNS } from './packages.js';
 import { getResources, insertFiles, RESOURCE_INSERT_COLUMNS } from './resources.js';
 import { ConflictError } from '../errors.js';
@@ -100,52 +100,24 @@ async function storeOne(tx: Queryable, ns: string, repo: string, d: DiscoveredRe
   const name = packageRevisionName(repo, d.packagePath, d.workspace);
   await checkWritable(tx, ns, name, d);
   const pkg = await ensurePackage(tx, ns, repo, d.packagePath, updatedBy);
-  const row = insertList(REVISION_INSERT_COLUMNS, {
-    namespace: '$1',
-    name: '$2',
-    package: '$3',
-    repository: '$4',
-    package_path: '$5',
-    workspace: '$6',
-    revision: '$7',
-    lifecycle: '$8',
-    uid: '$9',
-    meta: 'default',
-    spec: '$10::jsonb',
-    tasks: '$11::jsonb',
-    self_lock: '$12::jsonb',
-    upstream_lock: '$13::jsonb',
-    conditions: '$14::jsonb',
-    published_by: '$15',
-    publish_timestamp: 'coalesce($16, clock_timestamp())',
-    updated_by: '$17',
+  const insert = revisionInsert({
+    ...d,
+    namespace: ns,
+    name,
+    package: pkg,
+    repository: repo,
+    publishedBy: d.publishedBy ?? '',
+    publishTimestamp: d.publishTimestamp ?? 'now',
+    updatedBy,
   });
   const { rows } = await tx.query<PackageRevisionRow>(
-    `insert into package_revisions (${row.columns}) values (${row.values})
+    `insert into package_revisions (${insert.columns}) values (${insert.values})
      on conflict (namespace, name) do update set revision = excluded.revision, lifecycle = excluded.lifecycle,
        spec = excluded.spec, tasks = excluded.tasks, self_lock = excluded.self_lock,
        upstream_lock = excluded.upstream_lock, conditions = excluded.conditions, published_by = excluded.published_by,
        publish_timestamp = excluded.publish_timestamp, updated_by = excluded.updated_by
      returning ${REVISION_COLUMNS}`,
-    [
-      ns,
-      name,
-      pkg,
-      repo,
-      d.packagePath,
-      d.workspace,
-      d.revision,
-      d.lifecycle,
-      packageRevisionUid(ns, name),
-      json(d.spec ?? {}),
-      json(d.tasks),
-      json(d.selfLock),
-      json(d.upstreamLock ?? null),
-      json(d.conditions ?? []),
-      d.publishedBy ?? '',
-      d.publishTimestamp ?? null,
-      updatedBy,
-    ],
+    insert.params,
   );
   await tx.query(`delete from resources where namespace = $1 and package_revision = $2`, [ns, name]);
   await insertFiles(tx, ns, name, d.files);
