@@ -1,5 +1,5 @@
 /**
- * Porch names and identities (docs/porch-behaviour.md §3): how a package revision's Kubernetes name is composed from
+ * Porch names and identities (docs/porch-semantics.md §3): how a package revision's Kubernetes name is composed from
  * its repository, package path and workspace, how it is taken apart again, and its UUIDv5 uid.
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +32,7 @@ export function placeholderName(repository: string, packagePath: string, branch:
 const VERSION_WORKSPACE = /(?:^|\.)(v[0-9]+(?:\.[0-9]+)*)$/;
 
 /**
- * Splits a package revision name (docs/porch-behaviour.md §3.2): before the first `.` is the repository, after the last
+ * Splits a package revision name (docs/porch-semantics.md §3.2): before the first `.` is the repository, after the last
  * `.` the workspace (a trailing `.v1.2.3` is taken whole), the rest the dotted package path. Lenient: a name without a
  * package part gives an empty path, a name without any `.` an empty workspace.
  */
@@ -77,14 +77,14 @@ function porchUid(prefix: string, namespace: string, name: string): string {
 }
 
 /**
- * The uid of a package revision (and of its PackageRevisionResources), as Porch computes it (docs/porch-behaviour.md
+ * The uid of a package revision (and of its PackageRevisionResources), as Porch computes it (docs/porch-semantics.md
  * §3.3).
  */
 export function packageRevisionUid(namespace: string, name: string): string {
   return porchUid('packagerevision', namespace, name);
 }
 
-/** The uid of a package (PorchPackage), as Porch computes it (docs/porch-behaviour.md §3.3). */
+/** The uid of a package (PorchPackage), as Porch computes it (docs/porch-semantics.md §3.3). */
 export function packageUid(namespace: string, name: string): string {
   return porchUid('dbPackage', namespace, name);
 }

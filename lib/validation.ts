@@ -1,5 +1,5 @@
 /**
- * Kubernetes name rules (RFC 1123) as Porch applies them (docs/porch-behaviour.md §3.2). Each validator returns the
+ * Kubernetes name rules (RFC 1123) as Porch applies them (docs/porch-semantics.md §3.2). Each validator returns the
  * list of problems in Kubernetes' own wording (empty when the value is valid), so callers can put them into a 422
  * cause (`spec.workspaceName: Invalid value: "x": <messages joined by ", ">`).
  */
@@ -58,7 +58,7 @@ export function isDnsSubdomain(value: string): boolean {
 }
 
 /**
- * Problems with a package path found in git (docs/porch-behaviour.md §3.2): DNS-label segments joined by single `/`,
+ * Problems with a package path found in git (docs/porch-semantics.md §3.2): DNS-label segments joined by single `/`,
  * of any total length; Porch lists such a package, and only its composed names must stay DNS subdomains.
  */
 export function validateStoredPackagePath(path: string): string[] {
@@ -74,7 +74,7 @@ export function validateStoredPackagePath(path: string): string[] {
 }
 
 /**
- * Problems with a package path given to create (docs/porch-behaviour.md §3.2): a stored package path that is still a
+ * Problems with a package path given to create (docs/porch-semantics.md §3.2): a stored package path that is still a
  * DNS label (so ≤ 63 characters) with the slashes removed.
  */
 export function validatePackagePath(path: string): string[] {

@@ -1,5 +1,5 @@
 -- The package cache: repositories → packages → package revisions → resources, keyed by Kubernetes
--- (namespace, name). The rules of porch-behaviour.md §2 and §5 live here so that no writer can skip them.
+-- (namespace, name). The rules of porch-semantics.md §2 and §5 live here so that no writer can skip them.
 
 -- Every write of a row takes a new value; it is the object's resourceVersion (PR and PRR share it).
 create sequence resource_version_seq;
@@ -167,7 +167,7 @@ create index package_revisions_by_lifecycle on package_revisions (namespace, lif
 create index package_revisions_labels on package_revisions using gin ((meta -> 'labels'));
 create index package_revisions_package_labels on package_revisions using gin ((spec -> 'packageMetadata' -> 'labels'));
 
--- Lifecycle and revision rules of porch-behaviour.md §2 that a CHECK cannot express (they compare old and new).
+-- Lifecycle and revision rules of porch-semantics.md §2 that a CHECK cannot express (they compare old and new).
 create function check_package_revision_transition() returns trigger language plpgsql as $$
 begin
   if new.revision = old.revision then

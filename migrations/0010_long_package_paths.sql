@@ -1,4 +1,4 @@
--- Package paths as long as Porch lists them (docs/porch-behaviour.md §3.2): a package found in git keeps its path
+-- Package paths as long as Porch lists them (docs/porch-semantics.md §3.2): a package found in git keeps its path
 -- whatever its length, as long as every segment is a DNS label and the composed names stay DNS subdomains (≤ 253).
 -- Creating a package through the API still requires the path without slashes to be a DNS label (lib/validation.ts).
 create or replace function is_package_path(value text) returns boolean

@@ -1,5 +1,5 @@
 /**
- * Delete of a published revision in git (docs/porch-behaviour.md §7.5). N > 0: its tag and deletionProposed branch go;
+ * Delete of a published revision in git (docs/porch-semantics.md §7.5). N > 0: its tag and deletionProposed branch go;
  * the package stays on the branch. -1 (placeholder, or an unversioned tag, as Porch does): a commit removes the
  * package directory from the branch, then the deletionProposed branch goes. Refs already gone are not an error.
  */

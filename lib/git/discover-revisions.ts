@@ -1,5 +1,5 @@
 /**
- * Discovery of Published and DeletionProposed revisions (docs/porch-behaviour.md §7.1–§7.3): placeholders from the
+ * Discovery of Published and DeletionProposed revisions (docs/porch-semantics.md §7.1–§7.3): placeholders from the
  * branch head, revisions from `<path>/<suffix>` tags. Only the refs asked for are fetched (depth 1, in batches so
  * memory stays bounded), package trees are read along their path only, and files are read only for the revisions the
  * caller wants. drafts/ and proposed/ branches are ignored (docs/api.md).

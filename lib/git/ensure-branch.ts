@@ -1,4 +1,4 @@
-/** Branch bootstrap (docs/porch-behaviour.md §7.6). */
+/** Branch bootstrap (docs/porch-semantics.md §7.6). */
 import { GitRefusedError, remoteCall } from './errors.js';
 import { listRefsWithPrefix } from './list-remote-refs.js';
 import { withLocalRepo } from './local-repo.js';

@@ -1,5 +1,5 @@
 /**
- * Reading packages out of fetched trees (docs/porch-behaviour.md §7.1): a directory with a `Kptfile` is a package. Which
+ * Reading packages out of fetched trees (docs/porch-semantics.md §7.1): a directory with a `Kptfile` is a package. Which
  * entries of a package tree are resources (managed) is decided here once, for reading and for publishing.
  */
 import { decodeText, resourcePathProblem } from '../kpt/resource-validation.js';
@@ -9,7 +9,7 @@ import type { Files } from './types.js';
 
 export const SYMLINK = '120000';
 const KPTFILE = 'Kptfile';
-// A symlinked Kptfile makes a package too, as in Porch (docs/porch-behaviour.md §7.1).
+// A symlinked Kptfile makes a package too, as in Porch (docs/porch-semantics.md §7.1).
 const hasKptfile = (entries: TreeEntry[]) =>
   entries.some((e) => hasName(e, KPTFILE) && (isFileMode(e.mode) || e.mode === SYMLINK));
 export const MAX_LINK_HOPS = 8;

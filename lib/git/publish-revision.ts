@@ -19,7 +19,7 @@ export interface PublishResult {
 
 /**
  * Publishes a revision to git (docs/publish.md): tag and branch in one atomic push when the server advertises
- * `atomic`; otherwise as Porch does (docs/porch-behaviour.md §7.4), tag first, then the branch. A failure after such
+ * `atomic`; otherwise as Porch does (docs/porch-semantics.md §7.4), tag first, then the branch. A failure after such
  * a tag push leaves a published tag that the next sync imports and completes, and that a retry adopts.
  */
 export async function publishRevision(remote: RemoteSpec, input: PublishInput): Promise<PublishResult> {

@@ -1,5 +1,5 @@
 /**
- * First half of a publish (docs/porch-behaviour.md §7.4): the draft commit, the approval commit on top of the branch
+ * First half of a publish (docs/porch-semantics.md §7.4): the draft commit, the approval commit on top of the branch
  * head, and the lightweight tag `<fullpath>/v<N>` pushed first, because the tag is what defines a published revision. A
  * retry of the same approval adopts a tag it already pushed (same workspace, same files); any other tag of that number
  * is a conflict, and the caller takes the next number.

@@ -18,7 +18,7 @@ export class PushRejectedError extends GitError {
   }
 }
 
-/** Refusals that can pass on a retry (docs/porch-behaviour.md §7.4); hook rejections are retried but permanent. */
+/** Refusals that can pass on a retry (docs/porch-semantics.md §7.4); hook rejections are retried but permanent. */
 const TRANSIENT =
   /remote ref|failed to update ref|non-fast-forward|fetch first|stale|unable to migrate objects|failed to lock|cannot lock|broken pipe|status code: 500|no status reported|atomic/;
 
@@ -58,7 +58,7 @@ export async function pushRefs(
 
 /**
  * Pause before retry `attempt` (1-based): 200 ms × attempt, 1 s × attempt after a hook rejection
- * (docs/porch-behaviour.md §7.4).
+ * (docs/porch-semantics.md §7.4).
  */
 export function backoffMs(attempt: number, message: string): number {
   return (message.includes('hook declined') ? 1000 : 200) * attempt;
@@ -72,7 +72,7 @@ export const MAX_REBASES = 40;
 
 /**
  * The pause before pushing again after refusal number `attempt`, or undefined to give up. A hook's refusal gets
- * Porch's back-off and three tries (docs/porch-behaviour.md §7.4); a ref that moved is rebuilt after a random pause
+ * Porch's back-off and three tries (docs/porch-semantics.md §7.4); a ref that moved is rebuilt after a random pause
  * in a window that doubles per attempt (50 ms to 1 s), so that competing publishes spread out, up to MAX_REBASES
  * times.
  */

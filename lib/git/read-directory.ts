@@ -1,5 +1,5 @@
 /**
- * Reading a package directory at a ref of any git URL: the source of a `clone` task from git (docs/porch-behaviour.md
+ * Reading a package directory at a ref of any git URL: the source of a `clone` task from git (docs/porch-semantics.md
  * §6).
  */
 import type { GitLock } from '../kpt/types.js';

@@ -1,4 +1,4 @@
-/** Pure rules for reading Porch's ref names (docs/porch-behaviour.md §7.2); no I/O. */
+/** Pure rules for reading Porch's ref names (docs/porch-semantics.md §7.2); no I/O. */
 import type { SkippedRef } from './types.js';
 
 /** Ref namespaces: branches, tags, and Porch's deletion-proposal branches (below refs/heads/). */

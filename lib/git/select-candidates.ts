@@ -1,4 +1,4 @@
-/** Which refs discovery examines (docs/porch-behaviour.md §7.2); pure. */
+/** Which refs discovery examines (docs/porch-semantics.md §7.2); pure. */
 import { storageProblem } from './storage-rules.js';
 import { DELETION_PROPOSED, HEADS, packagePathIn, parseRevision, parseTagRef } from './ref-names.js';
 import type { SkippedRef } from './types.js';

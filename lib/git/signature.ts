@@ -1,4 +1,4 @@
-/** Commit signatures (docs/porch-behaviour.md §7.4 step 5). */
+/** Commit signatures (docs/porch-semantics.md §7.4 step 5). */
 import type { GitSignatureLine } from './objects.js';
 import type { Signature } from './types.js';
 

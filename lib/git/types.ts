@@ -25,7 +25,7 @@ export type Files = Record<string, string>;
 
 export type PublishedLifecycle = 'Published' | 'DeletionProposed';
 
-/** A Published or DeletionProposed package revision found in git (docs/porch-behaviour.md §7.2). */
+/** A Published or DeletionProposed package revision found in git (docs/porch-semantics.md §7.2). */
 export interface DiscoveredRevision {
   /** pkgpath: the fullpath without the repository directory. */
   packagePath: string;

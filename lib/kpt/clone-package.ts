@@ -12,7 +12,7 @@ export interface CloneOptions {
 }
 
 /**
- * Files of a clone (docs/porch-behaviour.md §6): the upstream's files with the Kptfile renamed and pointed at the
+ * Files of a clone (docs/porch-semantics.md §6): the upstream's files with the Kptfile renamed and pointed at the
  * upstream (`upstream` = lock without commit, `upstreamLock` = lock), plus the deployment package context when asked.
  * Files without a root Kptfile come back unchanged: create then refuses them with Porch's text.
  */

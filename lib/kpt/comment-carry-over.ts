@@ -12,7 +12,7 @@ interface Resource {
 }
 
 /**
- * YAML comment carry-over for a PRR update (docs/porch-behaviour.md §6.1, Porch's "heal config"): a resource in `next`
+ * YAML comment carry-over for a PRR update (docs/porch-semantics.md §6.1, Porch's "heal config"): a resource in `next`
  * with the same apiVersion, kind, namespace and name as one in `previous` (in any file; the same path is looked at
  * first) gets the previous comments wherever it has none of its own. Files where nothing is copied are returned byte
  * for byte, as are files that do not parse and ytt templates (`#@`/`#!`), which Porch also leaves alone.

@@ -1,6 +1,6 @@
 import type { Task } from './types.js';
 
-/** The `kpt:` line Porch writes into commit messages (docs/porch-behaviour.md §7.3). */
+/** The `kpt:` line Porch writes into commit messages (docs/porch-semantics.md §7.3). */
 export interface CommitAnnotation {
   /** Full package path (repository directory included). */
   package?: string;
@@ -112,7 +112,7 @@ function toAnnotation(value: unknown): CommitAnnotation | undefined {
 }
 
 /**
- * Workspace of a tag revision (docs/porch-behaviour.md §7.2): the first annotation for `packagePath` with a non-empty
+ * Workspace of a tag revision (docs/porch-semantics.md §7.2): the first annotation for `packagePath` with a non-empty
  * workspaceName.
  */
 export function workspaceFromMessage(message: string, packagePath: string): string | undefined {
@@ -122,7 +122,7 @@ export function workspaceFromMessage(message: string, packagePath: string): stri
 const FIRST_TASK_TYPES = new Set(['init', 'clone', 'edit', 'upgrade']);
 
 /**
- * Task list of a revision recovered from history (docs/porch-behaviour.md §7.3). `messages` are commit messages newest
+ * Task list of a revision recovered from history (docs/porch-semantics.md §7.3). `messages` are commit messages newest
  * first (it may be a lazy iterable: the walk stops at the revision's init or clone). Legacy annotations without
  * workspaceName match on `revision` equal to the workspace. At most one task results.
  */

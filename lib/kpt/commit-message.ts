@@ -16,7 +16,7 @@ export function taskCommitText(type: string): string {
 }
 
 /**
- * Message of the draft commit C1 of a publish (docs/porch-behaviour.md §7.4 step 2): the task text, then the annotation
+ * Message of the draft commit C1 of a publish (docs/porch-semantics.md §7.4 step 2): the task text, then the annotation
  * with revision "0" and the revision's first task (`{type: push}` when it has none).
  */
 export function draftCommitMessage(opts: { packagePath: string; workspaceName: string; task?: Task }): string {
@@ -30,7 +30,7 @@ export function draftCommitMessage(opts: { packagePath: string; workspaceName: s
 }
 
 /**
- * Message of the approval commit C2 of a publish (docs/porch-behaviour.md §7.4 step 3). `packagePath` is the full path.
+ * Message of the approval commit C2 of a publish (docs/porch-semantics.md §7.4 step 3). `packagePath` is the full path.
  */
 export function approvalCommitMessage(opts: { packagePath: string; workspaceName: string; revision: number }): string {
   return annotateMessage(`Approving package revision ${opts.packagePath}/${opts.revision}`, {
@@ -41,7 +41,7 @@ export function approvalCommitMessage(opts: { packagePath: string; workspaceName
 }
 
 /**
- * Message of the commit that removes a revision -1 package from the branch (docs/porch-behaviour.md §7.5); it carries
+ * Message of the commit that removes a revision -1 package from the branch (docs/porch-semantics.md §7.5); it carries
  * no annotation.
  */
 export const deletePackageCommitMessage = (packagePath: string) => `Delete ${packagePath}`;

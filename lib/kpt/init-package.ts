@@ -3,7 +3,7 @@ import { PACKAGE_CONTEXT_FILE, packageContextYaml } from './package-context.js';
 import type { Files, InitTaskSpec } from './types.js';
 
 /**
- * Files of a new package, laid out as `kpt pkg init` writes them (docs/porch-behaviour.md §6): Kptfile, README.md and
+ * Files of a new package, laid out as `kpt pkg init` writes them (docs/porch-semantics.md §6): Kptfile, README.md and
  * package-context.yaml, inside `init.subpackage` when one is given. `packageName` is `spec.packageName`.
  */
 export function generateInitPackage(packageName: string, init: InitTaskSpec = {}): Files {

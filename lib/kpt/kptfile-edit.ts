@@ -19,7 +19,7 @@ export function editKptfile(text: string, edit: (doc: Document, root: YAMLMap) =
 
 /**
  * Writes `spec.packageMetadata` into Kptfile `metadata.labels`/`annotations`. `replace` (PR update,
- * docs/porch-behaviour.md §4.3) makes each map given equal to it; `merge` (create, docs/porch-behaviour.md §4.5 step
+ * docs/porch-semantics.md §4.3) makes each map given equal to it; `merge` (create, docs/porch-semantics.md §4.5 step
  * 10) upserts its keys. A map left out is not touched.
  */
 export function setPackageMetadata(text: string, meta: PackageMetadata, mode: 'replace' | 'merge'): string {
@@ -61,7 +61,7 @@ export function setReadinessGates(text: string, gates: ReadinessGate[]): string 
 }
 
 /**
- * Makes Kptfile `status.conditions` exactly the given list (PR update, docs/porch-behaviour.md §4.3): existing
+ * Makes Kptfile `status.conditions` exactly the given list (PR update, docs/porch-semantics.md §4.3): existing
  * conditions of a wanted type are updated in place (comments kept), others are dropped, new ones appended; the last
  * entry of a type wins.
  */
@@ -106,7 +106,7 @@ function writeCondition(item: YAMLMap, condition: Condition): void {
 }
 
 /**
- * Points the Kptfile at its upstream (clone/upgrade, docs/porch-behaviour.md §4.6, §6): sets `upstream` and
+ * Points the Kptfile at its upstream (clone/upgrade, docs/porch-semantics.md §4.6, §6): sets `upstream` and
  * `upstreamLock` as kpt's UpdateUpstream does, including its normalisation (`.git` appended to the repo URL, leading
  * `/` of the directory removed) and dropping fields the new values do not carry (e.g. an old `updateStrategy`).
  */

@@ -4,7 +4,7 @@ import { lruMemo } from './lru-memo.js';
 import type { Condition, ConditionStatus, KptfileUpstream, Lock, PackageMetadata, ReadinessGate } from './types.js';
 import { describeYamlError, expandAliases, parseSingleDocument, scalarText } from './yaml-text.js';
 
-/** What the service mirrors from a Kptfile into the PackageRevision (docs/porch-behaviour.md §1.2, §6.1). */
+/** What the service mirrors from a Kptfile into the PackageRevision (docs/porch-semantics.md §1.2, §6.1). */
 export interface KptfileFields {
   name?: string;
   packageMetadata: PackageMetadata;

@@ -1,5 +1,5 @@
 /**
- * The merge keys kpt writes when a package is cloned or upgraded (docs/porch-behaviour.md §6): a
+ * The merge keys kpt writes when a package is cloned or upgraded (docs/porch-semantics.md §6): a
  * `# kpt-merge: <namespace>/<name>` comment on `metadata` and the `internal.kpt.dev/upstream-identifier`
  * annotation `<group>|<kind>|<namespace>|<name>` (namespace `default` when empty), both naming the resource as
  * the upstream has it. Existing keys are kept, so a chain of clones keeps pointing at the first origin.

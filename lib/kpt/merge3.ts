@@ -1,5 +1,5 @@
 /**
- * kpt's field-level three-way merge of one resource (docs/porch-behaviour.md §6, upgrade with resource-merge): the
+ * kpt's field-level three-way merge of one resource (docs/porch-semantics.md §6, upgrade with resource-merge): the
  * change from origin (old upstream) to upstream (new upstream) is applied to local, in place, keeping local's
  * comments. Scalars and plain lists: upstream's value when upstream changed it (upstream wins a conflict), local's
  * otherwise. Maps merge key by key. Lists of maps with a merge key (name, containerPort, mountPath, …) merge item by

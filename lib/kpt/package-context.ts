@@ -25,7 +25,7 @@ export function packageContextYaml(name: string, packagePath?: string): string {
 
 /**
  * Adds the deployment package context to cloned files (Porch: clone into a `deployment: true` repository,
- * docs/porch-behaviour.md §6).
+ * docs/porch-semantics.md §6).
  */
 export function addDeploymentContext(
   files: Record<string, string>,

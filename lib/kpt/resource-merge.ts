@@ -1,5 +1,5 @@
 /**
- * kpt's resource-merge strategy over whole packages (docs/porch-behaviour.md §6): resources are matched across the
+ * kpt's resource-merge strategy over whole packages (docs/porch-semantics.md §6): resources are matched across the
  * three versions by identity (group, kind, namespace, name; for local resources the upstream-identifier merge key
  * first) and merged field by field; resources added upstream are added, resources deleted upstream are deleted,
  * local-only resources are kept. Files that are not KRM: upstream's version unless local changed the file.

@@ -1,5 +1,5 @@
 /**
- * The JSON shapes Porch uses for tasks, locks, conditions and Kptfile-derived fields (docs/porch-behaviour.md §1.2).
+ * The JSON shapes Porch uses for tasks, locks, conditions and Kptfile-derived fields (docs/porch-semantics.md §1.2).
  * Fields are optional where Porch's Go structs carry `omitempty`, so objects round-trip unchanged.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Render as the package-revision service needs it (docs/porch-behaviour.md §4.3, §6, §6.1): the files to store,
+ * Render as the package-revision service needs it (docs/porch-semantics.md §4.3, §6, §6.1): the files to store,
  * the `renderStatus` to show, and Porch's error when the pipeline fails: 422 for a failing pipeline, 503 for a
  * function nothing can run or that timed out. With `porch.kpt.dev/push-on-render-failure: "true"` the unrendered
  * files are stored and the error is reported after the write.

@@ -1,4 +1,4 @@
-/** The root Kptfile's `Rendered` condition that a successful render writes (docs/porch-behaviour.md §6). */
+/** The root Kptfile's `Rendered` condition that a successful render writes (docs/porch-semantics.md §6). */
 import { readKptfile } from '../kpt/kptfile-read.js';
 import { setConditions } from '../kpt/kptfile-edit.js';
 import type { Condition, Files } from '../kpt/types.js';

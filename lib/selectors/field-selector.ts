@@ -1,5 +1,5 @@
 /**
- * Field selectors of docs/porch-behaviour.md §9.1, parsed into an AST with Porch's 400 texts. Storage turns the AST
+ * Field selectors of docs/porch-semantics.md §9.1, parsed into an AST with Porch's 400 texts. Storage turns the AST
  * into SQL with bound parameters; nothing here touches SQL.
  */
 import { BadRequestError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Lists of package revisions (and of their resources) with Porch's field and label selectors (docs/porch-behaviour.md
+ * Lists of package revisions (and of their resources) with Porch's field and label selectors (docs/porch-semantics.md
  * §9) as bound parameters and keyset pagination. Namespace-scoped lists read `namespace = $1 and … and name > $k order
  * by name`, which the (namespace, <column>, name) indexes of 0001 serve without a sort.
  */

@@ -1,4 +1,4 @@
-/** Read-only lookups on package revisions that the API's rules need (docs/porch-behaviour.md §4.5, §5, §10). */
+/** Read-only lookups on package revisions that the API's rules need (docs/porch-semantics.md §4.5, §5, §10). */
 import type { Queryable } from '../db/queryable.js';
 import { REVISION_COLUMNS } from './package-revision-columns.js';
 import type { PackageRevisionRow } from './types.js';
@@ -38,7 +38,7 @@ export async function listRevisionsOfPackage(
   return rows;
 }
 
-/** The number the next publish of a package gets: its latest revision + 1, or 1 (docs/porch-behaviour.md §5). */
+/** The number the next publish of a package gets: its latest revision + 1, or 1 (docs/porch-semantics.md §5). */
 export async function nextRevisionNumber(q: Queryable, namespace: string, pkg: string): Promise<number> {
   const { rows } = await q.query<{ next: number }>(
     `select coalesce((select revision from package_revisions where namespace = $1 and package = $2 and latest), 0) + 1 as next`,
@@ -49,10 +49,10 @@ export async function nextRevisionNumber(q: Queryable, namespace: string, pkg: s
 
 /**
  * Names of the non-placeholder revisions of the namespace whose clone or upgrade task names `name` as upstream
- * (docs/porch-behaviour.md §10: such a revision blocks the delete).
+ * (docs/porch-semantics.md §10: such a revision blocks the delete).
  */
 export async function findUpstreamReferences(q: Queryable, namespace: string, name: string): Promise<string[]> {
-  // A placeholder is revision -1 on the branch (docs/porch-behaviour.md §6); a revision -1 from an unversioned tag
+  // A placeholder is revision -1 on the branch (docs/porch-semantics.md §6); a revision -1 from an unversioned tag
   // still counts.
   const { rows } = await q.query<{ name: string }>(
     `select pr.name from package_revisions pr

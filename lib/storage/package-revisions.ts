@@ -21,7 +21,7 @@ import {
   type Task,
 } from './types.js';
 
-/** A revision to create; the name, package and uid are derived (docs/porch-behaviour.md §3). */
+/** A revision to create; the name, package and uid are derived (docs/porch-semantics.md §3). */
 export interface NewPackageRevision {
   namespace: string;
   repository: string;

@@ -1,5 +1,5 @@
 /**
- * Publish in the database (docs/porch-behaviour.md §4.4, §5): Proposed/0 → Published/N and the package's placeholder
+ * Publish in the database (docs/porch-semantics.md §4.4, §5): Proposed/0 → Published/N and the package's placeholder
  * row
  * `<repo>.<dotted path>.<branch>` upserted with a copy of the revision's files, tasks, locks and conditions, in
  * one transaction. The latest flag is moved by the database trigger.

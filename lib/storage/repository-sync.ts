@@ -188,7 +188,7 @@ export async function readSyncStart(
   return rows[0] ? toBegun(rows[0]) : undefined;
 }
 
-/** Marks the repository Reconciling: the sync found changed refs and reads them (docs/porch-behaviour.md §8.1). */
+/** Marks the repository Reconciling: the sync found changed refs and reads them (docs/porch-semantics.md §8.1). */
 export async function markReconciling(q: Queryable, namespace: string, name: string): Promise<void> {
   await q.query(
     `insert into repository_sync (namespace, repository, state, message)

@@ -1,5 +1,5 @@
 /**
- * What repository sync needs (docs/porch-behaviour.md §8.2): the stored published keys of a repository, storing
+ * What repository sync needs (docs/porch-semantics.md §8.2): the stored published keys of a repository, storing
  * discovered revisions (insert, or update the row with the same name), and deleting many revisions at once.
  */
 import type { Queryable } from '../db/queryable.js';
@@ -44,9 +44,9 @@ export interface DiscoveredRevisionInput {
   upstreamLock?: Lock | null;
   conditions?: Condition[];
   spec?: PackageRevisionSpec;
-  /** Empty for imports (docs/porch-behaviour.md §12); the service identity in deployment repositories. */
+  /** Empty for imports (docs/porch-semantics.md §12); the service identity in deployment repositories. */
   publishedBy?: string;
-  /** Default: now (import time, docs/porch-behaviour.md §12). */
+  /** Default: now (import time, docs/porch-semantics.md §12). */
   publishTimestamp?: Date;
   files: Files;
   /**
@@ -126,7 +126,7 @@ async function storeOne(tx: Queryable, ns: string, repo: string, d: DiscoveredRe
 
 /**
  * Stores discovered revisions with their files in one transaction: each is inserted, or updates the row that
- * already has its name (docs/porch-behaviour.md §8.2; the storage rules still apply, e.g. a Draft cannot become
+ * already has its name (docs/porch-semantics.md §8.2; the storage rules still apply, e.g. a Draft cannot become
  * Published/3 → 422). Returns the stored rows (their `latest` flag as of before later rows of the batch).
  */
 export async function insertDiscoveredRevisions(

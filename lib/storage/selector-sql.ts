@@ -113,7 +113,7 @@ export function addLabelCondition(f: SqlFilter, labels: string, r: LabelRequirem
 }
 
 /**
- * `kpt.dev/latest-revision` is the `latest` column (docs/porch-behaviour.md §9.2): `=true`, `in (true)` and existence
+ * `kpt.dev/latest-revision` is the `latest` column (docs/porch-semantics.md §9.2): `=true`, `in (true)` and existence
  * select latest revisions; `!=true`, `=false`, `notin (true)` and `!key` select the others. Emitted as literal `latest`
  * / `not latest` so that the partial index applies.
  */

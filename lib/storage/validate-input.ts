@@ -12,7 +12,7 @@ import {
 } from '../validation.js';
 import { CONFIG_GROUP, PORCH_GROUP } from '../api-groups.js';
 
-// Unversioned tag revisions (revision -1) keep a dotted version as their workspace (docs/porch-behaviour.md §3.2).
+// Unversioned tag revisions (revision -1) keep a dotted version as their workspace (docs/porch-semantics.md §3.2).
 const VERSION_WORKSPACE = /^v[0-9]+(\.[0-9]+)*$/;
 
 function check(field: string, value: string, errs: string[], causes: StatusCause[]) {

@@ -46,7 +46,7 @@ export type Discover = (only: string[], withFiles: (key: Key) => boolean) => Pro
 type External = RevisionIdentity & { ref: string; marker: string; fresh?: DiscoveredRevision };
 
 /**
- * Decides what a sync changes (docs/porch-behaviour.md §8.2): reads from git only new or moved refs (plus unchanged
+ * Decides what a sync changes (docs/porch-semantics.md §8.2): reads from git only new or moved refs (plus unchanged
  * refs whose revisions are missing from the database), rebuilds the external set from what unchanged refs yielded last
  * time, and diffs it with the stored Published/DeletionProposed revisions. Files are read only for revisions to be
  * written. Beyond Porch, a stored revision whose ref moved to other content is refreshed, so the result equals a sync

@@ -1,5 +1,5 @@
 /**
- * The identity of a package revision as sync compares it (docs/porch-behaviour.md §8.2): two revisions with the same
+ * The identity of a package revision as sync compares it (docs/porch-semantics.md §8.2): two revisions with the same
  * key are "the same" and never reconciled further, whatever their lifecycle, content or metadata.
  */
 export interface RevisionIdentity {

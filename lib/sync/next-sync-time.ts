@@ -37,7 +37,7 @@ export function nextCronOccurrence(expression: string, after: Date): Date | unde
 }
 
 /**
- * When the repository is next due (docs/porch-behaviour.md §8.1): at once when never synced or its generation changed;
+ * When the repository is next due (docs/porch-semantics.md §8.1): at once when never synced or its generation changed;
  * else the earliest of a pending runOnceAt and the periodic time (next cron occurrence after the last sync, or the
  * last sync plus the default period when there is no valid schedule).
  */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The repository version (docs/porch-behaviour.md §8.2): a digest over every ref name and target, order-independent.
+ * The repository version (docs/porch-semantics.md §8.2): a digest over every ref name and target, order-independent.
  */
 export function refsVersion(refs: Record<string, string>): string {
   const hash = createHash('sha256');

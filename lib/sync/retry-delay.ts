@@ -1,5 +1,5 @@
 /**
- * How long a repository waits after a failed sync, by the kind of failure (docs/porch-behaviour.md §8.1): connection
+ * How long a repository waits after a failed sync, by the kind of failure (docs/porch-semantics.md §8.1): connection
  * problems clear up fast, bad credentials or a missing branch need a person, so retrying them often only adds load.
  * The kind is the failure code the git layer set where it knew it; anything else waits the shortest delay.
  */

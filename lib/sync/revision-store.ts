@@ -16,7 +16,7 @@ export interface DiscoveredWrite {
   revision: DiscoveredRevision;
   /**
    * Set when refreshing a stored revision's content: its lifecycle is the database's (API changes persist,
-   * docs/porch-behaviour.md §8.3).
+   * docs/porch-semantics.md §8.3).
    */
   keepLifecycle?: 'Published' | 'DeletionProposed';
   /** With keepLifecycle: the row version the sync read; the refresh applies only while the row still has it. */
@@ -52,7 +52,7 @@ export function toStorageInput(repo: RepositoryRow, w: DiscoveredWrite): Discove
  * Stores discovered revisions with all their files, `batch` per transaction: new ones by a set-based bulk insert,
  * refreshes (and any batch the bulk insert cannot take) through storage's upsert. Each is inserted or written over
  * the row of the same name (a Proposed row whose publish lost its database write becomes Published N,
- * docs/porch-behaviour.md §8.2); when the storage rules refuse one, its batch is redone one by one so only that one
+ * docs/porch-semantics.md §8.2); when the storage rules refuse one, its batch is redone one by one so only that one
  * fails. Answers the refused ones.
  */
 export async function writeDiscoveredRevisions(

@@ -16,6 +16,6 @@ export interface SyncGit {
     remote: RemoteSpec,
     revision: { packagePath: string; revision: number },
   ): Promise<{ updated: boolean }>;
-  /** Creates the missing branch of a Repository with `spec.git.createBranch` (docs/porch-behaviour.md §7.6). */
+  /** Creates the missing branch of a Repository with `spec.git.createBranch` (docs/porch-semantics.md §7.6). */
   ensureBranch?(remote: RemoteSpec, createBranch: boolean): Promise<unknown>;
 }

@@ -55,7 +55,7 @@ describe('publish (Proposed → Published through /approval)', () => {
     );
   });
 
-  it('publishes revision 1: tag, two commits of docs/porch-behaviour.md §7.4, row, placeholder', async () => {
+  it('publishes revision 1: tag, two commits of docs/porch-semantics.md §7.4, row, placeholder', async () => {
     const cur = await get('blueprints.net.vpc.ws1');
     const res = await approve('blueprints.net.vpc.ws1', withLifecycle(cur, 'Published'));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -250,7 +250,7 @@ describe('PATCH of /approval (merge patch, as kubectl patch sends it)', () => {
   });
 });
 
-describe('DELETE of published revisions (docs/porch-behaviour.md §10)', () => {
+describe('DELETE of published revisions (docs/porch-semantics.md §10)', () => {
   it('refuses a Published revision with 403 and Porch’s text', async () => {
     const res = await h.call('DELETE', `${PR}/blueprints.net.vpc.ws1`);
     expect(res.status).toBe(403);
@@ -309,7 +309,7 @@ describe('DELETE of published revisions (docs/porch-behaviour.md §10)', () => {
     expect((await get('down.old.ws1')).spec.lifecycle).toBe('DeletionProposed');
   });
 
-  it('deletes a DeletionProposed placeholder by removing the package from the branch (docs/porch-behaviour.md §7.5)', async () => {
+  it('deletes a DeletionProposed placeholder by removing the package from the branch (docs/porch-semantics.md §7.5)', async () => {
     expect(await bare('blueprints', 'ls-tree', '--name-only', 'main', 'other')).toBe('other');
     const placeholder = await get('blueprints.other.main');
     expect(placeholder.spec.revision).toBe(-1);

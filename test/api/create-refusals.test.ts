@@ -16,7 +16,7 @@ afterAll(async () => h?.close());
 const countRows = async () =>
   Number((await h.tdb.db.query('select count(*)::int as n from package_revisions')).rows[0].n);
 
-describe('POST packagerevisions: refusals of docs/porch-behaviour.md §11.2 (docs/api.md codes, Porch texts), nothing stored', () => {
+describe('POST packagerevisions: refusals of docs/porch-semantics.md §11.2 (docs/api.md codes, Porch texts), nothing stored', () => {
   const cases: [string, unknown, number, string][] = [
     ['no repository', { spec: { packageName: 'p', workspaceName: 'w' } }, 400, 'spec.repositoryName is required'],
     ['unknown repository', newRevision('nope', 'p', 'w'), 404, 'repositories.config.porch.kpt.dev "nope" not found'],

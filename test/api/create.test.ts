@@ -102,7 +102,7 @@ describe('POST packagerevisions: init', () => {
 });
 
 describe('POST packagerevisions: init into a deployment repository', () => {
-  it('writes init’s own package-context.yaml (data.name: example); only clone adds the deployment context (docs/porch-behaviour.md §6)', async () => {
+  it('writes init’s own package-context.yaml (data.name: example); only clone adds the deployment context (docs/porch-semantics.md §6)', async () => {
     const res = await h.call('POST', PR, { body: newRevision('deploy', 'fresh', 'ws1') });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const prr = await h.call('GET', `${PRR}/deploy.fresh.ws1`);

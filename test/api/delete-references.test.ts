@@ -1,7 +1,7 @@
 /**
- * docs/porch-behaviour.md §10 step 3: a revision named as upstream by the clone or upgrade task of any non-placeholder
+ * docs/porch-semantics.md §10 step 3: a revision named as upstream by the clone or upgrade task of any non-placeholder
  * revision cannot be deleted. A placeholder is revision -1 AND workspace = the repository's branch
- * (docs/porch-behaviour.md §6); a revision imported from an unversioned tag is also revision -1 but is a real
+ * (docs/porch-semantics.md §6); a revision imported from an unversioned tag is also revision -1 but is a real
  * downstream and must block.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ const importUnversioned = (packagePath: string, workspace: string, tasks: Task[]
     'sync',
   );
 
-describe('DELETE refused while referenced as upstream (docs/porch-behaviour.md §10 step 3)', () => {
+describe('DELETE refused while referenced as upstream (docs/porch-semantics.md §10 step 3)', () => {
   it('counts a revision imported from an unversioned tag (revision -1, workspace not the branch)', async () => {
     await createDraft('base');
     await importUnversioned('site', 'snapshot', cloneOf('blueprints.base.ws1'));

@@ -1,5 +1,5 @@
 /**
- * docs/porch-behaviour.md §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations`, `spec.readinessGates` and
+ * docs/porch-semantics.md §4.3: on a Draft, `spec.packageMetadata.labels`/`annotations`, `spec.readinessGates` and
  * `status.conditions` replace the Kptfile's only "when present". A field left out — or sent as null, which Kubernetes'
  * JSON decoding reads as absent (Porch tests `!= nil`) — leaves the Kptfile's value alone; an empty map or list clears
  * it.
@@ -45,7 +45,7 @@ async function draftWithEverything(pkg: string) {
 const GATE = { type: 'Gate', status: 'True', reason: 'Ok' };
 const RENDERED = { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
 
-describe('PUT of a Draft with one of the packageMetadata maps (docs/porch-behaviour.md §4.3 "when present")', () => {
+describe('PUT of a Draft with one of the packageMetadata maps (docs/porch-semantics.md §4.3 "when present")', () => {
   it('keeps the Kptfile labels when only annotations are sent', async () => {
     const { name, obj } = await draftWithEverything('annotations-only');
     const res = await h.call('PUT', `${PR}/${name}`, {
@@ -82,7 +82,7 @@ describe('PUT of a Draft with one of the packageMetadata maps (docs/porch-behavi
   });
 });
 
-describe('PUT of a Draft without conditions or readiness gates (docs/porch-behaviour.md §4.3 "when present")', () => {
+describe('PUT of a Draft without conditions or readiness gates (docs/porch-semantics.md §4.3 "when present")', () => {
   it('keeps conditions when status.conditions is left out, and when it is null', async () => {
     const { name, obj } = await draftWithEverything('conditions-kept');
     const { status: _status, ...noStatus } = obj;
@@ -101,7 +101,7 @@ describe('PUT of a Draft without conditions or readiness gates (docs/porch-behav
     const { name, obj } = await draftWithEverything('conditions-cleared');
     const res = await h.call('PUT', `${PR}/${name}`, { body: { ...obj, status: { ...obj.status, conditions: [] } } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    // The render that follows every Draft update writes its own condition back (docs/porch-behaviour.md §6).
+    // The render that follows every Draft update writes its own condition back (docs/porch-semantics.md §6).
     expect(res.body.status.conditions).toEqual([RENDERED]);
     expect(await kptfile(name)).not.toMatch(/type: Gate/);
   });

@@ -4,7 +4,7 @@ import { createHarness, newRevision, PR, withLifecycle, type Harness } from './h
 
 // A published revision whose deletion waits on a finalizer may be moved back to Published meanwhile; when the last
 // finalizer then goes, the revision was removed from the database only: its tag stayed in git and the next sync
-// brought it back. The deletion must remove it from git as for DeletionProposed (docs/porch-behaviour.md §7.5).
+// brought it back. The deletion must remove it from git as for DeletionProposed (docs/porch-semantics.md §7.5).
 let h: Harness;
 const name = 'blueprints.app.ws1';
 const get = async () => (await h.call('GET', `${PR}/${name}`)).body;

@@ -37,7 +37,7 @@ async function whileLocked<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-describe('concurrent requests on one revision (docs/porch-behaviour.md §11.3): 409, nothing changed', () => {
+describe('concurrent requests on one revision (docs/porch-semantics.md §11.3): 409, nothing changed', () => {
   const text = `another request is already in progress on package revision "${NS}/blueprints.a.ws1"`;
 
   it('PUT, approval and DELETE of the revision', async () => {

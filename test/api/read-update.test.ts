@@ -136,7 +136,7 @@ describe('GET and list', () => {
   });
 });
 
-describe('PUT packagerevisionresources (docs/porch-behaviour.md §6.1)', () => {
+describe('PUT packagerevisionresources (docs/porch-semantics.md §6.1)', () => {
   it('replaces the files as a whole, re-derives Kptfile fields and moves the shared resourceVersion', async () => {
     const name = 'blueprints.pkg0.ws1';
     const cur = (await h.call('GET', `${PRR}/${name}`)).body;
@@ -216,7 +216,7 @@ describe('PUT packagerevisionresources (docs/porch-behaviour.md §6.1)', () => {
   });
 });
 
-describe('PUT packagerevisions (docs/porch-behaviour.md §4.3)', () => {
+describe('PUT packagerevisions (docs/porch-semantics.md §4.3)', () => {
   it('moves Draft ⇄ Proposed and stores metadata as sent', async () => {
     const name = 'blueprints.pkg3.ws1';
     const cur = (await h.call('GET', `${PR}/${name}`)).body;

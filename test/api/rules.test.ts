@@ -17,7 +17,7 @@ const message = (fn: () => unknown) => {
   return 'no error';
 };
 
-describe('approval rules (docs/porch-behaviour.md §4.4)', () => {
+describe('approval rules (docs/porch-semantics.md §4.4)', () => {
   const allowed: [Lifecycle, string][] = [
     ['Proposed', 'Published'],
     ['Proposed', 'Draft'],
@@ -42,7 +42,7 @@ describe('approval rules (docs/porch-behaviour.md §4.4)', () => {
   );
 });
 
-describe('update lifecycle rules (docs/porch-behaviour.md §4.2)', () => {
+describe('update lifecycle rules (docs/porch-semantics.md §4.2)', () => {
   it.each([
     ['Draft', 'Proposed'],
     ['Proposed', 'Draft'],

@@ -39,7 +39,7 @@ function row(over: Partial<PackageRevisionRow> = {}): PackageRevisionRow {
   };
 }
 
-describe('PackageRevision object (docs/porch-behaviour.md §1.2)', () => {
+describe('PackageRevision object (docs/porch-semantics.md §1.2)', () => {
   it('omits revision 0, shows no latest label and a null publishTimestamp for a draft', () => {
     const o = toPackageRevision(row(), false);
     expect(o.metadata).toEqual({
@@ -98,7 +98,7 @@ describe('PackageRevision object (docs/porch-behaviour.md §1.2)', () => {
   });
 });
 
-describe('PackageRevisionResources object (docs/porch-behaviour.md §1.3)', () => {
+describe('PackageRevisionResources object (docs/porch-semantics.md §1.3)', () => {
   it('shares uid and resourceVersion with the PR and names only the last path segment', () => {
     const r = row({ revision: 2, lifecycle: 'Published' });
     const o = toResources(r, { Kptfile: 'k', 'a/b.yaml': 'x' });

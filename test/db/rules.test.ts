@@ -1,5 +1,5 @@
 /**
- * The storage rules of docs/porch-behaviour.md §2 and §5 hold in the database for every writer: these tests write with
+ * The storage rules of docs/porch-semantics.md §2 and §5 hold in the database for every writer: these tests write with
  * plain SQL, bypassing the storage modules.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('database rules', () => {
     );
   });
 
-  it('allows only the transitions of docs/porch-behaviour.md §2', async () => {
+  it('allows only the transitions of docs/porch-semantics.md §2', async () => {
     await insertRevision('repo.a', 'd', 0, 'Draft');
     await expect(setRevision('repo.a.d', 1, 'Published')).rejects.toMatchObject({
       constraint: 'package_revisions_transition',

@@ -233,7 +233,7 @@ describe('publishRevision', () => {
 });
 
 describe("publishing a revision whose files equal the branch's", () => {
-  it("still moves the branch to the approval commit, as Porch's one push of branch and tag does (docs/porch-behaviour.md §7.4)", async () => {
+  it("still moves the branch to the approval commit, as Porch's one push of branch and tag does (docs/porch-semantics.md §7.4)", async () => {
     const same = { Kptfile: kptfile('same'), 'a.yaml': 'a: 1\n' };
     await publishRevision(remote, { packagePath: 'same', workspace: 'ws1', revision: 1, files: same });
     // An edit copies v1 verbatim: v2 has exactly the files the branch already holds.

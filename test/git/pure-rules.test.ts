@@ -72,7 +72,7 @@ describe('approval commits', () => {
 });
 
 describe('signatures', () => {
-  it('follow docs/porch-behaviour.md §7.4 step 5', () => {
+  it('follow docs/porch-semantics.md §7.4 step 5', () => {
     expect(resolveAuthor({ author: 'A', email: 'a@x', user: 'u' })).toEqual({ name: 'A', email: 'a@x' });
     expect(resolveAuthor({ email: 'a@x', user: 'u' })).toEqual({ name: 'a@x', email: 'a@x' });
     expect(resolveAuthor({ user: 'u' })).toEqual({ name: 'u', email: 'u' });

@@ -1,6 +1,6 @@
 /**
  * Through the approval API: a push the server keeps refusing (a protected branch's pre-receive hook) is retried as
- * Porch does (docs/porch-behaviour.md §7.4), then answered 409 with the server's sanitised reason, not a 503 to
+ * Porch does (docs/porch-semantics.md §7.4), then answered 409 with the server's sanitised reason, not a 503 to
  * retry; the revision stays Proposed and nothing reached git.
  */
 import { chmod, writeFile } from 'node:fs/promises';

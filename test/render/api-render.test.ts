@@ -1,4 +1,4 @@
-/** Render through the API (docs/porch-behaviour.md §4.3, §6, §6.1) against real PostgreSQL and a real git server. */
+/** Render through the API (docs/porch-semantics.md §4.3, §6, §6.1) against real PostgreSQL and a real git server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createHarness, newRevision, PR, PRR, withLifecycle, type Harness } from '../api/harness.js';

@@ -85,7 +85,7 @@ describe('sync storage helpers', () => {
     expect(moved.selfLock).toEqual(tagLock('repo', 'a/b', -1));
     expect(await getResources(t.db, 'ns', 'repo.a.b.main')).toEqual({ Kptfile: 'new' });
     await addDraft(t.db, { namespace: 'ns', repository: 'repo', packagePath: 'd', workspace: 'v2' });
-    // A Draft named like an un-annotated tag cannot become Published/2 (docs/porch-behaviour.md §8.3): the rule fires,
+    // A Draft named like an un-annotated tag cannot become Published/2 (docs/porch-semantics.md §8.3): the rule fires,
     // nothing is written.
     await expect(insertDiscoveredRevision(t.db, 'ns', 'repo', discovered('d', 'v2', 2), 'sync')).rejects.toThrow(
       InvalidError,

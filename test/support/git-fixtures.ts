@@ -45,7 +45,7 @@ export function kptfile(name: string, extra = ''): string {
   ].join('\n');
 }
 
-/** The `kpt:` commit-message line Porch writes (docs/porch-behaviour.md §7.3), built independently of lib/kpt. */
+/** The `kpt:` commit-message line Porch writes (docs/porch-semantics.md §7.3), built independently of lib/kpt. */
 export function kptAnnotation(a: {
   package: string;
   workspaceName?: string;
@@ -81,7 +81,7 @@ export interface FixtureRepo {
   setBranch(name: string, target?: string): Promise<void>;
   deleteRef(ref: string): Promise<void>;
   /**
-   * Publishes a package the way Porch does (docs/porch-behaviour.md §7.4): a draft commit with the task annotation on
+   * Publishes a package the way Porch does (docs/porch-semantics.md §7.4): a draft commit with the task annotation on
    * top of the branch, then a two-parent approval commit [previous head, draft] on the branch, tagged `<fullpath>/v<N>`
    * (lightweight).
    */

@@ -249,7 +249,7 @@ describe('syncRepository', () => {
     expect(state.next_full_sync_time.getTime()).toBeLessThan(Date.now() + 120_000);
   });
 
-  it('a missing branch fails the sync, unless the repository asks for it to be created (docs/porch-behaviour.md §7.6)', async () => {
+  it('a missing branch fails the sync, unless the repository asks for it to be created (docs/porch-semantics.md §7.6)', async () => {
     const root = join(repo.bareDir, '..');
     await createFixtureRepo(root, 'empty1', { empty: true });
     await createFixtureRepo(root, 'empty2', { empty: true });

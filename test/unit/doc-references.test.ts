@@ -36,16 +36,16 @@ describe('rule citations in code', () => {
     expect([...cited].filter((doc) => !existsSync(join(root, 'docs', doc)))).toEqual([]);
   });
 
-  it('name a section of docs/porch-behaviour.md that exists, and never a bare section sign', () => {
-    const sections = sectionsOf('docs/porch-behaviour.md');
+  it('name a section of docs/porch-semantics.md that exists, and never a bare section sign', () => {
+    const sections = sectionsOf('docs/porch-semantics.md');
     const broken: string[] = [];
     for (const file of files.filter((f) => !f.endsWith('doc-references.test.ts'))) {
       const source = text(file);
       for (const m of source.matchAll(/\u00a7(\d+(?:\.\d+)*)/g)) {
         // A list such as "§7.4, §7.5" names the file once; a wrapped comment may split file and number.
         const before = source.slice(Math.max(0, m.index - 160), m.index);
-        if (!before.includes('docs/porch-behaviour.md')) broken.push(`${file}: bare \u00a7${m[1]}`);
-        if (!sections.has(m[1]!)) broken.push(`${file}: \u00a7${m[1]} is not a section of docs/porch-behaviour.md`);
+        if (!before.includes('docs/porch-semantics.md')) broken.push(`${file}: bare \u00a7${m[1]}`);
+        if (!sections.has(m[1]!)) broken.push(`${file}: \u00a7${m[1]} is not a section of docs/porch-semantics.md`);
       }
     }
     expect(broken).toEqual([]);

@@ -44,7 +44,7 @@ describe('names', () => {
 });
 
 describe('uids', () => {
-  it('computes the example of docs/porch-behaviour.md §3.3', () => {
+  it('computes the example of docs/porch-semantics.md §3.3', () => {
     expect(packageRevisionUid('rpkg-init', 'git.init-package.init-1')).toBe('45ee0692-730a-51b2-9a1d-ad4f4ad55dc8');
   });
 

@@ -8,7 +8,7 @@ import { latestCondition } from '../../lib/storage/selector-sql.js';
 const pr = (text: string) => parseFieldSelector(text, 'packagerevisions');
 
 describe('field selectors', () => {
-  it('parses every field of docs/porch-behaviour.md §9.1', () => {
+  it('parses every field of docs/porch-semantics.md §9.1', () => {
     expect(
       pr(
         'metadata.name=r.p.ws,metadata.namespace==ns,spec.repository=r,spec.packageName=a/b,spec.workspaceName=ws,spec.lifecycle=Draft,spec.lifecycle=Proposed,spec.packageMetadata.labels[app]=x',
@@ -101,7 +101,7 @@ describe('label selectors', () => {
     expect(() => parseLabelSelector(text)).toThrow(message);
   });
 
-  it('maps kpt.dev/latest-revision to the latest flag as docs/porch-behaviour.md §9.2 says', () => {
+  it('maps kpt.dev/latest-revision to the latest flag as docs/porch-semantics.md §9.2 says', () => {
     const cond = (text: string) => latestCondition(parseLabelSelector(text).requirements[0]!);
     expect(cond('kpt.dev/latest-revision=true')).toBe('latest');
     expect(cond('kpt.dev/latest-revision in (true)')).toBe('latest');

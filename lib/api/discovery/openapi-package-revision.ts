@@ -1,4 +1,4 @@
-/** The PackageRevision, PackageRevisionResources and PorchPackage schemas (docs/porch-behaviour.md §1.2–§1.4, §6). */
+/** The PackageRevision, PackageRevisionResources and PorchPackage schemas (docs/porch-semantics.md §1.2–§1.4, §6). */
 import { LIFECYCLES } from '../../storage/types.js';
 import { bool, enumOf, free, int, list, obj, str, strList, strMap, time } from './openapi-types.js';
 

@@ -1,4 +1,4 @@
-/** The Repository kind's spec and status schemas (docs/porch-behaviour.md §1.1). */
+/** The Repository kind's spec and status schemas (docs/porch-semantics.md §1.1). */
 import { bool, enumOf, free, int, list, obj, str, time } from './openapi-types.js';
 import { condition } from './openapi-meta.js';
 

@@ -13,7 +13,7 @@ import { lockRevision } from './locks.js';
 import { checkBodyName, checkFresh, requireResourceVersion } from './update.js';
 
 /**
- * The approval rules of docs/porch-behaviour.md §4.4; answers the requested lifecycle or throws 422 with Porch's texts.
+ * The approval rules of docs/porch-semantics.md §4.4; answers the requested lifecycle or throws 422 with Porch's texts.
  */
 export function checkApproval(row: PackageRevisionRow, requested: unknown): Lifecycle {
   const fail = (why: string): never => {
@@ -42,7 +42,7 @@ export function checkApproval(row: PackageRevisionRow, requested: unknown): Life
 }
 
 /**
- * PUT packagerevisions/{name}/approval (docs/porch-behaviour.md §4.4). A publish holds nothing in the database
+ * PUT packagerevisions/{name}/approval (docs/porch-semantics.md §4.4). A publish holds nothing in the database
  * while it talks to git (docs/publish.md): it reads the row under the revision lock and lets go, pushes tag and
  * branch, then writes Published N only if the row is still the version it read. A git failure leaves it Proposed;
  * a failure after the push leaves a tag that a retry adopts and the next sync completes.

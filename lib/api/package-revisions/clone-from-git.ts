@@ -7,7 +7,7 @@ import type { Files, Lock } from '../../kpt/types.js';
 const FIELD = 'spec.tasks[0].clone.upstreamRef.git';
 
 /**
- * The source of a clone from a git URL (docs/porch-behaviour.md §6): the files of `directory` at `ref` and the lock
+ * The source of a clone from a git URL (docs/porch-semantics.md §6): the files of `directory` at `ref` and the lock
  * that the new Kptfile's upstream points at. A failure the caller must fix names the field that caused it: the
  * secretRef for credentials that are missing or refused, else the repo URL (docs/api.md "Errors").
  */

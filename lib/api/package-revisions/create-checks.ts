@@ -4,7 +4,7 @@ import { revisionExists } from '../../storage/package-revision-lookups.js';
 import { findNestingPackage, packageExists } from '../../storage/packages.js';
 
 /**
- * The uniqueness and nesting rules of docs/porch-behaviour.md §4.5 steps 6–8, on full package paths (docs/api.md), run
+ * The uniqueness and nesting rules of docs/porch-semantics.md §4.5 steps 6–8, on full package paths (docs/api.md), run
  * inside the create transaction after its locks are taken.
  */
 export async function checkNewRevision(

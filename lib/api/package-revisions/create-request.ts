@@ -17,7 +17,7 @@ export interface CreateRequest {
   meta: RequestMeta;
 }
 
-/** Step 1 of docs/porch-behaviour.md §4.5 without the Repository lookup: namespace and repository given. */
+/** Step 1 of docs/porch-semantics.md §4.5 without the Repository lookup: namespace and repository given. */
 export function requireRepository(namespace: string | undefined, body: unknown): string {
   if (!namespace) throw new BadRequestError('namespace must be specified');
   const spec = asRecord(asRecord(body).spec);
@@ -26,7 +26,7 @@ export function requireRepository(namespace: string | undefined, body: unknown):
   return repository;
 }
 
-/** Step 2 of docs/porch-behaviour.md §4.5: field validation, every problem reported at once (422). */
+/** Step 2 of docs/porch-semantics.md §4.5: field validation, every problem reported at once (422). */
 export function parseCreateRequest(body: unknown): CreateRequest {
   const obj = asRecord(body);
   const spec = asRecord(obj.spec);

@@ -18,14 +18,14 @@ import { checkTask } from './task-check.js';
 import { checkBodyNamespace } from './update.js';
 import { toPackageRevision, type PackageRevisionObject } from './to-object.js';
 
-/** Where a revision that exists only in the database "lives" (docs/porch-behaviour.md §4.6). */
+/** Where a revision that exists only in the database "lives" (docs/porch-semantics.md §4.6). */
 export const draftLock = (repoUrl: string, packagePath: string, workspace: string): Lock => ({
   type: 'git',
   git: { repo: repoUrl, directory: packagePath, ref: `drafts/${packagePath}/${workspace}`, commit: 'not-pushed' },
 });
 
 /**
- * POST packagerevisions (docs/porch-behaviour.md §4.5): validates in Porch's order, runs the task, writes the Kptfile
+ * POST packagerevisions (docs/porch-semantics.md §4.5): validates in Porch's order, runs the task, writes the Kptfile
  * fields of the spec, renders, and stores row and files in one transaction guarded by a per-(ns, repo, package, ws)
  * try-lock.
  */
@@ -136,7 +136,7 @@ export async function createRevision(
     return toPackageRevision(row, repository.deployment);
   });
   // push-on-render-failure: the unrendered revision is stored, and the request still reports the failure
-  // (docs/porch-behaviour.md §6.1).
+  // (docs/porch-semantics.md §6.1).
   if (rendered.failure) throw rendered.failure;
   return created;
 }

@@ -15,7 +15,7 @@ import { lockRevision, revisionKey, waitLock } from './locks.js';
 
 /**
  * Published and DeletionProposed revisions are in git (tag, or branch content for a placeholder,
- * docs/porch-behaviour.md §7.5). Published reaches a deletion only through a finalizer wait (DELETE refuses it): it
+ * docs/porch-semantics.md §7.5). Published reaches a deletion only through a finalizer wait (DELETE refuses it): it
  * is in git all the same, and left there the next sync would bring it back.
  */
 export const inGit = (row: PackageRevisionRow) => row.lifecycle === 'DeletionProposed' || row.lifecycle === 'Published';
@@ -60,7 +60,7 @@ export async function deleteFromGitThenRow(
 }
 
 /**
- * DELETE packagerevisions/{name} (docs/porch-behaviour.md §10). Every check runs under the revision lock in one
+ * DELETE packagerevisions/{name} (docs/porch-semantics.md §10). Every check runs under the revision lock in one
  * transaction; a revision in git is then removed from git with nothing held in the database, and its row deleted
  * only if it is still the version that was checked (docs/publish.md).
  */

@@ -1,4 +1,4 @@
-/** The git side of publish and delete (docs/porch-behaviour.md §7.4, §7.5), over lib/git, for one stored revision. */
+/** The git side of publish and delete (docs/porch-semantics.md §7.4, §7.5), over lib/git, for one stored revision. */
 import { config } from '../../config.js';
 import type { Queryable } from '../../db/queryable.js';
 import { ConflictError } from '../../errors.js';
@@ -35,7 +35,7 @@ export async function remoteOf(repo: RepositoryRow): Promise<RemoteSpec> {
 }
 
 /**
- * Commit author (docs/porch-behaviour.md §7.4 step 5): the Repository's fixed author, else the caller, else Porch's own
+ * Commit author (docs/porch-semantics.md §7.4 step 5): the Repository's fixed author, else the caller, else Porch's own
  * identity.
  */
 export function authorOf(repo: RepositoryRow, user: string): Signature {

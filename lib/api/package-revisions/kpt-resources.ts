@@ -1,5 +1,5 @@
 /**
- * Resource-file rules over lib/kpt: the package file rule with the configured limits (docs/porch-behaviour.md
+ * Resource-file rules over lib/kpt: the package file rule with the configured limits (docs/porch-semantics.md
  * §6.1), comment carry-over.
  */
 import { invalidValue } from '../../errors.js';
@@ -35,7 +35,7 @@ export function checkResources(name: string, files: unknown, invalid = invalidRe
 }
 
 /**
- * The new file set, with comments of unchanged YAML objects carried over from the old one (docs/porch-behaviour.md
+ * The new file set, with comments of unchanged YAML objects carried over from the old one (docs/porch-semantics.md
  * §6.1).
  */
 export function carryOverComments(old: Files, sent: Files): Files {

@@ -16,7 +16,7 @@ export interface DerivedFields {
 }
 
 /**
- * docs/porch-behaviour.md §4.5 step 10: request labels/annotations merged into the Kptfile; readiness gates replace its
+ * docs/porch-semantics.md §4.5 step 10: request labels/annotations merged into the Kptfile; readiness gates replace its
  * list.
  */
 export function applyCreateSpec(files: Files, meta?: PackageMetadata, gates?: ReadinessGate[]): Files {
@@ -28,7 +28,7 @@ export function applyCreateSpec(files: Files, meta?: PackageMetadata, gates?: Re
 }
 
 /**
- * docs/porch-behaviour.md §4.3 on a Draft: given fields replace the Kptfile's. Answers `files` itself when nothing
+ * docs/porch-semantics.md §4.3 on a Draft: given fields replace the Kptfile's. Answers `files` itself when nothing
  * changed.
  */
 export function applyDraftUpdate(
@@ -78,9 +78,9 @@ export function readConditions(value: unknown, causes: StatusCause[]): Condition
 }
 
 /**
- * docs/porch-behaviour.md §4.5 step 10 writes the request's spec into the package's root Kptfile; like Porch, a task
+ * docs/porch-semantics.md §4.5 step 10 writes the request's spec into the package's root Kptfile; like Porch, a task
  * that leaves none fails there. Only `init.subpackage` can (init writes into that subdirectory alone,
- * docs/porch-behaviour.md §6); the other tasks copy packages.
+ * docs/porch-semantics.md §6); the other tasks copy packages.
  */
 export function requireCreatedKptfile(name: string, task: Task, files: Files): void {
   if (files['Kptfile'] !== undefined) return;

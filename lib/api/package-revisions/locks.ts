@@ -20,15 +20,15 @@ export async function waitLock(q: Queryable, key: string, busy: () => Error, tim
   if (!(await waitXactLock(q, key, timeoutMs))) throw busy();
 }
 
-/** Creates of one (namespace, repository, package, workspace) tuple (docs/porch-behaviour.md §11.3). */
+/** Creates of one (namespace, repository, package, workspace) tuple (docs/porch-semantics.md §11.3). */
 export const createKey = (ns: string, repo: string, pkg: string, ws: string) =>
   `pr-create:${JSON.stringify([ns, repo, pkg, ws])}`;
-/** Updates, approvals, resource updates and deletes of one revision (docs/porch-behaviour.md §11.3). */
+/** Updates, approvals, resource updates and deletes of one revision (docs/porch-semantics.md §11.3). */
 export const revisionKey = (ns: string, name: string) => `pr:${ns}/${name}`;
 /** init/clone creates in one repository take turns, so the nesting check sees packages being created. */
 export const repositoryKey = (ns: string, repo: string) => `pr-repo:${ns}/${repo}`;
 
-/** The per-revision try-lock of Porch (docs/porch-behaviour.md §11.3), held for the rest of the transaction. */
+/** The per-revision try-lock of Porch (docs/porch-semantics.md §11.3), held for the rest of the transaction. */
 export async function lockRevision(q: Parameters<typeof tryLock>[0], namespace: string, name: string): Promise<void> {
   if (!(await tryLock(q, revisionKey(namespace, name)))) {
     throw new ConflictError(

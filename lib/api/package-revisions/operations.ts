@@ -42,7 +42,7 @@ async function readObject(req: ApiRequest) {
   }
 }
 
-/** A revision's name is computed from its spec (docs/porch-behaviour.md §3.1): an apply that creates one must name it so. */
+/** A revision's name is computed from its spec (docs/porch-semantics.md §3.1): an apply that creates one must name it so. */
 function checkComputedName(req: ApiRequest, config: Record<string, any>) {
   const spec = config.spec ?? {};
   const computed = packageRevisionName(String(spec.repository), String(spec.packageName), String(spec.workspaceName));

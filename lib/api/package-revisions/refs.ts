@@ -33,7 +33,7 @@ export const invalidResources = (name: string, ...causes: StatusCause[]) =>
 
 export const MIGRATION_ANNOTATION = 'porch.kpt.dev/v1alpha2-migration';
 
-/** Writes through v1alpha1 to a Repository managed by v1alpha2 are refused with 410 (docs/porch-behaviour.md §11.2). */
+/** Writes through v1alpha1 to a Repository managed by v1alpha2 are refused with 410 (docs/porch-semantics.md §11.2). */
 export function checkNotMigrated(repo: RepositoryRow): void {
   if (repo.meta?.annotations?.[MIGRATION_ANNOTATION] === 'true') {
     throw new GoneError(`repository "${repo.name}" is managed by v1alpha2; use the v1alpha2 API`);

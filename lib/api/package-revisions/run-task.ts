@@ -23,11 +23,11 @@ export interface TaskTarget {
 
 const packageNameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** Porch adds the deployment package context to clones into a deployment repository (docs/porch-behaviour.md §6). */
+/** Porch adds the deployment package context to clones into a deployment repository (docs/porch-semantics.md §6). */
 const deploymentOf = (target: TaskTarget) =>
   target.repository.deployment ? { deployment: { packagePath: target.packagePath } } : {};
 
-/** A placeholder mirrors the branch head: revision -1 with the branch as workspace (docs/porch-behaviour.md §6). */
+/** A placeholder mirrors the branch head: revision -1 with the branch as workspace (docs/porch-semantics.md §6). */
 async function isPlaceholder(q: Queryable, row: PackageRevisionRow): Promise<boolean> {
   if (row.revision !== -1) return false;
   const repo = await getRepository(q, row.namespace, row.repository);
@@ -47,7 +47,7 @@ export class GitUpstreamNeeded extends Error {
   }
 }
 
-/** Runs the creating task (docs/porch-behaviour.md §6) and returns the new revision's files. */
+/** Runs the creating task (docs/porch-semantics.md §6) and returns the new revision's files. */
 export async function runTask(q: Queryable, target: TaskTarget, task: Task, gitUpstream?: Files): Promise<Files> {
   const fail = (field: string, value: unknown, why: string) => {
     throw invalidRevision(target.name, invalidValue(field, value, why));

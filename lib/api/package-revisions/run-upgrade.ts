@@ -14,7 +14,7 @@ export interface UpgradeDeps {
 const published = (row: PackageRevisionRow) => row.lifecycle === 'Published' || row.lifecycle === 'DeletionProposed';
 
 /**
- * The upgrade task (docs/porch-behaviour.md §6, §4.5 step 9): checks its three references, then merges with the
+ * The upgrade task (docs/porch-semantics.md §6, §4.5 step 9): checks its three references, then merges with the
  * requested strategy.
  */
 export async function runUpgrade(

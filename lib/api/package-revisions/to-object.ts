@@ -19,7 +19,7 @@ export function revisionMetadata(row: PackageRevisionRow): PackageRevisionObject
   const meta = row.meta ?? {};
   const labels = { ...(meta.labels ?? {}) };
   delete labels[LATEST_LABEL];
-  // The flag lives in its own column; the label is computed on every read (docs/porch-behaviour.md §5).
+  // The flag lives in its own column; the label is computed on every read (docs/porch-semantics.md §5).
   if (row.latest) labels[LATEST_LABEL] = 'true';
   return {
     name: row.name,
@@ -36,7 +36,7 @@ export function revisionMetadata(row: PackageRevisionRow): PackageRevisionObject
   };
 }
 
-/** A stored revision as the PackageRevision object of docs/porch-behaviour.md §1.2. */
+/** A stored revision as the PackageRevision object of docs/porch-semantics.md §1.2. */
 export function toPackageRevision(row: PackageRevisionRow, deployment: boolean): PackageRevisionObject {
   const spec = row.spec ?? {};
   const published = isPublished(row);

@@ -6,7 +6,7 @@ import type { PackageRevisionObject } from './to-object.js';
 
 const isPublished = (l: Lifecycle) => l === 'Published' || l === 'DeletionProposed';
 
-/** The lifecycle a PUT asks for, checked against docs/porch-behaviour.md §4.2 (422 with Porch's texts). */
+/** The lifecycle a PUT asks for, checked against docs/porch-semantics.md §4.2 (422 with Porch's texts). */
 export function checkUpdateLifecycle(row: PackageRevisionRow, requested: unknown): Lifecycle {
   const next = (
     requested === undefined || requested === null || requested === '' ? row.lifecycle : requested
@@ -32,7 +32,7 @@ export function checkUpdateLifecycle(row: PackageRevisionRow, requested: unknown
   return next;
 }
 
-/** The latest label may be neither added, removed nor changed by a client (docs/porch-behaviour.md §4.3). */
+/** The latest label may be neither added, removed nor changed by a client (docs/porch-semantics.md §4.3). */
 export function checkLatestLabel(row: PackageRevisionRow, meta: RequestMeta): void {
   const sent = meta.labels?.[LATEST_LABEL];
   const expected = row.latest ? 'true' : undefined;

@@ -57,7 +57,7 @@ export function storedMeta(row: PackageRevisionRow, meta: RequestMeta) {
   };
 }
 
-/** PUT packagerevisions/{name} (docs/porch-behaviour.md §4.3). */
+/** PUT packagerevisions/{name} (docs/porch-semantics.md §4.3). */
 export async function updateRevision(db: Database, namespace: string, name: string, body: unknown, user: string) {
   checkBodyName(body, name, namespace);
   const obj = asRecord(body);
@@ -86,7 +86,7 @@ export async function updateRevision(db: Database, namespace: string, name: stri
     const { lifecycle, deployment, newMeta } = await check(client, row);
     const done = (object: PackageRevisionObject) => ({ done: true as const, object });
     if (deletionDue(row, newMeta)) {
-      // The last finalizer is gone: the deletion that was waiting for it happens now (docs/porch-behaviour.md §4.3,
+      // The last finalizer is gone: the deletion that was waiting for it happens now (docs/porch-semantics.md §4.3,
       // §10); one in git is finished once this transaction has let go, as DELETE finishes it.
       const due = { ...row, meta: newMeta };
       if (!inGit(due)) return done(await deleteRevisionRow(client, due, deployment));
@@ -125,13 +125,13 @@ export async function updateRevision(db: Database, namespace: string, name: stri
       : await updatePackageRevision(client, namespace, name, resourceVersion, changes, user);
     return done(toPackageRevision(updated, deployment));
   });
-  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-semantics.md §6.1).
   if (edit?.failure) throw edit.failure;
   if (read.done) return read.object;
   return deleteFromGitThenRow(db, read.row, read.deployment, user);
 }
 
-/** A revision waiting for its last finalizer is deleted by the update that removes it (docs/porch-behaviour.md §10). */
+/** A revision waiting for its last finalizer is deleted by the update that removes it (docs/porch-semantics.md §10). */
 const deletionDue = (row: PackageRevisionRow, newMeta: { finalizers?: unknown[] }) =>
   !!row.meta.deletionTimestamp && !newMeta.finalizers?.length;
 

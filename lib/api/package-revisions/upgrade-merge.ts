@@ -1,5 +1,5 @@
 /**
- * The file set of an upgrade (docs/porch-behaviour.md §6): the local package moved from the old upstream to the new one with one of kpt's
+ * The file set of an upgrade (docs/porch-semantics.md §6): the local package moved from the old upstream to the new one with one of kpt's
  * strategies. resource-merge is kpt's field-level three-way merge of every resource (lib/kpt/resource-merge.ts);
  * the merge keys are written as kpt writes them on update.
  */
@@ -37,7 +37,7 @@ export function upgradeFiles(input: UpgradeInput): UpgradeResult {
     case 'copy-merge':
       return { files: kptfileFrom({ ...withoutKptfile(local), ...withoutKptfile(newUpstream) }) };
     case 'fast-forward': {
-      // kpt compares with the merge keys added to the origin, as a clone wrote them (docs/porch-behaviour.md §6).
+      // kpt compares with the merge keys added to the origin, as a clone wrote them (docs/porch-semantics.md §6).
       const modified = changedPaths(addMergeKeys(oldUpstream), local);
       if (modified.length) return { modified };
       return { files: kptfileFrom(withoutKptfile(newUpstream)) };

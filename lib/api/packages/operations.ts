@@ -32,7 +32,7 @@ async function get(req: ApiRequest): Promise<ApiResult> {
   return { status: 200, body: objectOrTable(req.headers, req.query, packageColumns, toPackageObject(row)) };
 }
 
-/** The packages function: read-only; writes answer 405 with Porch's texts (docs/porch-behaviour.md §11.2). */
+/** The packages function: read-only; writes answer 405 with Porch's texts (docs/porch-semantics.md §11.2). */
 export const packageOperations: Operations = {
   list,
   watch: watchOperation('packages'),

@@ -15,7 +15,7 @@ export interface PorchPackageObject {
 const iso = (d: Date) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
- * The PorchPackage of a stored package (docs/porch-behaviour.md §1.4): `spec.packageName` is only the last path
+ * The PorchPackage of a stored package (docs/porch-semantics.md §1.4): `spec.packageName` is only the last path
  * segment, as in Porch; `status.latestRevision` is omitted when no revision is published. Unlike Porch (which reports
  * "undefined") the resourceVersion is the row's real one.
  */

@@ -31,7 +31,7 @@ function readyCondition(row: RepositoryRow, sync: RepositorySyncRow | undefined)
 }
 
 /**
- * The status Porch reports (docs/porch-behaviour.md §1.1) plus the last sync's counts, duration and the refs it had to
+ * The status Porch reports (docs/porch-semantics.md §1.1) plus the last sync's counts, duration and the refs it had to
  * skip (docs/api.md).
  */
 export function repositoryStatus(row: RepositoryRow, sync: RepositorySyncRow | undefined) {

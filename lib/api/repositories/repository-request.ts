@@ -103,7 +103,7 @@ function storedMeta(metadata: Obj): StoredMeta {
 }
 
 /**
- * Checks a Repository body against docs/porch-behaviour.md §1.1 and applies its defaults (type git, content Package,
+ * Checks a Repository body against docs/porch-semantics.md §1.1 and applies its defaults (type git, content Package,
  * branch main, root directory). Wrong apiVersion/kind/namespace/name → 400; invalid field values → 422 listing
  * every problem; the v1alpha2-migration annotation → 410.
  */

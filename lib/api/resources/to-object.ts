@@ -5,7 +5,7 @@ import { emptyRenderStatus, type RenderStatus } from '../../render/render-revisi
 
 export type ResourcesObject = ReturnType<typeof toResources>;
 
-/** A stored revision and its files as the PackageRevisionResources object of docs/porch-behaviour.md §1.3. */
+/** A stored revision and its files as the PackageRevisionResources object of docs/porch-semantics.md §1.3. */
 export function toResources(row: PackageRevisionRow, files: Files, renderStatus: RenderStatus = emptyRenderStatus()) {
   return {
     apiVersion: API_VERSION,
@@ -25,7 +25,7 @@ export function toResources(row: PackageRevisionRow, files: Files, renderStatus:
       repository: row.repository,
       resources: files,
     },
-    // The results of the render this request ran (an update); reads show an empty list, as Porch does (docs/porch-behaviour.md §6.1).
+    // The results of the render this request ran (an update); reads show an empty list, as Porch does (docs/porch-semantics.md §6.1).
     status: { renderStatus },
   };
 }

@@ -14,7 +14,7 @@ import { checkBodyName, checkFresh, requireResourceVersion } from '../package-re
 import { toResources, type ResourcesObject } from './to-object.js';
 
 /**
- * PUT packagerevisionresources/{name} (docs/porch-behaviour.md §6.1): Draft only, compare-and-set on resourceVersion,
+ * PUT packagerevisionresources/{name} (docs/porch-semantics.md §6.1): Draft only, compare-and-set on resourceVersion,
  * the files replaced as a whole with comments of unchanged objects carried over, Kptfile-derived fields re-derived.
  */
 export async function updateRevisionResources(
@@ -77,7 +77,7 @@ export async function updateRevisionResources(
     );
     return toResources(updated, files, rendered.renderStatus);
   });
-  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-behaviour.md §6.1).
+  // push-on-render-failure: the unrendered files are stored, and the request still reports the failure (docs/porch-semantics.md §6.1).
   if (rendered.failure) throw rendered.failure;
   return result;
 }

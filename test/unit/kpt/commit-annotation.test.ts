@@ -145,7 +145,7 @@ describe('readers', () => {
 });
 
 describe('commit messages', () => {
-  it('builds the draft commit message of docs/porch-behaviour.md §7.4', () => {
+  it('builds the draft commit message of docs/porch-semantics.md §7.4', () => {
     expect(draftCommitMessage({ packagePath: 'blue/vpc', workspaceName: 'ws', task: init })).toBe(
       'Creating new empty revision\n\n\nkpt:{"package":"blue/vpc","workspaceName":"ws","revision":"0",' +
         '"task":{"type":"init","init":{"description":"vpc description"}}}\n',
@@ -155,7 +155,7 @@ describe('commit messages', () => {
     );
   });
 
-  it('builds the approval commit message of docs/porch-behaviour.md §7.4', () => {
+  it('builds the approval commit message of docs/porch-semantics.md §7.4', () => {
     expect(approvalCommitMessage({ packagePath: 'blue/vpc', workspaceName: 'ws', revision: 3 })).toBe(
       'Approving package revision blue/vpc/3\n\nkpt:{"package":"blue/vpc","workspaceName":"ws","revision":"3"}\n',
     );
