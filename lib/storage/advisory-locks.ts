@@ -53,6 +53,7 @@ export async function heartbeat(q: Queryable): Promise<void> {
  */
 export async function resetSession(q: Queryable): Promise<void> {
   await q.query(
-    'select pg_advisory_unlock_all(); reset idle_session_timeout; reset idle_in_transaction_session_timeout; reset application_name',
+    `select pg_advisory_unlock_all(); reset idle_session_timeout; reset idle_in_transaction_session_timeout;
+     reset application_name`,
   );
 }

@@ -154,7 +154,7 @@ export interface SyncOutcome
   durationMs: number;
 }
 
-/** The sync columns readSyncStart reads, prefixed so they cannot clash with the repository's (the row mapper splits). */
+/** The sync columns readSyncStart reads, prefixed so they cannot clash with the repository's (toBegun splits). */
 const MEMORY_COLUMNS = `s.version as "m:version", s.commit_hash as "m:commitHash",
   coalesce(s.skipped, '[]') as "m:skipped", s.last_full_sync_time as "m:lastFullSyncTime",
   coalesce(s.observed_generation, 0)::int as "m:observedGeneration", s.observed_run_once_at as "m:observedRunOnceAt",
@@ -173,7 +173,8 @@ function toBegun(row: Record<string, unknown>): { repository: RepositoryRow; mem
 
 /**
  * The repository with what the last sync remembered (nothing, before its first), in one read; undefined when the
- * repository no longer exists. Nothing is written: a sync whose refs are unchanged writes only its end (finishUnchangedSync).
+ * repository no longer exists. Nothing is written: a sync whose refs are unchanged writes only its end
+ * (finishUnchangedSync).
  */
 export async function readSyncStart(
   q: Queryable,
@@ -182,7 +183,8 @@ export async function readSyncStart(
 ): Promise<{ repository: RepositoryRow; memory: SyncMemory } | undefined> {
   const { rows } = await q.query(
     `with r as (select ${REPOSITORY_COLUMNS} from repositories where namespace = $1 and name = $2)
-     select r.*, ${MEMORY_COLUMNS} from r left join repository_sync s on s.namespace = r.namespace and s.repository = r.name`,
+     select r.*, ${MEMORY_COLUMNS}
+       from r left join repository_sync s on s.namespace = r.namespace and s.repository = r.name`,
     [namespace, name],
   );
   return rows[0] ? toBegun(rows[0]) : undefined;
@@ -193,7 +195,8 @@ export async function markReconciling(q: Queryable, namespace: string, name: str
   await q.query(
     `insert into repository_sync (namespace, repository, state, message)
      select namespace, name, 'Reconciling', '' from repositories where namespace = $1 and name = $2
-     on conflict (namespace, repository) do update set state = 'Reconciling', message = '', updated = clock_timestamp()`,
+     on conflict (namespace, repository) do update
+       set state = 'Reconciling', message = '', updated = clock_timestamp()`,
     [namespace, name],
   );
 }
